@@ -1,0 +1,65 @@
+# icss: the Integrated Cargo Security Strategy batch processor.
+# `make help` lists the targets.
+
+GO          ?= go
+GOBIN       ?= $(shell $(GO) env GOPATH)/bin
+export PATH := $(GOBIN):$(PATH)
+PKGS        ?= ./...
+FUZZTIME    ?= 30s
+BENCHTIME   ?= 1s
+BENCHCOUNT  ?= 6
+TESTTIMEOUT ?= 14m
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_\/-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## Build bin/icss.
+	$(GO) build -o bin/icss ./cmd/icss
+
+.PHONY: test-deps
+test-deps: ## Install what the tests need (sshd, versitygw, staticcheck, PostgreSQL).
+	@scripts/test-deps.sh
+
+.PHONY: test
+test: test-deps lint ## Install test dependencies, lint, and run every test against real servers.
+	$(GO) test -count=1 -timeout $(TESTTIMEOUT) $(PKGS)
+
+.PHONY: test/race
+test/race: test-deps ## Run the tests with the race detector.
+	$(GO) test -count=1 -race -timeout 30m $(PKGS)
+
+.PHONY: lint
+lint: ## gofmt, go vet and staticcheck.
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	@command -v staticcheck >/dev/null || scripts/test-deps.sh staticcheck
+	staticcheck $(PKGS)
+
+.PHONY: bench
+bench: ## Run the benchmarks (BENCHCOUNT runs each) and summarise them with benchstat.
+	@scripts/bench.sh $(BENCHCOUNT) $(BENCHTIME)
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME each.
+	@scripts/fuzz.sh $(FUZZTIME)
+
+.PHONY: demo
+demo: build ## Run the main job end to end on embedded defaults.
+	@scripts/demo.sh
+
+.PHONY: golden
+golden: ## Regenerate the golden files.
+	$(GO) test $(PKGS) -run 'Golden|Example' -update
+
+.PHONY: tidy
+tidy: ## go mod tidy.
+	$(GO) mod tidy
+
+.PHONY: clean
+clean: ## Remove build output.
+	rm -rf bin .demo

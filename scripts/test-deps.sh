@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what `make test` needs on a fresh machine, and nothing when it is already there.
+#   scripts/test-deps.sh            everything
+#   scripts/test-deps.sh NAME...    only these (sshd versitygw staticcheck postgres benchstat)
+# Versions are pinned here and nowhere else.
+set -euo pipefail
+
+STATICCHECK_VERSION=v0.8.2
+VERSITYGW_VERSION=v1.8.0
+BENCHSTAT_VERSION=v0.0.0-20260908200009-22c9c6c9d4da
+
+GOBIN="${GOBIN:-$(go env GOPATH)/bin}"
+export GOBIN
+export DEBIAN_FRONTEND=noninteractive
+
+can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; }
+apt_updated=
+apt_install() {
+	if ! can_apt; then
+		echo "test-deps: $* missing and this is not a root Debian shell; install it, or the tests that need it skip (they fail under CI=true)" >&2
+		return 0
+	fi
+	if [ -z "$apt_updated" ]; then apt-get update -qq; apt_updated=1; fi
+	apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+go_install() { # module@version binary
+	local bin="$GOBIN/$2"
+	if [ -x "$bin" ] && go version -m "$bin" 2>/dev/null | grep -q "mod.*${1%@*}.*${1#*@}"; then
+		return 0
+	fi
+	echo "test-deps: go install $1"
+	go install "$1"
+}
+
+targets=("$@")
+has() { [ ${#targets[@]} -eq 0 ] && return 0; local t; for t in "${targets[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
+
+if has sshd; then
+	[ -x /usr/sbin/sshd ] || { echo "test-deps: apt-get install openssh-server"; apt_install openssh-server; }
+	if [ "$(id -u)" = 0 ]; then mkdir -p -m 0755 /run/sshd; fi
+fi
+if has postgres; then
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "test-deps: apt-get install postgresql"; apt_install postgresql; }
+fi
+if has versitygw; then go_install "github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}" versitygw; fi
+if has staticcheck; then go_install "honnef.co/go/tools/cmd/staticcheck@${STATICCHECK_VERSION}" staticcheck; fi
+if has benchstat; then go_install "golang.org/x/perf/cmd/benchstat@${BENCHSTAT_VERSION}" benchstat; fi
