@@ -1,0 +1,405 @@
+package x12
+
+import (
+	"bytes"
+	"io"
+
+	"github.com/icss/icss/edi/syntax"
+)
+
+// DefaultMaxSegmentSize bounds a segment (and so the reader's memory) unless
+// Reader.MaxSegmentSize says otherwise.
+const DefaultMaxSegmentSize = 1 << 20
+
+// isaLen is the length of a fixed-width ISA, its terminator included.
+const isaLen = 106
+
+// isaSeparatorOffsets are where a fixed-width ISA has its element separator.
+var isaSeparatorOffsets = [...]int{3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103}
+
+// Reader reads the segments of X12 interchanges from an input, streaming: memory stays
+// bounded by MaxSegmentSize whatever the input's size.
+//
+// Delimiters come from each ISA (element separator at offset 3, repetition separator at
+// 82 from version 00402, component separator at 104, terminator at 105), so a file may
+// hold several interchanges with different delimiters. The reader tolerates a UTF-8 byte
+// order mark, CR/LF and blanks after terminators, a newline as the terminator, and an ISA
+// that is not fixed-width (with a warning). Segments before any ISA are read with guessed
+// delimiters (with a warning), so that a bare ST...SE set can still be inspected.
+//
+// The reader reports syntax only; envelopes and transaction-set structure are checked by
+// a Validator.
+type Reader struct {
+	// MaxSegmentSize is the longest segment accepted, in bytes; longer ones are skipped
+	// with ErrSegmentTooLong. Zero means DefaultMaxSegmentSize. Set it before the first Read.
+	MaxSegmentSize int
+
+	src    io.Reader
+	srcErr error // sticky error from src (io.EOF at end)
+	buf    []byte
+	r, w   int   // unread data is buf[r:w]
+	base   int64 // input offset of buf[0]
+
+	lineOff int64 // input offset up to which newlines are counted
+	line    int   // line number at lineOff
+	nseg    int   // segments returned so far
+
+	delims Delimiters
+	have   bool // delims were read from an ISA (or guessed)
+	seg    Segment
+	tags   map[string]string
+}
+
+// NewReader returns a Reader reading from src.
+func NewReader(src io.Reader) *Reader {
+	return &Reader{src: src, line: 1, tags: make(map[string]string, 64)}
+}
+
+// Delimiters returns the delimiters in force: those of the last ISA read.
+func (r *Reader) Delimiters() Delimiters { return r.delims }
+
+// InputOffset returns the input offset just past the last segment read (its terminator
+// included).
+func (r *Reader) InputOffset() int64 { return r.base + int64(r.r) }
+
+func (r *Reader) maxSize() int {
+	if r.MaxSegmentSize > 0 {
+		return r.MaxSegmentSize
+	}
+	return DefaultMaxSegmentSize
+}
+
+// fill reads more input into the buffer, keeping buf[r:w]. It returns false when no more
+// input can be read (r.srcErr is then set).
+func (r *Reader) fill() bool {
+	if r.srcErr != nil {
+		return false
+	}
+	if r.buf == nil {
+		r.buf = make([]byte, 64<<10)
+	}
+	if r.r > 0 {
+		// Slide the unread bytes down.
+		n := copy(r.buf, r.buf[r.r:r.w])
+		r.base += int64(r.r)
+		r.r, r.w = 0, n
+	}
+	if r.w == len(r.buf) {
+		limit := r.maxSize() + isaLen + 64<<10
+		if len(r.buf) >= limit {
+			return false // caller handles the overlong segment
+		}
+		nb := make([]byte, min(2*len(r.buf), limit))
+		copy(nb, r.buf[:r.w])
+		r.buf = nb
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := r.src.Read(r.buf[r.w:])
+		r.w += n
+		if err != nil {
+			r.srcErr = err
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	r.srcErr = io.ErrNoProgress
+	return false
+}
+
+// Read returns the next segment, or io.EOF at the end of the input. The segment is valid
+// until the next call to Read.
+//
+// A malformed segment gives a *SyntaxError and Read carries on with the next segment on
+// the next call. A workaround the reader applied (variable-width ISA, guessed delimiters,
+// a missing final terminator) comes as a *SyntaxError of Warning severity together with
+// the segment, as encoding/csv returns a record with ErrFieldCount.
+func (r *Reader) Read() (*Segment, error) {
+	for {
+		seg, err, ok := r.read()
+		if ok {
+			return seg, err
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// read returns ok=false (and err=nil) when it only skipped input and should be called again.
+func (r *Reader) read() (seg *Segment, err error, ok bool) {
+	if !r.skipBlanks() {
+		if r.srcErr == io.EOF {
+			return nil, io.EOF, true
+		}
+		return nil, r.srcErr, true
+	}
+	start := r.r
+	// An ISA sets the delimiters of the interchange it opens.
+	if r.w-r.r < 4 {
+		r.fill()
+		start = r.r
+	}
+	if r.w-start >= 4 && r.buf[start] == 'I' && r.buf[start+1] == 'S' && r.buf[start+2] == 'A' && !isAlnum(r.buf[start+3]) {
+		return r.readISA()
+	}
+	var warn error
+	if !r.have {
+		warn = r.guessDelimiters()
+		start = r.r
+	}
+	term := r.delims.Segment
+	for {
+		if i := bytes.IndexByte(r.buf[start:r.w], term); i >= 0 {
+			end := start + i
+			r.r = end + 1
+			if end-start > r.maxSize() {
+				return nil, r.errorAt(start, "", ErrSegmentTooLong), true
+			}
+			return r.segment(start, end), warn, true
+		}
+		if r.w-start > r.maxSize() {
+			// Skip the overlong segment up to its terminator, in bounded memory.
+			pos := r.position(start)
+			r.nseg++
+			for {
+				r.r = r.w
+				if !r.fill() {
+					return nil, &SyntaxError{Pos: pos, Code: "TA1:024", Err: ErrSegmentTooLong}, true
+				}
+				if i := bytes.IndexByte(r.buf[r.r:r.w], term); i >= 0 {
+					r.r += i + 1
+					return nil, &SyntaxError{Pos: pos, Code: "TA1:024", Err: ErrSegmentTooLong}, true
+				}
+			}
+		}
+		off := start - r.r
+		if !r.fill() {
+			start = r.r + off
+			if r.srcErr != io.EOF {
+				return nil, r.srcErr, true
+			}
+			// The input ends inside a segment: return it, with a warning.
+			end := r.w
+			r.r = r.w
+			s := r.segment(start, end)
+			return s, &SyntaxError{Pos: s.Pos, Severity: syntax.Warning, SegmentID: s.tag, Err: ErrNoTerminator}, true
+		}
+		start = r.r + off
+	}
+}
+
+// skipBlanks skips a byte order mark at the start of the input and white space between
+// segments. It returns false at the end of the input.
+func (r *Reader) skipBlanks() bool {
+	for {
+		for r.r < r.w {
+			switch r.buf[r.r] {
+			case ' ', '\t', '\r', '\n':
+				r.r++
+				continue
+			case 0xEF:
+				if r.base+int64(r.r) == 0 {
+					if r.w-r.r < 3 && r.fill() {
+						continue
+					}
+					if r.w-r.r >= 3 && r.buf[r.r+1] == 0xBB && r.buf[r.r+2] == 0xBF {
+						r.r += 3
+						continue
+					}
+				}
+			}
+			return true
+		}
+		if !r.fill() {
+			return false
+		}
+	}
+}
+
+// position returns the position of the segment starting at buf[start].
+func (r *Reader) position(start int) syntax.Position {
+	off := r.base + int64(start)
+	if off > r.lineOff {
+		// Count the newlines between the last counted offset and this segment.
+		from := int(r.lineOff - r.base)
+		if from < 0 {
+			from = 0 // already counted bytes were slid out; cannot happen as lineOff >= base
+		}
+		r.line += bytes.Count(r.buf[from:start], newline)
+		r.lineOff = off
+	}
+	return syntax.Position{Offset: off, Line: r.line, Segment: r.nseg + 1}
+}
+
+var newline = []byte{'\n'}
+
+func (r *Reader) errorAt(start int, id string, err error) *SyntaxError {
+	pos := r.position(start)
+	r.nseg++
+	return &SyntaxError{Pos: pos, SegmentID: id, Err: err}
+}
+
+// segment splits buf[start:end] into the reader's reused Segment.
+func (r *Reader) segment(start, end int) *Segment {
+	s := &r.seg
+	s.Pos = r.position(start)
+	r.nseg++
+	data := r.buf[start:end]
+	if r.delims.Segment == '\n' && len(data) > 0 && data[len(data)-1] == '\r' {
+		data = data[:len(data)-1]
+	}
+	s.data = data
+	s.Delims = r.delims
+	s.ends = s.ends[:0]
+	sep := r.delims.Element
+	for off := 0; ; {
+		i := bytes.IndexByte(data[off:], sep)
+		if i < 0 {
+			s.ends = append(s.ends, int32(len(data)))
+			break
+		}
+		off += i
+		s.ends = append(s.ends, int32(off))
+		off++
+	}
+	s.tag = r.intern(data[:s.ends[0]])
+	return s
+}
+
+// intern returns the tag as a string without allocating for tags seen before.
+func (r *Reader) intern(b []byte) string {
+	if t, ok := r.tags[string(b)]; ok {
+		return t
+	}
+	t := string(b)
+	if len(r.tags) < 4096 && len(b) <= 3 {
+		r.tags[t] = t
+	}
+	return t
+}
+
+// readISA reads an ISA starting at buf[r.r] and adopts its delimiters.
+func (r *Reader) readISA() (*Segment, error, bool) {
+	for r.w-r.r < isaLen && r.fill() {
+	}
+	start := r.r
+	b := r.buf[start:r.w]
+	d, fixed := fixedISA(b)
+	if fixed {
+		r.delims, r.have = d, true
+		r.r = start + isaLen
+		return r.segment(start, start+isaLen-1), nil, true
+	}
+	// Variable-width ISA: 16 elements separated by the character after "ISA"; ISA16 is
+	// the component separator and the next character the terminator.
+	sep, n, i := b[3], 0, 3
+	for ; i < len(b) && i < 4*isaLen && n < 16; i++ {
+		if b[i] == sep {
+			n++
+		}
+	}
+	// b[i] is now ISA16 (the component separator) and b[i+1] the terminator.
+	if n == 16 && i+1 < len(b) {
+		d = Delimiters{Element: sep, Component: b[i], Segment: b[i+1]}
+		d.Repetition = repetitionOf(b[:i+1], sep)
+		if d.valid() {
+			r.delims, r.have = d, true
+			r.r = start + i + 2
+			s := r.segment(start, start+i+1)
+			return s, &SyntaxError{Pos: s.Pos, Severity: syntax.Warning, SegmentID: "ISA", Err: ErrISAWidth}, true
+		}
+	}
+	// Unreadable: skip to the next ISA, if any.
+	pos := r.position(start)
+	r.nseg++
+	r.r = start + 3
+	for {
+		if j := bytes.Index(r.buf[r.r:r.w], []byte("ISA")); j >= 0 {
+			r.r += j
+			break
+		}
+		if r.w-r.r > 2 {
+			r.r = r.w - 2
+		}
+		if !r.fill() {
+			r.r = r.w
+			break
+		}
+	}
+	r.have = false
+	return nil, &SyntaxError{Pos: pos, SegmentID: "ISA", Code: "TA1:026", Err: ErrBadISA}, true
+}
+
+// fixedISA reads the delimiters of a fixed-width ISA at the start of b.
+func fixedISA(b []byte) (Delimiters, bool) {
+	if len(b) < isaLen {
+		return Delimiters{}, false
+	}
+	sep := b[3]
+	for _, o := range isaSeparatorOffsets {
+		if b[o] != sep {
+			return Delimiters{}, false
+		}
+	}
+	d := Delimiters{Element: sep, Component: b[104], Segment: b[105]}
+	d.Repetition = repetitionOf(b[:105], sep)
+	return d, d.valid()
+}
+
+// repetitionOf returns ISA11 as the repetition separator when ISA12 is 00402 or later
+// and ISA11 is not the standards identifier "U".
+func repetitionOf(isa []byte, sep byte) byte {
+	var el [17][]byte
+	n := 0
+	for len(isa) > 0 && n < 17 {
+		i := bytes.IndexByte(isa, sep)
+		if i < 0 {
+			el[n] = isa
+			n++
+			break
+		}
+		el[n] = isa[:i]
+		isa = isa[i+1:]
+		n++
+	}
+	if n < 13 || len(el[11]) != 1 {
+		return 0
+	}
+	if string(el[12]) < "00402" || isAlnum(el[11][0]) || el[11][0] == ' ' {
+		return 0
+	}
+	return el[11][0]
+}
+
+// guessDelimiters sets delimiters for data outside any interchange: the element
+// separator is the byte after the tag, the terminator the first of ~ ' or a newline
+// found after it.
+func (r *Reader) guessDelimiters() error {
+	for r.w-r.r < 512 && r.fill() {
+	}
+	b := r.buf[r.r:r.w]
+	i := 0
+	for i < len(b) && i < 3 && isAlnum(b[i]) {
+		i++
+	}
+	d := Delimiters{Element: '*', Component: '>', Segment: '~'}
+	if i < len(b) && !isAlnum(b[i]) && b[i] != ' ' {
+		d.Element = b[i]
+	}
+	best := -1
+	for _, t := range []byte{'~', '\'', '\n'} {
+		if t == d.Element {
+			continue
+		}
+		if j := bytes.IndexByte(b, t); j >= 0 && (best < 0 || j < best) {
+			best, d.Segment = j, t
+		}
+	}
+	if d.Component == d.Element || d.Component == d.Segment {
+		d.Component = 0
+	}
+	r.delims, r.have = d, true
+	return &SyntaxError{Pos: r.position(r.r), Severity: syntax.Warning, Err: ErrNoISA}
+}
