@@ -51,6 +51,12 @@ type Validator struct {
 	outside []*SyntaxError
 }
 
+// NewValidator returns a Validator with the built-in transaction-set specs as its
+// Structure checker.
+func NewValidator() *Validator {
+	return &Validator{}
+}
+
 // Validate reads every segment of r and validates it. It returns the defects found
 // outside any interchange (bare sets, stray data); everything else is delivered through
 // OnInterchange. The error is non-nil only when reading failed.
