@@ -17,7 +17,9 @@ func newRootCommand() *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	// One line per subcommand; each lives in its own file.
-	root.AddCommand()
+	root.AddCommand(
+		newEDICommand(),
+	)
 	return root
 }
 

@@ -68,19 +68,18 @@ func (v *Validator) Validate(r *Reader) ([]*SyntaxError, error) {
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
-			var se *SyntaxError
-			if !errors.As(err, &se) {
-				return v.outside, err
-			}
-			if errors.Is(err, ErrNoISA) {
-				// Reported more usefully below as a segment outside any interchange.
-			} else {
-				v.addEnvelopeError(se)
-			}
+		var se *SyntaxError
+		if err != nil && !errors.As(err, &se) {
+			return v.outside, err
 		}
 		if seg != nil {
+			// The segment first, so that a warning about an ISA lands in the
+			// interchange it opens.
 			v.segment(seg)
+		}
+		if se != nil && !errors.Is(se, ErrNoISA) {
+			// ErrNoISA is reported more usefully as a segment outside any interchange.
+			v.addEnvelopeError(se)
 		}
 	}
 	v.endInterchange(nil)
@@ -345,6 +344,10 @@ func (v *Validator) gs(seg *Segment) {
 	}
 	if !validGroupVersion(g.Version) {
 		gerr(8, "AK9:2", syntax.Error, fmt.Errorf("GS08 %q: %w", g.Version, ErrVersionUnsupported))
+	} else if iv := v.ic.Version; len(iv) == 5 && iv[1:] != g.Version[1:5] {
+		// ISA12 governs the envelope only, so a different GS08 is legal, but it is
+		// usually a sender's mistake worth seeing.
+		gerr(8, "", syntax.Warning, fmt.Errorf("GS08 %q is not of the release of ISA12 %q", g.Version, iv))
 	}
 }
 
