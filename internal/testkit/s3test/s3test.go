@@ -1,0 +1,279 @@
+// Package s3test starts a real S3 server for tests: versitygw (POSIX
+// backend) on a free loopback port, with fresh temporary directories for the
+// objects, versions and IAM accounts, stopped at cleanup (INFRA.md §2).
+//
+// The gateway runs with an admin port so tests can create further accounts
+// (CreateUser) and check what each may do. Buckets are created per test
+// (Bucket), with object lock when asked.
+//
+// A test that calls Start skips when the binary is missing, except under
+// CI=true where it fails: scripts/test-deps.sh installs it (pinned version).
+package s3test
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+)
+
+// Binary is the versitygw executable: VERSITYGW_BIN, else $GOBIN or
+// $GOPATH/bin, else PATH.
+var Binary = findBinary()
+
+func findBinary() string {
+	if b := os.Getenv("VERSITYGW_BIN"); b != "" {
+		return b
+	}
+	var dirs []string
+	if d := os.Getenv("GOBIN"); d != "" {
+		dirs = append(dirs, d)
+	}
+	if d := os.Getenv("GOPATH"); d != "" {
+		dirs = append(dirs, filepath.Join(filepath.SplitList(d)[0], "bin"))
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		dirs = append(dirs, filepath.Join(home, "go", "bin"))
+	}
+	for _, d := range dirs {
+		p := filepath.Join(d, "versitygw")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("versitygw"); err == nil {
+		return p
+	}
+	return "versitygw"
+}
+
+// Available reports whether versitygw can be started here.
+func Available() error {
+	if _, err := exec.LookPath(Binary); err != nil {
+		return fmt.Errorf("s3test: versitygw not installed (run scripts/test-deps.sh versitygw, or set VERSITYGW_BIN): %w", err)
+	}
+	return nil
+}
+
+// Skip ends the test when versitygw is missing: t.Skip normally, t.Fatal under CI=true.
+func Skip(t testing.TB, err error) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%v (CI=true: a missing server is a failure)", err)
+	}
+	t.Skip(err)
+}
+
+// Server is a running gateway.
+type Server struct {
+	Endpoint      string // host:port of the S3 API
+	AdminEndpoint string // host:port of the admin API
+	AccessKey     string // the root account
+	SecretKey     string
+	Region        string
+	Dir           string // the POSIX backend's directory: one subdirectory per bucket
+
+	cmd     *exec.Cmd
+	exited  chan struct{}
+	logMu   sync.Mutex
+	log     strings.Builder
+	stop    sync.Once
+	buckets atomic.Int64
+}
+
+// Start runs versitygw for the test and stops it at cleanup.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	if err := Available(); err != nil {
+		Skip(t, err)
+	}
+	dir := t.TempDir()
+	s := &Server{AccessKey: "icssroot", SecretKey: randomSecret(), Region: "us-east-1", Dir: filepath.Join(dir, "data")}
+	for _, d := range []string{"data", "versions", "iam"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The gateway cannot report a port it picked itself, so pick two and retry when taken.
+	var lastErr error
+	for range 5 {
+		p1, err1 := freePort()
+		p2, err2 := freePort()
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		s.Endpoint = net.JoinHostPort("127.0.0.1", strconv.Itoa(p1))
+		s.AdminEndpoint = net.JoinHostPort("127.0.0.1", strconv.Itoa(p2))
+		if lastErr = s.start(dir); lastErr == nil {
+			break
+		}
+	}
+	if lastErr != nil {
+		t.Fatalf("s3test: %v", lastErr)
+	}
+	t.Cleanup(s.Stop)
+	return s
+}
+
+func (s *Server) start(dir string) error {
+	cmd := exec.Command(Binary,
+		"--port", s.Endpoint, "--admin-port", s.AdminEndpoint,
+		"--iam-dir", filepath.Join(dir, "iam"), "--region", s.Region, "--quiet",
+		"posix", "--versioning-dir", filepath.Join(dir, "versions"), s.Dir)
+	// Credentials go through the environment, not argv, where ps would show them.
+	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+s.AccessKey, "ROOT_SECRET_KEY="+s.SecretKey)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", Binary, err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			s.logMu.Lock()
+			s.log.WriteString(sc.Text() + "\n")
+			s.logMu.Unlock()
+		}
+		cmd.Wait()
+		close(exited)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	client := &http.Client{Timeout: time.Second}
+	for {
+		select {
+		case <-exited:
+			return fmt.Errorf("versitygw exited before serving:\n%s", s.Logs())
+		default:
+		}
+		// Any HTTP answer (403 without credentials) means both listeners are up.
+		r1, err1 := client.Get("http://" + s.Endpoint + "/")
+		r2, err2 := client.Get("http://" + s.AdminEndpoint + "/")
+		if r1 != nil {
+			r1.Body.Close()
+		}
+		if r2 != nil {
+			r2.Body.Close()
+		}
+		if err1 == nil && err2 == nil {
+			s.cmd, s.exited = cmd, exited
+			return nil
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			<-exited
+			return fmt.Errorf("versitygw not serving within 20s: %v %v\n%s", err1, err2, s.Logs())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Logs returns the gateway's output so far.
+func (s *Server) Logs() string {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	return s.log.String()
+}
+
+// Stop kills the gateway; safe to call twice.
+func (s *Server) Stop() {
+	s.stop.Do(func() {
+		if s.cmd != nil {
+			s.cmd.Process.Kill()
+			<-s.exited
+		}
+	})
+}
+
+// Client returns a minio-go client of the root account.
+func (s *Server) Client(t testing.TB) *minio.Client {
+	t.Helper()
+	return s.ClientAs(t, s.AccessKey, s.SecretKey)
+}
+
+// ClientAs returns a minio-go client of another account.
+func (s *Server) ClientAs(t testing.TB, access, secret string) *minio.Client {
+	t.Helper()
+	c, err := minio.New(s.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(access, secret, ""), Region: s.Region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// Bucket creates a new bucket for the test, with object lock (and so
+// versioning) when asked, and returns its name.
+func (s *Server) Bucket(t testing.TB, objectLock bool) string {
+	t.Helper()
+	name := fmt.Sprintf("t%d-%s", s.buckets.Add(1), bucketSafe(t.Name()))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.Client(t).MakeBucket(ctx, name, minio.MakeBucketOptions{Region: s.Region, ObjectLocking: objectLock}); err != nil {
+		t.Fatalf("s3test: make bucket %s: %v", name, err)
+	}
+	return name
+}
+
+// bucketSafe makes a test name fit S3's bucket naming rules (3-63 lower-case
+// letters, digits and hyphens).
+func bucketSafe(name string) string {
+	b := []byte(strings.ToLower(name))
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			b[i] = '-'
+		}
+	}
+	if len(b) > 40 {
+		b = b[len(b)-40:]
+	}
+	return strings.Trim(string(b), "-")
+}
+
+// CreateUser adds an account with the role ("user", "userplus" or "admin")
+// through the gateway's admin API, with a random secret it returns.
+func (s *Server) CreateUser(t testing.TB, access, role string) (secret string) {
+	t.Helper()
+	secret = randomSecret()
+	cmd := exec.Command(Binary, "admin", "--endpoint-url", "http://"+s.AdminEndpoint,
+		"create-user", "--access", access, "--role", role, "--secret", secret)
+	cmd.Env = append(os.Environ(), "ADMIN_ACCESS_KEY="+s.AccessKey, "ADMIN_SECRET_KEY="+s.SecretKey)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("s3test: create user %s: %v\n%s", access, err, out)
+	}
+	return secret
+}
+
+func randomSecret() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
