@@ -79,7 +79,9 @@ func (r *Reader) fill() bool {
 		r.buf = make([]byte, 64<<10)
 	}
 	if r.r > 0 {
-		// Slide the unread bytes down.
+		// Count the newlines of the bytes about to be dropped, then slide the unread
+		// bytes down.
+		r.countLines(r.r)
 		n := copy(r.buf, r.buf[r.r:r.w])
 		r.base += int64(r.r)
 		r.r, r.w = 0, n
@@ -137,10 +139,9 @@ func (r *Reader) read() (seg *Segment, err error, ok bool) {
 	}
 	start := r.r
 	// An ISA sets the delimiters of the interchange it opens.
-	if r.w-r.r < 4 {
-		r.fill()
-		start = r.r
+	for r.w-r.r < 4 && r.fill() {
 	}
+	start = r.r
 	if r.w-start >= 4 && r.buf[start] == 'I' && r.buf[start+1] == 'S' && r.buf[start+2] == 'A' && !isAlnum(r.buf[start+3]) {
 		return r.readISA()
 	}
@@ -220,17 +221,17 @@ func (r *Reader) skipBlanks() bool {
 
 // position returns the position of the segment starting at buf[start].
 func (r *Reader) position(start int) syntax.Position {
-	off := r.base + int64(start)
-	if off > r.lineOff {
-		// Count the newlines between the last counted offset and this segment.
-		from := int(r.lineOff - r.base)
-		if from < 0 {
-			from = 0 // already counted bytes were slid out; cannot happen as lineOff >= base
-		}
-		r.line += bytes.Count(r.buf[from:start], newline)
+	r.countLines(start)
+	return syntax.Position{Offset: r.base + int64(start), Line: r.line, Segment: r.nseg + 1}
+}
+
+// countLines counts the newlines from the last counted offset up to buf[end]. The
+// counted offset never falls behind the buffer's start: fill counts before it slides.
+func (r *Reader) countLines(end int) {
+	if off := r.base + int64(end); off > r.lineOff {
+		r.line += bytes.Count(r.buf[r.lineOff-r.base:end], newline)
 		r.lineOff = off
 	}
-	return syntax.Position{Offset: off, Line: r.line, Segment: r.nseg + 1}
 }
 
 var newline = []byte{'\n'}

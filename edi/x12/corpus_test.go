@@ -1,0 +1,135 @@
+package x12
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/icss/icss/edi/syntax"
+	"github.com/icss/icss/internal/testkit/corpus"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// corpusInputs returns the X12 samples of the shared corpus by name.
+func corpusInputs(t *testing.T) map[string][]byte {
+	t.Helper()
+	out := make(map[string][]byte)
+	for _, p := range append(corpus.Samples(t, "x12types_*.edi"), corpus.Samples(t, "edifabric_x12_*.edi")...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[strings.TrimSuffix(filepath.Base(p), ".edi")] = b
+	}
+	return out
+}
+
+// TestCorpusGolden inspects every X12 sample of the shared corpus and compares the
+// report with testdata/golden/<sample>.json (go test -run CorpusGolden -update rewrites
+// them after a reviewed change).
+func TestCorpusGolden(t *testing.T) {
+	for name, data := range corpusInputs(t) {
+		t.Run(name, func(t *testing.T) {
+			rep, err := Inspect(strings.NewReader(string(data)), name+".edi", nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := json.MarshalIndent(rep, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join("testdata", "golden", name+".json"), append(got, '\n'))
+		})
+	}
+}
+
+// golden compares got with the golden file, or rewrites it under -update.
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("%s differs from the golden file (run with -update after review):\n%s", path, got)
+	}
+}
+
+// TestCorpusDefects checks that each X12 sample yields exactly the error codes its
+// defect calls for (samples/SOURCES.md and EDI.md §6 describe the defects), and that
+// the clean ones yield none.
+func TestCorpusDefects(t *testing.T) {
+	want := map[string][]string{
+		"x12types_309_ocean_amd_4010":                   {"AK5:4"}, // SE01 = 622, 295 segments
+		"x12types_315_single_line_se_mismatch_4010":     {"AK5:3"}, // SE02 != ST02
+		"x12types_322_gate_in_broken_controls_4010":     {"TA1:001", "AK5:4"},
+		"edifabric_x12_missing_iea":                     {"TA1:023"},
+		"x12types_997_no_envelope_ak3_ak4_4010":         {"bare"}, // no ISA/GS: nothing to acknowledge
+		"x12types_315_hamburgsud_single_line_4010":      nil,
+		"x12types_315_ocean_status_vessel_arrival_4010": nil,
+		"x12types_322_hamburgsud_rail_ramp_4010":        nil, // variable-width ISA: a warning
+		"x12types_404_rail_montreal_te_inbond_4010":     nil,
+		"x12types_404_rail_prince_rupert_4010":          nil,
+		"x12types_999_accepted_5010":                    nil,
+		"x12types_999_rejected_ik3_5010":                nil, // a valid 999 that reports a rejection
+		"edifabric_x12_pipe_element_separator":          nil,
+		"edifabric_x12_segment_terminator_newline":      nil,
+		"edifabric_x12_ta1_before_gs":                   nil,
+		"edifabric_x12_trailing_blanks":                 nil,
+	}
+	inputs := corpusInputs(t)
+	for name, data := range inputs {
+		t.Run(name, func(t *testing.T) {
+			w, ok := want[name]
+			if !ok {
+				t.Fatalf("sample %s has no expectation in this table", name)
+			}
+			rep, err := Inspect(strings.NewReader(string(data)), name, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			add := func(issues []syntax.Issue) {
+				for _, is := range issues {
+					if is.Severity != syntax.Error {
+						continue
+					}
+					code := is.Code
+					if code == "" && strings.Contains(is.Message, ErrBareSet.Error()) {
+						code = "bare"
+					}
+					got = append(got, code)
+				}
+			}
+			add(rep.Issues)
+			for _, ic := range rep.Interchanges {
+				add(ic.Issues)
+				for _, g := range ic.Groups {
+					add(g.Issues)
+					for _, s := range g.Sets {
+						add(s.Issues)
+					}
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(w, ",") {
+				t.Errorf("error codes %q, want %q", got, w)
+			}
+			if rep.Valid() != (len(w) == 0) {
+				t.Errorf("Valid() = %v with codes %q", rep.Valid(), got)
+			}
+		})
+	}
+}
