@@ -23,6 +23,8 @@ type rig struct {
 	blobs  *blob.Dir
 	ledger *state.Ledger
 	dir    string
+	// srvPath maps a served name to its local path.
+	srvPath func(string) string
 }
 
 func newRig(t *testing.T, edit func(*Config)) *rig {
@@ -38,11 +40,17 @@ func newRig(t *testing.T, edit func(*Config)) *rig {
 func newRigFor(t *testing.T, srv *sshdtest.Server, cfg Config) *rig {
 	t.Helper()
 	cfg = cfg.WithDefaults()
-	c, err := Dial(context.Background(), cfg, nil)
-	if err != nil {
-		t.Fatalf("dial: %v\nsshd log:\n%s", err, srv.Logs())
+	var c *Client
+	var srvPath func(string) string
+	if srv != nil {
+		var err error
+		c, err = Dial(context.Background(), cfg, nil)
+		if err != nil {
+			t.Fatalf("dial: %v\nsshd log:\n%s", err, srv.Logs())
+		}
+		t.Cleanup(func() { c.Close() })
+		srvPath = srv.Path
 	}
-	t.Cleanup(func() { c.Close() })
 	dir := t.TempDir()
 	blobs, err := blob.OpenDir(filepath.Join(dir, "blobs"))
 	if err != nil {
@@ -54,7 +62,7 @@ func newRigFor(t *testing.T, srv *sshdtest.Server, cfg Config) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ledger.Close() })
-	return &rig{srv: srv, cfg: cfg, client: c, blobs: blobs, ledger: ledger, dir: dir}
+	return &rig{srv: srv, cfg: cfg, client: c, blobs: blobs, ledger: ledger, dir: dir, srvPath: srvPath}
 }
 
 func testConfig(srv *sshdtest.Server) Config {
@@ -73,7 +81,7 @@ func (r *rig) puller() *Puller {
 // so the stability check sees a settled file.
 func (r *rig) put(t *testing.T, name string, data []byte) string {
 	t.Helper()
-	p := r.srv.Path("inbox/" + name)
+	p := r.srvPath("inbox/" + name)
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +115,7 @@ func randomBytes(seed uint64, n int) []byte {
 // files lists the regular files of a served directory.
 func (r *rig) files(t *testing.T, dir string) []string {
 	t.Helper()
-	ents, err := os.ReadDir(r.srv.Path(dir))
+	ents, err := os.ReadDir(r.srvPath(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -286,7 +287,11 @@ func (p *Puller) take(ctx context.Context, log *slog.Logger, name string, fi os.
 	cfg := p.Client.Config()
 	res := FileResult{Name: name, Size: fi.Size()}
 	fail := func(err error) FileResult {
-		res.Outcome, res.Err, res.Reason = Failed, fmt.Errorf("sftp %s: %s: %w", cfg.Name, name, err), err.Error()
+		res.Outcome, res.Reason = Failed, err.Error()
+		res.Err = err
+		if !strings.HasPrefix(err.Error(), "sftp "+cfg.Name+": ") { // client errors carry it already
+			res.Err = fmt.Errorf("sftp %s: %s: %w", cfg.Name, name, err)
+		}
 		log.Warn("pull failed; the file stays in the inbox", "name", name, "err", err)
 		if res.ID != 0 && ctx.Err() == nil {
 			// The row keeps the last error for operators; after MaxAttempts failures the

@@ -76,7 +76,7 @@ func TestPullLeavesGrowingFile(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, nil)
 	ctx := context.Background()
-	p := r.srv.Path("inbox/growing.x12")
+	p := r.srvPath("inbox/growing.x12")
 	f, err := os.Create(p)
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +167,7 @@ func TestPullRerunAfterCrashBeforeArchive(t *testing.T) {
 	ctx := context.Background()
 	data := []byte("UNA:+.? 'UNB+...")
 	sum := r.put(t, "m.edi", data)
-	fi, _ := os.Stat(r.srv.Path("inbox/m.edi"))
+	fi, _ := os.Stat(r.srvPath("inbox/m.edi"))
 	// What a run killed after FileFetched leaves: blob stored, row fetched, file in inbox.
 	f, _, err := r.ledger.FileSeen(ctx, "carrier1", "m.edi", fi.Size(), fi.ModTime().UTC().Truncate(time.Second))
 	if err != nil {
