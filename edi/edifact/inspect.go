@@ -1,0 +1,48 @@
+package edifact
+
+import (
+	"errors"
+	"io"
+
+	"github.com/icss/icss/edi/syntax"
+)
+
+// InspectOptions tune Inspect. The zero value reads with the default limits and
+// validates everything.
+type InspectOptions struct {
+	// Name is the input's name as reports show it (a file name).
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// MaxSegmentSize is passed to the Reader (0: DefaultMaxSegmentSize).
+	MaxSegmentSize int `json:"max_segment_size,omitempty" yaml:"max_segment_size,omitempty"`
+	// Validate tunes the checks.
+	Validate ValidateOptions `json:"validate" yaml:"validate"`
+}
+
+// Inspect reads every interchange of r, validates envelopes and the messages whose
+// specification is registered, and returns the report. Defects of the input are in the
+// report, not in the error: the error is for reading failures only (and then the
+// report holds what was read before it). Memory stays bounded whatever the size of r.
+func Inspect(r io.Reader, opts InspectOptions) (*syntax.Report, error) {
+	rd := NewReader(r)
+	rd.MaxSegmentSize = opts.MaxSegmentSize
+	v := NewValidator(opts.Name, opts.Validate)
+	for {
+		seg, err := rd.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				v.EndPos = syntax.Position{Offset: rd.InputOffset(), Line: rd.line, Segment: rd.nseg + 1}
+				return v.End(), err
+			}
+			v.ReadError(err)
+		}
+		if seg != nil {
+			v.Segment(seg)
+		}
+	}
+	v.EndPos = syntax.Position{Offset: rd.InputOffset(), Line: rd.line, Segment: rd.nseg + 1}
+	return v.End(), nil
+}

@@ -1,0 +1,464 @@
+package edifact
+
+import (
+	"bytes"
+	"errors"
+	"io"
+
+	"github.com/icss/icss/edi/syntax"
+)
+
+// DefaultMaxSegmentSize is the longest segment a Reader accepts unless told otherwise.
+const DefaultMaxSegmentSize = 1 << 20
+
+const (
+	minReadSize = 64 << 10 // bytes asked of the underlying reader at a time
+	maxTags     = 4096     // interned tags kept; beyond that tags are allocated
+)
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// Reader reads EDIFACT segments from a stream. It handles an optional byte order mark,
+// a UNA service string advice before any interchange (each interchange may change the
+// delimiters), the default delimiters of an interchange without UNA, the release
+// character, and line breaks or blanks between segments.
+//
+// The reader tokenizes only: envelopes and message structures are checked by a
+// Validator. Memory does not grow with the input: the buffer holds one segment at most
+// (plus read-ahead), and the segment returned by Read is reused.
+type Reader struct {
+	// MaxSegmentSize is the longest segment accepted, terminator excluded. A longer one
+	// is skipped and reported with ErrSegmentTooLong. Set it before the first Read; zero
+	// means DefaultMaxSegmentSize.
+	MaxSegmentSize int
+
+	r        io.Reader
+	buf      []byte
+	pos, end int   // unread data is buf[pos:end]
+	base     int64 // input offset of buf[0]
+	eof      bool
+	rerr     error // read error other than io.EOF, returned once buffered data is used up
+	started  bool
+	line     int
+	nseg     int
+	d        Delimiters
+	afterUNA bool // the previous segment was a UNA: the next UNB keeps its delimiters
+	level    Level
+	class    [256]uint8
+	seg      Segment
+	tags     map[string]string
+}
+
+// NewReader returns a Reader reading from r.
+func NewReader(r io.Reader) *Reader {
+	rd := &Reader{r: r, line: 1, d: DefaultDelimiters, tags: make(map[string]string, 64)}
+	rd.buildClass()
+	return rd
+}
+
+// Delimiters returns the delimiters in force for the segment last read.
+func (r *Reader) Delimiters() Delimiters { return r.d }
+
+// Level returns the syntax level declared by the last UNB read (LevelUnknown before).
+func (r *Reader) Level() Level { return r.level }
+
+// InputOffset returns the input offset just past the segment last read (and the line
+// breaks that followed it).
+func (r *Reader) InputOffset() int64 { return r.base + int64(r.pos) }
+
+// byte classes for the tokenizer
+const (
+	clsDelim   = 1 // element or component separator, or release character
+	clsInvalid = 2 // outside the repertoire of the syntax level
+	clsNewline = 4 // CR or LF inside a segment
+)
+
+func (r *Reader) buildClass() {
+	c := &r.class
+	for i := range c {
+		c[i] = 0
+		if !r.level.allows(byte(i)) {
+			c[i] = clsInvalid
+		}
+	}
+	c['\r'], c['\n'] = clsNewline, clsNewline
+	c[r.d.Element], c[r.d.Component] = clsDelim, clsDelim
+	if r.d.Release != 0 {
+		c[r.d.Release] = clsDelim
+	}
+	// The terminator and repetition separator are legal bytes of the repertoire.
+	if c[r.d.Terminator] == clsInvalid {
+		c[r.d.Terminator] = 0
+	}
+	if r.d.Repetition != 0 && c[r.d.Repetition] == clsInvalid {
+		c[r.d.Repetition] = 0
+	}
+}
+
+func (r *Reader) maxSeg() int {
+	if r.MaxSegmentSize > 0 {
+		return r.MaxSegmentSize
+	}
+	return DefaultMaxSegmentSize
+}
+
+// fill reads more data into the buffer, compacting or growing it first. It returns
+// false when no more data can come (end of input or a read error).
+func (r *Reader) fill() bool {
+	if r.eof {
+		return false
+	}
+	if r.buf == nil {
+		r.buf = make([]byte, 4*minReadSize)
+	}
+	if r.pos > 0 && (r.end == len(r.buf) || len(r.buf)-r.end < minReadSize) {
+		copy(r.buf, r.buf[r.pos:r.end])
+		r.base += int64(r.pos)
+		r.end -= r.pos
+		r.pos = 0
+	}
+	if len(r.buf)-r.end < minReadSize {
+		nb := make([]byte, 2*len(r.buf))
+		copy(nb, r.buf[:r.end])
+		r.buf = nb
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := r.r.Read(r.buf[r.end:])
+		r.end += n
+		if err != nil {
+			r.eof = true
+			if !errors.Is(err, io.EOF) {
+				r.rerr = err
+			}
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	r.eof, r.rerr = true, io.ErrNoProgress
+	return false
+}
+
+// ensure tries to have n unread bytes buffered; it reports whether it has.
+func (r *Reader) ensure(n int) bool {
+	for r.end-r.pos < n {
+		if !r.fill() {
+			return r.end-r.pos >= n
+		}
+	}
+	return true
+}
+
+func (r *Reader) errAt(pos syntax.Position, sev syntax.Severity, tag string, code string, err error, detail string) *SyntaxError {
+	return &SyntaxError{Pos: pos, Severity: sev, SegmentID: tag, Code: code, Err: err, Detail: detail}
+}
+
+// Read returns the next segment, io.EOF exactly at the end of the input, or a
+// *SyntaxError. The segment stays valid only until the next call to Read; use Clone to
+// keep it.
+//
+// A segment the reader cannot tokenize (a bad tag, a bad UNA, one longer than
+// MaxSegmentSize) gives a nil segment and an Error-severity *SyntaxError; the next Read
+// carries on with the following segment. A segment read after a workaround (a raw line
+// break inside it, a missing terminator at the end of the input) comes together with a
+// Warning-severity *SyntaxError, like encoding/csv's ErrFieldCount.
+func (r *Reader) Read() (*Segment, error) {
+	if !r.started {
+		r.started = true
+		r.ensure(len(bom))
+		if bytes.HasPrefix(r.buf[r.pos:r.end], bom) {
+			r.pos += len(bom)
+		}
+	}
+	// Skip line breaks and blanks between segments.
+	for {
+		for r.pos < r.end {
+			c := r.buf[r.pos]
+			if c == '\n' {
+				r.line++
+			} else if c != '\r' && c != ' ' && c != '\t' && c != 0x1A {
+				break
+			}
+			r.pos++
+		}
+		if r.pos < r.end {
+			break
+		}
+		if !r.fill() {
+			if r.rerr != nil {
+				err := r.rerr
+				r.rerr = nil
+				return nil, err
+			}
+			return nil, io.EOF
+		}
+	}
+	r.nseg++
+	pos := syntax.Position{Offset: r.base + int64(r.pos), Line: r.line, Segment: r.nseg}
+
+	r.ensure(9)
+	head := r.buf[r.pos:r.end]
+	if bytes.HasPrefix(head, []byte("UNA")) {
+		return r.readUNA(pos)
+	}
+	if bytes.HasPrefix(head, []byte("UNB")) {
+		if !r.afterUNA && len(head) > 3 {
+			// Without UNA the interchange uses the default delimiters, whatever the
+			// previous interchange of the file declared.
+			switch head[3] {
+			case DefaultDelimiters.Element:
+				r.setDelims(DefaultDelimiters)
+			case levelBDelimiters.Element:
+				r.setDelims(levelBDelimiters)
+			}
+		}
+	}
+	r.afterUNA = false
+
+	// Find the terminator that is not released.
+	term, rel := r.d.Terminator, r.d.Release
+	scan := 0 // relative to r.pos
+	t := -1
+	for t < 0 {
+		data := r.buf[r.pos+scan : r.end]
+		if i := bytes.IndexByte(data, term); i >= 0 {
+			abs := r.pos + scan + i
+			if rel != 0 && released(r.buf[r.pos:abs], rel) {
+				scan += i + 1
+				continue
+			}
+			t = abs
+			break
+		}
+		scan = r.end - r.pos
+		if scan > r.maxSeg() {
+			return nil, r.skipLong(pos)
+		}
+		if !r.fill() {
+			break
+		}
+	}
+	var werr *SyntaxError
+	next := t + 1
+	if t < 0 {
+		t, next = r.end, r.end
+		werr = r.errAt(pos, syntax.Warning, "", CodeMissing, ErrUnterminated, "")
+	}
+	if t-r.pos > r.maxSeg() {
+		r.consume(next)
+		return nil, r.errAt(pos, syntax.Error, "", CodeUnspecified, ErrSegmentTooLong, "")
+	}
+	raw := r.buf[r.pos:t]
+	r.consume(next)
+	seg := &r.seg
+	if err := r.tokenize(seg, raw, pos); err != nil {
+		return nil, err
+	}
+	if werr != nil {
+		werr.SegmentID = seg.tag
+	}
+	if seg.flags&segNewline != 0 && werr == nil {
+		werr = r.errAt(pos, syntax.Warning, seg.tag, CodeInvalidCharacter, ErrNewlineInSegment, "kept as data")
+	}
+	if seg.tag == "UNB" {
+		r.level = LevelOf(string(seg.Component(1, 1)))
+		r.buildClass()
+	}
+	if werr != nil {
+		return seg, werr
+	}
+	return seg, nil
+}
+
+// consume marks buf[r.pos:next] read, counting its line breaks.
+func (r *Reader) consume(next int) {
+	r.line += bytes.Count(r.buf[r.pos:next], []byte{'\n'})
+	r.pos = next
+}
+
+// released reports whether the byte after b is escaped: b ends with an odd run of
+// release characters.
+func released(b []byte, rel byte) bool {
+	n := 0
+	for i := len(b) - 1; i >= 0 && b[i] == rel; i-- {
+		n++
+	}
+	return n%2 == 1
+}
+
+// skipLong discards a segment longer than the limit, up to and including its
+// terminator, without holding it in memory.
+func (r *Reader) skipLong(pos syntax.Position) error {
+	term, rel := r.d.Terminator, r.d.Release
+	odd := false // the bytes discarded so far end with an odd run of release characters
+	for {
+		data := r.buf[r.pos:r.end]
+		from := 0
+		for {
+			i := bytes.IndexByte(data[from:], term)
+			if i < 0 {
+				break
+			}
+			abs := from + i
+			esc := false
+			if rel != 0 {
+				n := 0
+				j := abs - 1
+				for ; j >= 0 && data[j] == rel; j-- {
+					n++
+				}
+				if j < 0 && odd {
+					n++
+				}
+				esc = n%2 == 1
+			}
+			if !esc {
+				r.consume(r.pos + abs + 1)
+				return r.errAt(pos, syntax.Error, "", CodeUnspecified, ErrSegmentTooLong, "")
+			}
+			from = abs + 1
+		}
+		if rel != 0 {
+			n := 0
+			j := len(data) - 1
+			for ; j >= 0 && data[j] == rel; j-- {
+				n++
+			}
+			if j < 0 {
+				odd = odd != (n%2 == 1)
+			} else {
+				odd = n%2 == 1
+			}
+		}
+		r.consume(r.end)
+		if !r.fill() {
+			return r.errAt(pos, syntax.Error, "", CodeUnspecified, ErrSegmentTooLong, "")
+		}
+	}
+}
+
+func (r *Reader) setDelims(d Delimiters) {
+	if d != r.d {
+		r.d = d
+		r.buildClass()
+	}
+}
+
+func (r *Reader) readUNA(pos syntax.Position) (*Segment, error) {
+	head := r.buf[r.pos:r.end]
+	if len(head) < 9 {
+		r.consume(r.end)
+		return nil, r.errAt(pos, syntax.Error, "UNA", CodeInvalidServiceChar, ErrBadUNA, "shorter than 9 characters")
+	}
+	d, err := parseUNA(head[:9])
+	if err != nil {
+		// Skip to the terminator the UNA names, if any, else past the advice.
+		r.consume(r.pos + 9)
+		r.setDelims(DefaultDelimiters)
+		return nil, r.errAt(pos, syntax.Error, "UNA", CodeInvalidServiceChar, ErrBadUNA, err.Error())
+	}
+	r.setDelims(d)
+	r.afterUNA = true
+	seg := &r.seg
+	seg.reset(pos, "UNA", head[:9], d, r.level)
+	r.consume(r.pos + 9)
+	return seg, nil
+}
+
+// tokenize splits raw into the tag, elements and components of seg.
+func (r *Reader) tokenize(seg *Segment, raw []byte, pos syntax.Position) error {
+	es, cs, rel := r.d.Element, r.d.Component, r.d.Release
+	// The tag runs to the first element (or component) separator.
+	k := 0
+	for k < len(raw) && raw[k] != es && raw[k] != cs {
+		k++
+	}
+	tag, ok := r.intern(raw[:k])
+	if !ok {
+		t := string(raw[:min(k, 8)])
+		e := r.errAt(pos, syntax.Error, "", CodeInvalidValue, ErrBadTag, "tag "+quote(t))
+		return e
+	}
+	seg.reset(pos, tag, raw, r.d, r.level)
+	if k < len(raw) && raw[k] == cs {
+		// A qualified tag (ISO 9735 version 1 nesting indicators): skip to the elements.
+		for k < len(raw) && raw[k] != es {
+			k++
+		}
+	}
+	if k == len(raw) {
+		return nil
+	}
+	cls := &r.class
+	start := int32(k + 1)
+	esc := false
+	bad := int32(-1)
+	var flags uint8
+	n := len(raw)
+	seg.elems = append(seg.elems, 0)
+	for i := k + 1; i < n; i++ {
+		c := cls[raw[i]]
+		if c == 0 {
+			continue
+		}
+		if c&clsDelim != 0 {
+			switch raw[i] {
+			case rel:
+				esc = true
+				i++ // the released byte is data, whatever it is
+				continue
+			case cs:
+				seg.comps = append(seg.comps, span{start, int32(i), esc})
+				start, esc = int32(i+1), false
+			case es:
+				seg.comps = append(seg.comps, span{start, int32(i), esc})
+				seg.elems = append(seg.elems, int32(len(seg.comps)))
+				start, esc = int32(i+1), false
+			}
+			continue
+		}
+		if c&clsNewline != 0 {
+			flags |= segNewline
+		} else if bad < 0 {
+			bad = int32(i)
+		}
+	}
+	seg.comps = append(seg.comps, span{start, int32(n), esc})
+	seg.elems = append(seg.elems, int32(len(seg.comps)))
+	seg.bad = bad
+	seg.flags |= flags
+	return nil
+}
+
+func (r *Reader) intern(b []byte) (string, bool) {
+	if s, ok := r.tags[string(b)]; ok {
+		return s, true
+	}
+	if len(b) != 3 {
+		return "", false
+	}
+	for _, c := range b {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return "", false
+		}
+	}
+	s := string(b)
+	if len(r.tags) < maxTags {
+		r.tags[s] = s
+	}
+	return s, true
+}
+
+func quote(s string) string {
+	b := []byte{'"'}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7F || c == '"' {
+			b = append(b, '\\', 'x', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+			continue
+		}
+		b = append(b, c)
+	}
+	return string(append(b, '"'))
+}

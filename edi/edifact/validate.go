@@ -1,0 +1,721 @@
+package edifact
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/icss/icss/edi/syntax"
+)
+
+// ValidateOptions tune a Validator. The zero value checks everything.
+type ValidateOptions struct {
+	// EnvelopeOnly skips message structure checks (segment tables and element rules);
+	// envelopes, counts, references, dates and characters are still checked.
+	EnvelopeOnly bool `json:"envelope_only,omitempty" yaml:"envelope_only,omitempty"`
+	// MaxIssuesPerSet caps the issues kept for one message (0: 100); the rest are
+	// counted in a final issue so memory stays bounded on a hopeless input.
+	MaxIssuesPerSet int `json:"max_issues_per_set,omitempty" yaml:"max_issues_per_set,omitempty"`
+}
+
+// Validator checks a stream of segments, one at a time, and builds the inspection
+// report: every interchange, group and message with the issues found where they
+// belong. It keeps the state of the current interchange, group and message only (plus
+// the references seen, to detect duplicates), never a whole message.
+type Validator struct {
+	// EndPos is where the input ended; findings about trailers missing at the end of
+	// the input are placed there. Inspect keeps it current.
+	EndPos syntax.Position
+
+	opts ValidateOptions
+	rep  *syntax.Report
+
+	// interchange state
+	inIC      bool
+	icVersion int
+	icRef     string
+	icMsgs    int // messages directly in the interchange
+	icGroups  int
+	icRefs    map[string]bool // interchange references seen in this input
+	msgRefs   map[string]bool // message references in the current interchange
+	groupRefs map[string]bool
+	bareIC    bool // the current interchange was opened by a UNH without UNB
+	icLevel   Level
+
+	// group state
+	inGroup bool
+	grpRef  string
+	grpMsgs int
+	grpImpl bool
+
+	// message state
+	inMsg    bool
+	msgRef   string
+	msgSegs  int
+	msgIssue int // issues dropped beyond the cap
+	st       structure
+	checking bool
+
+	probs []problem
+}
+
+// NewValidator returns a Validator filling a report for the named input.
+func NewValidator(name string, opts ValidateOptions) *Validator {
+	return &Validator{opts: opts, rep: &syntax.Report{File: name, Standard: "EDIFACT", Interchanges: []syntax.Interchange{}}, icRefs: map[string]bool{}}
+}
+
+// Report returns the report built so far; call End first to close open envelopes.
+func (v *Validator) Report() *syntax.Report { return v.rep }
+
+func (v *Validator) ic() *syntax.Interchange { return &v.rep.Interchanges[len(v.rep.Interchanges)-1] }
+
+func (v *Validator) group() *syntax.Group {
+	ic := v.ic()
+	return &ic.Groups[len(ic.Groups)-1]
+}
+
+func (v *Validator) set() *syntax.Set {
+	g := v.group()
+	return &g.Sets[len(g.Sets)-1]
+}
+
+// level tells where an issue goes.
+type level uint8
+
+const (
+	atFile level = iota
+	atInterchange
+	atGroup
+	atSet
+)
+
+func (v *Validator) add(at level, e *SyntaxError) {
+	is := e.Issue()
+	switch {
+	case at == atSet && v.inMsg:
+		s := v.set()
+		limit := v.opts.MaxIssuesPerSet
+		if limit <= 0 {
+			limit = 100
+		}
+		if len(s.Issues) >= limit {
+			v.msgIssue++
+			return
+		}
+		s.Issues = append(s.Issues, is)
+	case (at == atGroup || at == atSet) && v.inGroup && !v.grpImpl:
+		g := v.group()
+		g.Issues = append(g.Issues, is)
+	case at != atFile && v.inIC:
+		ic := v.ic()
+		ic.Issues = append(ic.Issues, is)
+	default:
+		v.rep.Issues = append(v.rep.Issues, is)
+	}
+}
+
+// posOf is where a finding about s goes; nil means the end of the input.
+func (v *Validator) posOf(s *Segment) (syntax.Position, string) {
+	if s == nil {
+		return v.EndPos, ""
+	}
+	return s.Pos, s.tag
+}
+
+func (v *Validator) errf(at level, s *Segment, elem, comp int, code string, err error, format string, args ...any) {
+	pos, tag := v.posOf(s)
+	e := &SyntaxError{Pos: pos, Severity: syntax.Error, SegmentID: tag, Element: elem, Component: comp, Code: code, Err: err}
+	if format != "" {
+		e.Detail = fmt.Sprintf(format, args...)
+	}
+	v.add(at, e)
+}
+
+func (v *Validator) warnf(at level, s *Segment, elem, comp int, code string, err error, format string, args ...any) {
+	pos, tag := v.posOf(s)
+	e := &SyntaxError{Pos: pos, Severity: syntax.Warning, SegmentID: tag, Element: elem, Component: comp, Code: code, Err: err}
+	if format != "" {
+		e.Detail = fmt.Sprintf(format, args...)
+	}
+	v.add(at, e)
+}
+
+// ReadError records an error the Reader returned. A segment the reader could not
+// tokenize still counts in its message's segment count.
+func (v *Validator) ReadError(err error) {
+	var se *SyntaxError
+	if !errors.As(err, &se) {
+		v.rep.Issues = append(v.rep.Issues, syntax.Issue{Severity: syntax.Error, Message: err.Error()})
+		return
+	}
+	at := atFile
+	switch {
+	case v.inMsg:
+		at = atSet
+		if se.Severity == syntax.Error {
+			v.msgSegs++
+		}
+	case v.inGroup:
+		at = atGroup
+	case v.inIC:
+		at = atInterchange
+	}
+	v.add(at, se)
+}
+
+// Segment checks one segment.
+func (v *Validator) Segment(s *Segment) {
+	switch s.tag {
+	case "UNA":
+		if v.inIC {
+			v.closeInterchange(s, false)
+		}
+		return
+	case "UNB":
+		v.unb(s)
+		return
+	case "UNZ":
+		v.unz(s)
+		return
+	case "UNG":
+		v.ung(s)
+		return
+	case "UNE":
+		v.une(s)
+		return
+	case "UNH":
+		v.unh(s)
+		return
+	case "UNT":
+		v.unt(s)
+		return
+	}
+	if !v.inMsg {
+		if !v.inIC {
+			v.errf(atFile, s, 0, 0, CodeInvalidOccurrence, ErrOutsideEnvelope, "%s outside any interchange", s.tag)
+		} else {
+			v.errf(atGroup, s, 0, 0, CodeInvalidOccurrence, ErrOutsideEnvelope, "%s outside a message", s.tag)
+		}
+		return
+	}
+	v.msgSegs++
+	v.common(s)
+	if v.checking {
+		n, probs := v.st.next(s.tag, v.probs[:0])
+		if n != nil {
+			probs = checkElements(n, s, probs)
+		}
+		v.report(s, probs)
+		v.probs = probs
+	}
+	if s.tag == "DTM" {
+		v.checkDTM(s)
+	}
+}
+
+func (v *Validator) report(s *Segment, probs []problem) {
+	for _, p := range probs {
+		v.errf(atSet, s, p.elem, p.comp, p.code, p.err, "%s", p.detail)
+	}
+}
+
+// common holds the checks every segment gets: characters and trailing separators.
+func (v *Validator) common(s *Segment) {
+	at := atSet
+	if !v.inMsg {
+		at = atInterchange
+	}
+	if e, c, ok := s.InvalidChar(); ok {
+		v.errf(at, s, e, c, CodeInvalidCharacter, ErrInvalidCharacter, "byte outside %s", s.level)
+	} else if s.level == LevelW && !utf8.Valid(s.raw) {
+		v.errf(at, s, 0, 0, CodeInvalidCharacter, ErrInvalidCharacter, "invalid UTF-8 in a UNOW interchange")
+	}
+	if n := s.Len(); n > 0 {
+		last := s.elems[n-1]
+		if s.elems[n]-last == 1 && s.comps[last].start == s.comps[last].end {
+			v.errf(at, s, n, 0, CodeTrailingSeparator, ErrTrailingSeparator, "segment ends with an empty data element")
+			return
+		}
+		for i := 1; i <= n; i++ {
+			a, b := s.elems[i-1], s.elems[i]
+			if b-a > 1 && s.comps[b-1].start == s.comps[b-1].end {
+				v.errf(at, s, i, int(b-a), CodeTrailingSeparator, ErrTrailingSeparator, "composite ends with an empty component")
+				return
+			}
+		}
+	}
+}
+
+// serviceElems checks the mandatory components of a service segment, given as
+// element, component pairs, and its element count.
+func (v *Validator) serviceElems(at level, s *Segment, maxElems int, mandatory ...[2]int) bool {
+	ok := true
+	if s.Len() > maxElems {
+		v.errf(at, s, maxElems+1, 0, CodeTooManyConstituents, ErrTooManyElements, "%s has %d data elements, at most %d defined", s.tag, s.Len(), maxElems)
+	}
+	for _, m := range mandatory {
+		if len(s.Component(m[0], m[1])) == 0 {
+			v.errf(at, s, m[0], m[1], CodeMissing, ErrMissingElement, "")
+			ok = false
+		}
+	}
+	return ok
+}
+
+func (v *Validator) lenMax(at level, s *Segment, e, c, max int, name string) {
+	if n := len(s.Component(e, c)); n > max {
+		v.errf(at, s, e, c, CodeTooLong, ErrTooLong, "%s is %d characters, at most %d", name, n, max)
+	}
+}
+
+func (v *Validator) unb(s *Segment) {
+	if v.inIC {
+		v.closeInterchange(s, false)
+	}
+	v.rep.Interchanges = append(v.rep.Interchanges, syntax.Interchange{Pos: s.Pos, Groups: []syntax.Group{}})
+	v.inIC, v.bareIC = true, false
+	v.icRef = string(s.Component(5, 1))
+	v.icMsgs, v.icGroups = 0, 0
+	v.msgRefs, v.groupRefs = map[string]bool{}, map[string]bool{}
+	v.icLevel = s.level
+	ic := v.ic()
+	ic.Sender = composite(s, 2)
+	ic.Receiver = composite(s, 3)
+	ic.Control = v.icRef
+	ic.Version = string(s.Component(1, 1)) + ":" + string(s.Component(1, 2))
+	v.common(s)
+	v.serviceElems(atInterchange, s, 11, [2]int{1, 1}, [2]int{1, 2}, [2]int{2, 1}, [2]int{3, 1}, [2]int{4, 1}, [2]int{4, 2}, [2]int{5, 1})
+	id, ver := string(s.Component(1, 1)), string(s.Component(1, 2))
+	v.icVersion, _ = strconv.Atoi(ver)
+	lvl := LevelOf(id)
+	switch {
+	case id == "":
+	case lvl == LevelUnknown:
+		v.errf(atInterchange, s, 1, 1, CodeSyntaxNotSupported, ErrUnsupportedSyntax, "syntax identifier %q", id)
+	case ver == "":
+	case v.icVersion < 1 || v.icVersion > 4:
+		v.errf(atInterchange, s, 1, 2, CodeSyntaxNotSupported, ErrUnsupportedSyntax, "syntax version %q", ver)
+	case v.icVersion < lvl.minVersion():
+		v.errf(atInterchange, s, 1, 2, CodeSyntaxNotSupported, ErrUnsupportedSyntax, "%s needs syntax version %d or later, UNB says %d", id, lvl.minVersion(), v.icVersion)
+	}
+	v.lenMax(atInterchange, s, 2, 1, 35, "sender identification 0004")
+	v.lenMax(atInterchange, s, 3, 1, 35, "recipient identification 0010")
+	v.lenMax(atInterchange, s, 5, 1, 14, "interchange control reference 0020")
+	if t, ok := v.checkDateTime(atInterchange, s, 4); ok {
+		ic.Date = t
+	} else {
+		ic.Date = string(s.RawElem(4))
+	}
+	if tv := s.Component(11, 1); len(tv) > 0 && string(tv) != "1" {
+		v.errf(atInterchange, s, 11, 1, CodeInvalidValue, ErrInvalidCode, "test indicator 0035 %q is not 1", tv)
+	}
+	if ack := s.Component(9, 1); len(ack) > 0 && string(ack) != "1" && string(ack) != "2" {
+		v.errf(atInterchange, s, 9, 1, CodeInvalidValue, ErrInvalidCode, "acknowledgement request 0031 %q is not 1 or 2", ack)
+	}
+	if v.icRef != "" {
+		if v.icRefs[v.icRef] {
+			v.warnf(atInterchange, s, 5, 1, "26", ErrControlMismatch, "interchange control reference %q used twice in this input", v.icRef)
+		}
+		if len(v.icRefs) < 1<<16 {
+			v.icRefs[v.icRef] = true
+		}
+	}
+}
+
+// composite renders an element's components joined by ':' and trimmed of empty
+// trailing ones: "SENDER:ZZZ".
+func composite(s *Segment, i int) string {
+	out := ""
+	n := s.Components(i)
+	for n > 0 && len(s.Component(i, n)) == 0 {
+		n--
+	}
+	for j := 1; j <= n; j++ {
+		if j > 1 {
+			out += ":"
+		}
+		out += s.String(i, j)
+	}
+	return out
+}
+
+// checkDateTime checks the date:time composite S004 at element e: YYMMDD before
+// syntax version 4, CCYYMMDD from 4, HHMM. A date in the other version's length is
+// accepted with a warning (common in practice). It returns the RFC 3339 time.
+func (v *Validator) checkDateTime(at level, s *Segment, e int) (string, bool) {
+	d, tm := string(s.Component(e, 1)), string(s.Component(e, 2))
+	if d == "" || tm == "" {
+		return "", false
+	}
+	want := 6
+	if v.icVersion >= 4 {
+		want = 8
+	}
+	t, err := parseDate(d)
+	switch {
+	case err != nil && (len(d) == 6 || len(d) == 8):
+		v.errf(at, s, e, 1, CodeInvalidValue, ErrBadDate, "date %q: %v", d, err)
+		return "", false
+	case err != nil && len(d) < want:
+		v.errf(at, s, e, 1, CodeTooShort, ErrBadDate, "date %q is not %d digits", d, want)
+		return "", false
+	case err != nil:
+		v.errf(at, s, e, 1, CodeTooLong, ErrBadDate, "date %q is not %d digits", d, want)
+		return "", false
+	case len(d) != want:
+		code := CodeTooLong
+		if len(d) < want {
+			code = CodeTooShort
+		}
+		v.warnf(at, s, e, 1, code, ErrBadDate, "date %q has %d digits, syntax version %d uses %d", d, len(d), v.icVersion, want)
+	}
+	hh, mm, ok := parseHHMM(tm)
+	if !ok {
+		v.errf(at, s, e, 2, CodeInvalidValue, ErrBadDate, "time %q is not HHMM", tm)
+		return "", false
+	}
+	return t.Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute).Format(time.RFC3339), true
+}
+
+// parseDate reads YYMMDD (years 00-69 as 20xx, 70-99 as 19xx) or CCYYMMDD.
+func parseDate(d string) (time.Time, error) {
+	for _, c := range []byte(d) {
+		if c < '0' || c > '9' {
+			return time.Time{}, errors.New("not digits")
+		}
+	}
+	var y int
+	switch len(d) {
+	case 6:
+		y, _ = strconv.Atoi(d[:2])
+		if y < 70 {
+			y += 2000
+		} else {
+			y += 1900
+		}
+		d = d[2:]
+	case 8:
+		y, _ = strconv.Atoi(d[:4])
+		d = d[4:]
+	default:
+		return time.Time{}, errors.New("wrong length")
+	}
+	m, _ := strconv.Atoi(d[:2])
+	day, _ := strconv.Atoi(d[2:4])
+	t := time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC)
+	if m < 1 || m > 12 || day < 1 || t.Day() != day {
+		return time.Time{}, errors.New("no such day")
+	}
+	return t, nil
+}
+
+func parseHHMM(s string) (int, int, bool) {
+	if len(s) != 4 {
+		return 0, 0, false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+	}
+	hh, _ := strconv.Atoi(s[:2])
+	mm, _ := strconv.Atoi(s[2:])
+	return hh, mm, hh < 24 && mm < 60
+}
+
+// closeInterchange ends the open interchange; trailer says whether its UNZ came.
+func (v *Validator) closeInterchange(at *Segment, trailer bool) {
+	if v.inMsg {
+		v.closeMessage(at, false)
+	}
+	if v.inGroup {
+		v.closeGroup(at, false)
+	}
+	if !trailer && !v.bareIC {
+		v.errf(atInterchange, at, 0, 0, CodeMissing, ErrMissingTrailer, "UNZ for interchange %q missing before %s", v.icRef, what(at))
+		v.ic().Issues[len(v.ic().Issues)-1].SegmentID = "UNZ"
+	}
+	if v.icMsgs == 0 && v.icGroups == 0 && !v.bareIC {
+		ic := v.ic()
+		ic.Issues = append(ic.Issues, syntax.Issue{Severity: syntax.Error, Pos: ic.Pos, SegmentID: "UNB", Code: "0085:" + CodeLowerLevelEmpty, Message: ErrEmpty.Error() + ": interchange holds no message"})
+	}
+	ic := v.ic()
+	ic.Accepted = !hasError(ic.Issues)
+	v.inIC = false
+}
+
+func what(s *Segment) string {
+	if s == nil {
+		return "the end of the input"
+	}
+	return s.tag
+}
+
+func hasError(issues []syntax.Issue) bool {
+	for _, is := range issues {
+		if is.Severity == syntax.Error {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *Validator) unz(s *Segment) {
+	if !v.inIC {
+		v.errf(atFile, s, 0, 0, CodeMissing, ErrMissingHeader, "UNZ without UNB")
+		return
+	}
+	if v.inMsg {
+		v.closeMessage(s, false)
+	}
+	if v.inGroup {
+		v.closeGroup(s, false)
+	}
+	v.common(s)
+	v.serviceElems(atInterchange, s, 2, [2]int{1, 1}, [2]int{2, 1})
+	want, what := v.icMsgs, "messages"
+	if v.icGroups > 0 {
+		want, what = v.icGroups, "groups"
+	}
+	if n := s.Component(1, 1); len(n) > 0 {
+		if got, err := strconv.Atoi(string(n)); err != nil || got != want {
+			v.errf(atInterchange, s, 1, 1, CodeControlCount, ErrMessageCount, "UNZ says %s, the interchange holds %d %s", n, want, what)
+		}
+	}
+	if ref := s.Component(2, 1); len(ref) > 0 && string(ref) != v.icRef {
+		v.errf(atInterchange, s, 2, 1, CodeReferencesMismatch, ErrControlMismatch, "UNZ %q, UNB %q", ref, v.icRef)
+	}
+	v.closeInterchange(s, true)
+}
+
+func (v *Validator) ung(s *Segment) {
+	if !v.inIC {
+		v.errf(atFile, s, 0, 0, CodeInvalidOccurrence, ErrMissingHeader, "UNG outside an interchange")
+		return
+	}
+	if v.inMsg {
+		v.closeMessage(s, false)
+	}
+	if v.inGroup {
+		v.closeGroup(s, false)
+	}
+	if v.icMsgs > 0 {
+		v.errf(atInterchange, s, 0, 0, CodeGroupsAndMessages, ErrUnexpectedSegment, "group after messages outside groups")
+	}
+	v.icGroups++
+	ic := v.ic()
+	ic.Groups = append(ic.Groups, syntax.Group{Pos: s.Pos, FunctionalID: string(s.Component(1, 1)), Sender: composite(s, 2), Receiver: composite(s, 3), Control: string(s.Component(5, 1)), Version: composite(s, 7), Sets: []syntax.Set{}})
+	v.inGroup, v.grpImpl = true, false
+	v.grpRef = string(s.Component(5, 1))
+	v.grpMsgs = 0
+	v.common(s)
+	v.serviceElems(atGroup, s, 8, [2]int{1, 1}, [2]int{5, 1})
+	v.lenMax(atGroup, s, 5, 1, 14, "group reference 0048")
+	if len(s.Component(4, 1)) > 0 {
+		v.checkDateTime(atGroup, s, 4)
+	}
+	if v.grpRef != "" {
+		if v.groupRefs[v.grpRef] {
+			v.errf(atGroup, s, 5, 1, "26", ErrControlMismatch, "group reference %q used twice in the interchange", v.grpRef)
+		}
+		v.groupRefs[v.grpRef] = true
+	}
+}
+
+func (v *Validator) closeGroup(at *Segment, trailer bool) {
+	if v.grpImpl {
+		g := v.group()
+		g.Accepted = !hasError(g.Issues)
+		v.inGroup, v.grpImpl = false, false
+		return
+	}
+	if !trailer {
+		v.errf(atGroup, at, 0, 0, CodeMissing, ErrMissingTrailer, "UNE for group %q missing before %s", v.grpRef, what(at))
+		g := v.group()
+		g.Issues[len(g.Issues)-1].SegmentID = "UNE"
+	}
+	g := v.group()
+	if v.grpMsgs == 0 {
+		g.Issues = append(g.Issues, syntax.Issue{Severity: syntax.Error, Pos: g.Pos, SegmentID: "UNG", Code: "0085:" + CodeLowerLevelEmpty, Message: ErrEmpty.Error() + ": group holds no message"})
+	}
+	g.Accepted = !hasError(g.Issues)
+	v.inGroup = false
+}
+
+func (v *Validator) une(s *Segment) {
+	if !v.inGroup || v.grpImpl {
+		at := atInterchange
+		if !v.inIC {
+			at = atFile
+		}
+		v.errf(at, s, 0, 0, CodeMissing, ErrMissingHeader, "UNE without UNG")
+		return
+	}
+	if v.inMsg {
+		v.closeMessage(s, false)
+	}
+	v.common(s)
+	v.serviceElems(atGroup, s, 2, [2]int{1, 1}, [2]int{2, 1})
+	if n := s.Component(1, 1); len(n) > 0 {
+		if got, err := strconv.Atoi(string(n)); err != nil || got != v.grpMsgs {
+			v.errf(atGroup, s, 1, 1, CodeControlCount, ErrMessageCount, "UNE says %s, the group holds %d messages", n, v.grpMsgs)
+		}
+	}
+	if ref := s.Component(2, 1); len(ref) > 0 && string(ref) != v.grpRef {
+		v.errf(atGroup, s, 2, 1, CodeReferencesMismatch, ErrControlMismatch, "UNE %q, UNG %q", ref, v.grpRef)
+	}
+	v.closeGroup(s, true)
+}
+
+func (v *Validator) unh(s *Segment) {
+	if v.inMsg {
+		v.closeMessage(s, false)
+	}
+	if !v.inIC {
+		// A bare message: give it an interchange of its own so it has a place in the
+		// report, and say that the envelope is missing.
+		v.rep.Interchanges = append(v.rep.Interchanges, syntax.Interchange{Pos: s.Pos, Groups: []syntax.Group{}})
+		v.inIC, v.bareIC = true, true
+		v.icVersion, v.icRef, v.icMsgs, v.icGroups = 3, "", 0, 0
+		v.msgRefs, v.groupRefs = map[string]bool{}, map[string]bool{}
+		v.warnf(atInterchange, s, 0, 0, "", ErrMissingHeader, "message without an interchange envelope (UNB)")
+	}
+	if !v.inGroup {
+		if v.icGroups > 0 {
+			v.errf(atInterchange, s, 0, 0, CodeGroupsAndMessages, ErrUnexpectedSegment, "message outside a group in an interchange that has groups")
+		}
+		ic := v.ic()
+		if len(ic.Groups) == 0 || !v.grpImpl {
+			ic.Groups = append(ic.Groups, syntax.Group{Pos: s.Pos, Implicit: true, Sets: []syntax.Set{}})
+		}
+		v.inGroup, v.grpImpl = true, true
+	}
+	if v.grpImpl {
+		v.icMsgs++
+	}
+	v.grpMsgs++
+	g := v.group()
+	typ, ver, rel, agency := string(s.Component(2, 1)), string(s.Component(2, 2)), string(s.Component(2, 3)), string(s.Component(2, 4))
+	version := ver + ":" + rel + ":" + agency
+	if a := s.Component(2, 5); len(a) > 0 {
+		version += ":" + string(a)
+	}
+	g.Sets = append(g.Sets, syntax.Set{Pos: s.Pos, Type: typ, Version: version, Control: string(s.Component(1, 1))})
+	v.inMsg = true
+	v.msgRef = string(s.Component(1, 1))
+	v.msgSegs = 1
+	v.msgIssue = 0
+	v.common(s)
+	v.serviceElems(atSet, s, 4, [2]int{1, 1}, [2]int{2, 1}, [2]int{2, 2}, [2]int{2, 3}, [2]int{2, 4})
+	v.lenMax(atSet, s, 1, 1, 14, "message reference 0062")
+	if v.msgRef != "" {
+		if v.msgRefs[v.msgRef] {
+			v.errf(atSet, s, 1, 1, "26", ErrControlMismatch, "message reference %q used twice in the interchange", v.msgRef)
+		}
+		if len(v.msgRefs) < 1<<20 {
+			v.msgRefs[v.msgRef] = true
+		}
+	}
+	v.checking = false
+	if !v.opts.EnvelopeOnly {
+		if spec := LookupSpec(typ, ver, rel); spec != nil {
+			v.st.start(spec)
+			v.checking = true
+		}
+	}
+}
+
+func (v *Validator) closeMessage(at *Segment, trailer bool) {
+	set := v.set()
+	if !trailer {
+		v.errf(atSet, at, 0, 0, CodeMissing, ErrMissingTrailer, "UNT for message %q missing before %s", v.msgRef, what(at))
+		set.Issues[len(set.Issues)-1].SegmentID = "UNT"
+		set.Segments = v.msgSegs
+	}
+	if v.msgIssue > 0 {
+		set.Issues = append(set.Issues, syntax.Issue{Severity: syntax.Error, Pos: set.Pos, SegmentID: "UNH", Message: fmt.Sprintf("%d more issues in this message not listed", v.msgIssue)})
+	}
+	set.Accepted = !hasError(set.Issues)
+	v.inMsg = false
+	v.checking = false
+}
+
+func (v *Validator) unt(s *Segment) {
+	if !v.inMsg {
+		at := atGroup
+		if !v.inIC {
+			at = atFile
+		}
+		v.errf(at, s, 0, 0, CodeMissing, ErrMissingHeader, "UNT without UNH")
+		return
+	}
+	v.msgSegs++
+	v.common(s)
+	if v.checking {
+		v.report(s, v.st.end(v.probs[:0]))
+	}
+	v.serviceElems(atSet, s, 2, [2]int{1, 1}, [2]int{2, 1})
+	if n := s.Component(1, 1); len(n) > 0 {
+		if got, err := strconv.Atoi(string(n)); err != nil || got != v.msgSegs {
+			v.errf(atSet, s, 1, 1, CodeControlCount, ErrSegmentCount, "UNT says %s, the message has %d segments", n, v.msgSegs)
+		}
+	}
+	if ref := s.Component(2, 1); len(ref) > 0 && string(ref) != v.msgRef {
+		v.errf(atSet, s, 2, 1, CodeReferencesMismatch, ErrControlMismatch, "UNT %q, UNH %q", ref, v.msgRef)
+	}
+	v.set().Segments = v.msgSegs
+	v.closeMessage(s, true)
+}
+
+// End closes whatever is still open at the end of the input and returns the report.
+func (v *Validator) End() *syntax.Report {
+	if v.inIC {
+		v.closeInterchange(nil, false)
+	}
+	if len(v.rep.Interchanges) == 0 && len(v.rep.Issues) == 0 {
+		v.rep.Issues = append(v.rep.Issues, syntax.Issue{Severity: syntax.Error, Code: "0085:" + CodeMissing, SegmentID: "UNB", Message: "no interchange in the input"})
+	}
+	return v.rep
+}
+
+// checkDTM checks the value of C507 against its format qualifier 2379 for the common
+// formats; other formats pass.
+func (v *Validator) checkDTM(s *Segment) {
+	val, f := s.Component(1, 2), s.Component(1, 3)
+	if len(val) == 0 || len(f) == 0 {
+		return
+	}
+	var ok bool
+	switch string(f) {
+	case "102":
+		ok = len(val) == 8 && validDate(string(val))
+	case "101":
+		ok = len(val) == 6 && validDate(string(val))
+	case "203":
+		ok = len(val) == 12 && validDate(string(val[:8])) && validTime(string(val[8:]))
+	case "201":
+		ok = len(val) == 10 && validDate(string(val[:6])) && validTime(string(val[6:]))
+	case "204":
+		ok = len(val) == 14 && validDate(string(val[:8])) && validTime(string(val[8:12])) && digitsBelow(string(val[12:]), 60)
+	case "401":
+		ok = len(val) == 4 && validTime(string(val))
+	case "718":
+		ok = len(val) == 16 && validDate(string(val[:8])) && validDate(string(val[8:]))
+	default:
+		return
+	}
+	if !ok {
+		v.errf(atSet, s, 1, 2, CodeInvalidValue, ErrBadDate, "DTM %s value %q does not match format %s", s.Component(1, 1), val, f)
+	}
+}
+
+func validDate(d string) bool { _, err := parseDate(d); return err == nil }
+
+func validTime(t string) bool { _, _, ok := parseHHMM(t); return ok }
+
+func digitsBelow(s string, n int) bool {
+	x, err := strconv.Atoi(s)
+	return err == nil && x >= 0 && x < n && len(s) == 2
+}
