@@ -142,7 +142,7 @@ func (r *Reader) read() (seg *Segment, err error, ok bool) {
 	for r.w-r.r < 4 && r.fill() {
 	}
 	start = r.r
-	if r.w-start >= 4 && r.buf[start] == 'I' && r.buf[start+1] == 'S' && r.buf[start+2] == 'A' && !isAlnum(r.buf[start+3]) {
+	if n := r.w - start; n >= 3 && r.buf[start] == 'I' && r.buf[start+1] == 'S' && r.buf[start+2] == 'A' && (n == 3 || !isAlnum(r.buf[start+3])) {
 		return r.readISA()
 	}
 	var warn error
@@ -295,16 +295,16 @@ func (r *Reader) readISA() (*Segment, error, bool) {
 	}
 	// Variable-width ISA: 16 elements separated by the character after "ISA"; ISA16 is
 	// the component separator and the next character the terminator.
-	sep, n, i := b[3], 0, 3
+	n, i := 0, 3
 	for ; i < len(b) && i < 4*isaLen && n < 16; i++ {
-		if b[i] == sep {
+		if b[i] == b[3] {
 			n++
 		}
 	}
 	// b[i] is now ISA16 (the component separator) and b[i+1] the terminator.
 	if n == 16 && i+1 < len(b) {
-		d = Delimiters{Element: sep, Component: b[i], Segment: b[i+1]}
-		d.Repetition = repetitionOf(b[:i+1], sep)
+		d = Delimiters{Element: b[3], Component: b[i], Segment: b[i+1]}
+		d.Repetition = repetitionOf(b[:i+1], b[3])
 		if d.valid() {
 			r.delims, r.have = d, true
 			r.r = start + i + 2

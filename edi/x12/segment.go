@@ -18,14 +18,17 @@ type Delimiters struct {
 // DefaultDelimiters are the ones most X12 partners use: * ^ > ~ (repetition from 00402).
 var DefaultDelimiters = Delimiters{Element: '*', Repetition: '^', Component: '>', Segment: '~'}
 
-// valid reports whether the delimiters are distinct and none is a letter or a digit.
+// valid reports whether the delimiters are distinct and usable: none is a letter, a
+// digit or a blank, and only the terminator may be a line break.
 func (d Delimiters) valid() bool {
-	set := [...]byte{d.Element, d.Component, d.Segment, d.Repetition}
+	set := [...]byte{d.Segment, d.Element, d.Component, d.Repetition}
 	for i, c := range set {
-		if c == 0 && i == 3 {
+		switch {
+		case c == 0 && i == 3:
 			continue
-		}
-		if c == 0 || isAlnum(c) || c == ' ' && i != 2 {
+		case c == 0, isAlnum(c), c == ' ', c == '\t':
+			return false
+		case (c == '\n' || c == '\r') && i > 0:
 			return false
 		}
 		for _, o := range set[:i] {
