@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/icss/icss/edi/edifact"
 	"github.com/icss/icss/edi/syntax"
 	"github.com/icss/icss/edi/x12"
 )
@@ -23,6 +24,8 @@ func Inspect(src io.Reader, name string) (*syntax.Report, error) {
 	switch std {
 	case X12:
 		return x12.Inspect(br, name, nil, nil)
+	case EDIFACT:
+		return edifact.Inspect(br, edifact.InspectOptions{Name: name})
 	}
 	rep := &syntax.Report{File: name, Standard: std.String(), Interchanges: []syntax.Interchange{}}
 	if derr == nil {

@@ -134,7 +134,8 @@ func WriteCONTRL(w io.Writer, ic *syntax.Interchange, opts ContrlOptions) error 
 			g := &ic.Groups[gi]
 			if !g.Implicit {
 				ucf := []([]string){{g.Control}, split(g.Sender), split(g.Receiver)}
-				if g.Accepted {
+				groupOK := !hasError(g.Issues)
+				if groupOK {
 					ucf = append(ucf, []string{ActionAcknowledged})
 				} else {
 					ucf = append(ucf, []string{ActionRejected})
@@ -143,7 +144,7 @@ func WriteCONTRL(w io.Writer, ic *syntax.Interchange, opts ContrlOptions) error 
 				if err := put("UCF", ucf...); err != nil {
 					return err
 				}
-				if !g.Accepted {
+				if !groupOK {
 					continue
 				}
 			}

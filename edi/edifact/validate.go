@@ -376,7 +376,7 @@ func (v *Validator) checkDateTime(at level, s *Segment, e int) (string, bool) {
 		v.errf(at, s, e, 2, CodeInvalidValue, ErrBadDate, "time %q is not HHMM", tm)
 		return "", false
 	}
-	return t.Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute).Format(time.RFC3339), true
+	return t.Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute).Format("2006-01-02T15:04:05"), true
 }
 
 // parseDate reads YYMMDD (years 00-69 as 20xx, 70-99 as 19xx) or CCYYMMDD.
@@ -527,7 +527,7 @@ func (v *Validator) ung(s *Segment) {
 func (v *Validator) closeGroup(at *Segment, trailer bool) {
 	if v.grpImpl {
 		g := v.group()
-		g.Accepted = !hasError(g.Issues)
+		g.Accepted = groupAccepted(g)
 		v.inGroup, v.grpImpl = false, false
 		return
 	}
@@ -540,7 +540,7 @@ func (v *Validator) closeGroup(at *Segment, trailer bool) {
 	if v.grpMsgs == 0 {
 		g.Issues = append(g.Issues, syntax.Issue{Severity: syntax.Error, Pos: g.Pos, SegmentID: "UNG", Code: "0085:" + CodeLowerLevelEmpty, Message: ErrEmpty.Error() + ": group holds no message"})
 	}
-	g.Accepted = !hasError(g.Issues)
+	g.Accepted = groupAccepted(g)
 	v.inGroup = false
 }
 
@@ -718,4 +718,19 @@ func validTime(t string) bool { _, _, ok := parseHHMM(t); return ok }
 func digitsBelow(s string, n int) bool {
 	x, err := strconv.Atoi(s)
 	return err == nil && x >= 0 && x < n && len(s) == 2
+}
+
+// groupAccepted is the X12 core's rule: no group-level error and every message
+// accepted. (CONTRL still acknowledges such a group with UCF action 7 and rejects the
+// messages one by one; see WriteCONTRL.)
+func groupAccepted(g *syntax.Group) bool {
+	if hasError(g.Issues) {
+		return false
+	}
+	for i := range g.Sets {
+		if !g.Sets[i].Accepted {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,113 @@
+package edifact_test
+
+import (
+	"bytes"
+	"io"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/icss/icss/edi/edifact"
+	"github.com/icss/icss/edi/edifact/internal/gen"
+)
+
+var (
+	benchOnce sync.Once
+	benchData []byte
+)
+
+// cuscar returns a 32 MB generated CUSCAR input (a fixed seed, so runs compare).
+func cuscar(b *testing.B) []byte {
+	benchOnce.Do(func() { benchData = gen.Bytes(32<<20, gen.Options{Seed: 42, Newlines: true}) })
+	return benchData
+}
+
+// BenchmarkInspectCUSCAR measures Inspect with full validation (envelopes, CUSCAR
+// D95B structure, dates, characters) on generated cargo reports.
+func BenchmarkInspectCUSCAR(b *testing.B) {
+	data := cuscar(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var segs int
+	for b.Loop() {
+		rep, err := edifact.Inspect(bytes.NewReader(data), edifact.InspectOptions{})
+		if err != nil || !rep.Valid() {
+			b.Fatal("generated input did not validate", err)
+		}
+		segs = 0
+		for _, ic := range rep.Interchanges {
+			for _, g := range ic.Groups {
+				for _, s := range g.Sets {
+					segs += s.Segments
+				}
+			}
+		}
+	}
+	b.ReportMetric(float64(segs), "segments/op")
+}
+
+// BenchmarkReadCUSCAR measures the tokenizer alone, reading every element.
+func BenchmarkReadCUSCAR(b *testing.B) {
+	data := cuscar(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r := edifact.NewReader(bytes.NewReader(data))
+		for {
+			s, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if s == nil {
+				b.Fatal(err)
+			}
+			for i := 1; i <= s.Len(); i++ {
+				_ = s.Component(i, 1)
+			}
+		}
+	}
+}
+
+// BenchmarkInspectStreamPeakHeap inspects 256 MB streamed from the generator and
+// reports the peak heap in use, which must not depend on the input size.
+func BenchmarkInspectStreamPeakHeap(b *testing.B) {
+	b.ReportAllocs()
+	var peak uint64
+	for b.Loop() {
+		src := gen.New(256<<20, gen.Options{Seed: 7})
+		peak = max(peak, peakHeapDuring(func() {
+			if _, err := edifact.Inspect(src, edifact.InspectOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}))
+	}
+	b.SetBytes(256 << 20)
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}
+
+// peakHeapDuring samples HeapInuse while f runs.
+func peakHeapDuring(f func()) uint64 {
+	runtime.GC()
+	done := make(chan struct{})
+	var peak uint64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+			select {
+			case <-done:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	}()
+	f()
+	close(done)
+	wg.Wait()
+	return peak
+}
