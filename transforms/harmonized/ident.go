@@ -341,12 +341,29 @@ func NewVolume(value float64, unit string) (*Volume, error) {
 func ParseNumber(s string, decimalComma bool) (float64, error) {
 	t := strings.TrimSpace(s)
 	t = strings.ReplaceAll(t, " ", "")
+	group, point := ",", "."
 	if decimalComma {
-		t = strings.ReplaceAll(t, ".", "")
-		t = strings.ReplaceAll(t, ",", ".")
-	} else {
-		t = strings.ReplaceAll(t, ",", "")
+		group, point = ".", ","
 	}
+	// Group separators must split the integer part into threes ("14,404" but not
+	// "12,5", which is a decimal comma under the other convention).
+	intPart := t
+	if i := strings.Index(t, point); i >= 0 {
+		intPart = t[:i]
+	}
+	if strings.Contains(intPart, group) {
+		g := strings.Split(strings.TrimLeft(intPart, "+-"), group)
+		for i, p := range g {
+			if (i == 0 && (len(p) == 0 || len(p) > 3)) || (i > 0 && len(p) != 3) {
+				return 0, fmt.Errorf("%q %w", s, ErrNumber)
+			}
+		}
+	}
+	if strings.Contains(t[len(intPart):], group) {
+		return 0, fmt.Errorf("%q %w", s, ErrNumber)
+	}
+	t = strings.ReplaceAll(t, group, "")
+	t = strings.Replace(t, point, ".", 1)
 	v, err := strconv.ParseFloat(t, 64)
 	if err != nil || t == "" {
 		return 0, fmt.Errorf("%q %w", s, ErrNumber)

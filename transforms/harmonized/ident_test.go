@@ -228,6 +228,11 @@ func TestParseNumber(t *testing.T) {
 		{"14.404,260", true, 14404.26, true},
 		{" 1 000 ", false, 1000, true},
 		{"-3.5", false, -3.5, true},
+		{"1,234,567.5", false, 1234567.5, true},
+		{"12,5", false, 0, false},
+		{"12,5", true, 12.5, true},
+		{"1.2.3", false, 0, false},
+		{"1,23", false, 0, false},
 		{"", false, 0, false},
 		{"abc", false, 0, false},
 	}

@@ -343,7 +343,9 @@ type GoodsItem struct {
 	Quantity    float64 `json:"quantity,omitempty"`
 	PackageType string  `json:"package_type,omitempty"`
 	Weight      *Weight `json:"weight,omitempty"`
-	Volume      *Volume `json:"volume,omitempty"`
+	// NetWeight is the net weight when the source states one (declarations, KCS history).
+	NetWeight *Weight `json:"net_weight,omitempty"`
+	Volume    *Volume `json:"volume,omitempty"`
 	// Value is the declared customs value as sent, Currency its ISO 4217 code.
 	Value    string `json:"value,omitempty"`
 	Currency string `json:"currency,omitempty"`

@@ -42,7 +42,8 @@ func fullRecord() *Record {
 		{Role: RoleConsignee, Name: "Consignee Inc", Country: "US"}}
 	r.Goods = []GoodsItem{{Line: 1, Description: "TRUCK TIRES", Marks: "99999/23", HSOriginal: "4011.20.00", HS: "40112000", HS6: "401120",
 		HSScheme: "J", Quantity: 390, PackageType: "PKG", Weight: &Weight{KG: 14404, Value: 14404, Unit: "K"},
-		Volume: &Volume{M3: 46, Value: 46, Unit: "X"}, Value: "288085", Currency: "USD", OriginCountry: "BR",
+		NetWeight: &Weight{KG: 14000, Value: 14000, Unit: "KGM"},
+		Volume:    &Volume{M3: 46, Value: 46, Unit: "X"}, Value: "288085", Currency: "USD", OriginCountry: "BR",
 		Hazmat:     []Hazmat{{UNNumber: "2319", Class: "3", PackingGroup: "III", Description: "TERPENE HYDROCARBONS"}},
 		Containers: []string{"HASU5044950"}, Source: &pos}}
 	r.Equipment = []Equipment{{Number: "HASU5044950", Raw: "HASU|5044950", Encoding: EncodingNumberWithCheck, Check: CheckValid, Kind: "4B",

@@ -52,6 +52,7 @@ func (r *Record) Validate() []Flag {
 		v.err(FlagSCAC, "bill.issuer_scac", CheckSCAC(s))
 	}
 	v.weight("bill.weight", r.Bill.Weight)
+	v.volume("bill.volume", r.Bill.Volume)
 	c := &r.Conveyance
 	if c.CarrierSCAC != "" {
 		v.err(FlagSCAC, "conveyance.carrier_scac", CheckSCAC(c.CarrierSCAC))
@@ -109,6 +110,8 @@ func (r *Record) Validate() []Flag {
 			}
 		}
 		v.weight(f+".weight", g.Weight)
+		v.weight(f+".net_weight", g.NetWeight)
+		v.volume(f+".volume", g.Volume)
 		if g.Weight != nil {
 			goodsKG += g.Weight.KG
 		} else {
@@ -208,6 +211,18 @@ func (v *validator) weight(field string, w *Weight) {
 		v.add(FlagWeight, field, "weight %v %s is negative or not a number", w.Value, w.Unit)
 	}
 	if _, err := ToKG(1, w.Unit); err != nil {
+		v.add(FlagUnit, field+".unit", "%v", err)
+	}
+}
+
+func (v *validator) volume(field string, vol *Volume) {
+	if vol == nil {
+		return
+	}
+	if vol.Value < 0 || math.IsNaN(vol.Value) || math.IsInf(vol.Value, 0) {
+		v.add(FlagNumber, field, "volume %v %s is negative or not a number", vol.Value, vol.Unit)
+	}
+	if _, err := ToM3(1, vol.Unit); err != nil {
 		v.add(FlagUnit, field+".unit", "%v", err)
 	}
 }
