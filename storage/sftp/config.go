@@ -33,7 +33,7 @@ type Config struct {
 	KeyFile string `yaml:"key_file"`
 	// KeyPassphrase decrypts KeyFile when it is encrypted. It is never read from YAML
 	// directly: the config package resolves it from an environment variable or a file.
-	KeyPassphrase []byte `yaml:"-" json:"-"`
+	KeyPassphrase Passphrase `yaml:"-" json:"-"`
 	// KnownHostsFile pins the server's host keys (OpenSSH known_hosts format). Required:
 	// there is no trust-on-first-use.
 	KnownHostsFile string `yaml:"known_hosts_file"`
@@ -223,3 +223,10 @@ func (c *Config) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Passphrase is a key passphrase; it prints as **redacted** so that a logged Config
+// never shows it.
+type Passphrase []byte
+
+func (Passphrase) String() string   { return "**redacted**" }
+func (Passphrase) GoString() string { return "**redacted**" }

@@ -1,0 +1,240 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/icss/icss/storage/sftp"
+	"github.com/icss/icss/storage/state"
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole configuration of an icss node.
+type Config struct {
+	// DataDir holds the embedded defaults: the SQLite ledger and the local blob store.
+	// Default "icss-data" next to the configuration file.
+	DataDir string `yaml:"data_dir"`
+	// State is the ledger database; default SQLite at DataDir/ledger.db.
+	State State `yaml:"state"`
+	// Blob is the blob store; default a local directory at DataDir/blobs.
+	Blob Blob `yaml:"blob"`
+	// SpoolDir holds downloads until they are stored; default DataDir/spool.
+	SpoolDir string `yaml:"spool_dir"`
+	// Endpoints are the SFTP servers icss pulls from and pushes to.
+	Endpoints []Endpoint `yaml:"endpoints"`
+}
+
+// State configures the ledger (storage/state).
+type State struct {
+	Driver string `yaml:"driver"` // "sqlite" (default) or "postgres"
+	DSN    string `yaml:"dsn"`    // sqlite: a path; postgres: a URL without password
+	// DSNSecret, when set, replaces DSN (a PostgreSQL URL with its password).
+	DSNSecret    Secret        `yaml:"dsn_secret"`
+	MaxOpenConns int           `yaml:"max_open_conns"`
+	BusyTimeout  time.Duration `yaml:"busy_timeout"`
+}
+
+// Ledger returns the storage/state configuration; now may be nil (time.Now).
+func (s State) Ledger(now func() time.Time) state.Config {
+	dsn := s.DSN
+	if s.DSNSecret.set {
+		dsn = string(s.DSNSecret.Value())
+	}
+	return state.Config{Driver: s.Driver, DSN: dsn, MaxOpenConns: s.MaxOpenConns, BusyTimeout: s.BusyTimeout, Now: now}
+}
+
+// Blob configures the blob store. Only the local directory is wired here so far.
+type Blob struct {
+	// Dir is the root of the local store (one subdirectory per purpose).
+	Dir string `yaml:"dir"`
+}
+
+// Endpoint is an SFTP endpoint: sftp.Config plus its key passphrase secret.
+type Endpoint struct {
+	sftp.Config `yaml:",inline"`
+	// KeyPassphrase decrypts key_file when it is encrypted.
+	KeyPassphrase Secret `yaml:"key_passphrase"`
+}
+
+// SFTP returns the endpoint's sftp.Config with the passphrase filled in.
+func (e Endpoint) SFTP() sftp.Config {
+	c := e.Config
+	if e.KeyPassphrase.set {
+		c.KeyPassphrase = e.KeyPassphrase.Value()
+	}
+	return c
+}
+
+// Endpoint returns the endpoint called name.
+func (c *Config) Endpoint(name string) (Endpoint, error) {
+	for _, e := range c.Endpoints {
+		if e.Name == name {
+			return e, nil
+		}
+	}
+	names := make([]string, len(c.Endpoints))
+	for i, e := range c.Endpoints {
+		names[i] = e.Name
+	}
+	return Endpoint{}, fmt.Errorf("no endpoint named %q (configured: %v)", name, names)
+}
+
+// Options adjust Load; the zero value reads the process environment.
+type Options struct {
+	// LookupEnv reads environment variables; default os.LookupEnv.
+	LookupEnv func(string) (string, bool)
+}
+
+// Load reads, completes and validates the configuration file at path.
+func Load(path string) (*Config, error) { return LoadWith(path, Options{}) }
+
+// LoadWith is Load with options.
+func LoadWith(path string, opts Options) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c, err := Parse(b, filepath.Dir(abs), opts)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Parse decodes YAML; relative paths are made absolute against baseDir, defaults
+// applied, secrets resolved, and the result validated.
+func Parse(data []byte, baseDir string, opts Options) (*Config, error) {
+	if opts.LookupEnv == nil {
+		opts.LookupEnv = os.LookupEnv
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var c Config
+	if err := dec.Decode(&c); err != nil {
+		return nil, err
+	}
+	c.complete(baseDir)
+	var errs []error
+	resolve := func(field string, s *Secret) {
+		if s.IsSet() {
+			if err := s.resolve(opts.LookupEnv, baseDir); err != nil {
+				errs = append(errs, &FieldError{Field: field, Err: err})
+			}
+		}
+	}
+	resolve("state.dsn_secret", &c.State.DSNSecret)
+	for i := range c.Endpoints {
+		resolve(fmt.Sprintf("endpoints[%d].key_passphrase", i), &c.Endpoints[i].KeyPassphrase)
+	}
+	if err := errors.Join(append(errs, c.Validate())...); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// complete fills defaults and makes paths absolute.
+func (c *Config) complete(baseDir string) {
+	if c.DataDir == "" {
+		c.DataDir = "icss-data"
+	}
+	c.DataDir = absPath(baseDir, c.DataDir)
+	if c.State.Driver == "" {
+		c.State.Driver = state.DriverSQLite
+	}
+	if c.State.Driver == state.DriverSQLite {
+		if c.State.DSN == "" {
+			c.State.DSN = filepath.Join(c.DataDir, "ledger.db")
+		}
+		c.State.DSN = absPath(baseDir, c.State.DSN)
+	}
+	if c.Blob.Dir == "" {
+		c.Blob.Dir = filepath.Join(c.DataDir, "blobs")
+	}
+	c.Blob.Dir = absPath(baseDir, c.Blob.Dir)
+	if c.SpoolDir == "" {
+		c.SpoolDir = filepath.Join(c.DataDir, "spool")
+	}
+	c.SpoolDir = absPath(baseDir, c.SpoolDir)
+	for i := range c.Endpoints {
+		e := &c.Endpoints[i]
+		e.Config = e.Config.WithDefaults()
+		if e.KeyFile != "" {
+			e.KeyFile = absPath(baseDir, e.KeyFile)
+		}
+		if e.KnownHostsFile != "" {
+			e.KnownHostsFile = absPath(baseDir, e.KnownHostsFile)
+		}
+	}
+}
+
+// Validate checks the whole configuration; each error names its field by YAML path
+// (e.g. "endpoints[1].known_hosts_file: is required ...").
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(field string, err error) { errs = append(errs, &FieldError{Field: field, Err: err}) }
+	ledger := c.State.Ledger(nil)
+	if c.State.DSNSecret.IsSet() && c.State.DSN != "" && c.State.Driver == state.DriverPostgres {
+		bad("state.dsn_secret", errors.New("set either dsn or dsn_secret, not both"))
+	}
+	if !c.State.DSNSecret.IsSet() || c.State.DSNSecret.set {
+		if err := ledger.Validate(); err != nil {
+			bad("state", err)
+		}
+	}
+	if len(c.Endpoints) == 0 {
+		bad("endpoints", errors.New("none configured"))
+	}
+	seen := map[string]int{}
+	for i, e := range c.Endpoints {
+		prefix := fmt.Sprintf("endpoints[%d]", i)
+		if e.Name != "" {
+			prefix = fmt.Sprintf("endpoints[%d] (%s)", i, e.Name)
+			if j, dup := seen[e.Name]; dup {
+				bad(prefix+".name", fmt.Errorf("%q is also the name of endpoints[%d]", e.Name, j))
+			}
+			seen[e.Name] = i
+		}
+		if err := e.Config.Validate(); err != nil {
+			for _, one := range unjoin(err) {
+				var fe *sftp.FieldError
+				if errors.As(one, &fe) {
+					bad(fmt.Sprintf("endpoints[%d].%s", i, fe.Field), fe.Err)
+				} else {
+					bad(prefix, one)
+				}
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+func absPath(base, p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(base, p)
+}
+
+// FieldError is a configuration error naming the field by its YAML path.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
