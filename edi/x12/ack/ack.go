@@ -239,7 +239,7 @@ func version(ic *x12.Interchange, g *x12.Group) string {
 		return g.Version[:6]
 	}
 	if ic != nil && len(ic.Version) == 5 && digits(ic.Version) {
-		return ic.Version[1:] + "0"
+		return "0" + ic.Version[1:] + "0" // 00401 → 004010
 	}
 	return ""
 }
