@@ -65,7 +65,7 @@ func validateDir(dir string) error {
 	}
 	for _, el := range strings.Split(dir, "/") {
 		if el == ".." {
-			return fmt.Errorf("%q contains ..", dir)
+			return fmt.Errorf("%q has a \"..\" element", dir)
 		}
 		if el != "" && el != "." {
 			if err := ValidateName(el); err != nil {
