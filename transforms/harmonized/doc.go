@@ -29,6 +29,15 @@
 // every doubtful identifier, code or quantity; Check appends them to Record.Flags and
 // determines the in-transit status. Flag codes are the Flag* constants and are stable.
 //
+// # Versions
+//
+// Every filing of a bill is a Record of its own, kept as filed. Apply numbers it as the
+// bill's next version in a VersionStore (the in-memory Ledger, or a database) and returns
+// the current view, which Current derives at any time by replaying the versions in filing
+// order (FilingOrder: filed-at, then sequence): an original or amendment replaces the
+// sections it carries and keeps the others, a delete removes the bill. Out-of-order
+// arrivals, amendments without an original and filings after a delete are flagged.
+//
 // # JSON form
 //
 // A record is written as one JSON object with snake_case names (the struct tags), the
