@@ -40,8 +40,10 @@ func (w *Writer) Write(seg *Segment) error {
 		_, err := w.w.Write(d.UNA())
 		return err
 	}
-	if seg.d == d {
-		// Same delimiters: the segment as written is already correctly escaped.
+	if seg.d == d && (d.Release == 0 || !released(seg.raw, d.Release)) {
+		// Same delimiters: the segment as written is already correctly escaped (unless
+		// it ends with a lone release character, possible only at the end of an
+		// unterminated input, which would release the terminator).
 		w.buf = append(w.buf[:0], seg.raw...)
 		return w.end(d)
 	}
