@@ -2,7 +2,9 @@ package x12
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
+	"math/bits"
 
 	"github.com/icss/icss/edi/syntax"
 )
@@ -44,15 +46,19 @@ type Reader struct {
 	line    int   // line number at lineOff
 	nseg    int   // segments returned so far
 
-	delims Delimiters
-	have   bool // delims were read from an ISA (or guessed)
-	seg    Segment
-	tags   map[string]string
+	delims   Delimiters
+	have     bool // delims were read from an ISA (or guessed)
+	seg      Segment
+	segLines int // newlines scan found in the current segment, terminator included
+	tags     [512]struct {
+		key uint32
+		tag string
+	}
 }
 
 // NewReader returns a Reader reading from src.
 func NewReader(src io.Reader) *Reader {
-	return &Reader{src: src, line: 1, tags: make(map[string]string, 64)}
+	return &Reader{src: src, line: 1}
 }
 
 // Delimiters returns the delimiters in force: those of the last ISA read.
@@ -150,20 +156,19 @@ func (r *Reader) read() (seg *Segment, err error, ok bool) {
 		warn = r.guessDelimiters()
 		start = r.r
 	}
-	term := r.delims.Segment
 	for {
-		if i := bytes.IndexByte(r.buf[start:r.w], term); i >= 0 {
-			end := start + i
+		if end, ok := r.scan(start); ok {
 			r.r = end + 1
 			if end-start > r.maxSize() {
 				return nil, r.errorAt(start, "", ErrSegmentTooLong), true
 			}
-			return r.segment(start, end), warn, true
+			return r.scanned(start, end), warn, true
 		}
 		if r.w-start > r.maxSize() {
 			// Skip the overlong segment up to its terminator, in bounded memory.
 			pos := r.position(start)
 			r.nseg++
+			term := r.delims.Segment
 			for {
 				r.r = r.w
 				if !r.fill() {
@@ -175,20 +180,101 @@ func (r *Reader) read() (seg *Segment, err error, ok bool) {
 				}
 			}
 		}
-		off := start - r.r
 		if !r.fill() {
-			start = r.r + off
 			if r.srcErr != io.EOF {
 				return nil, r.srcErr, true
 			}
 			// The input ends inside a segment: return it, with a warning.
-			end := r.w
+			start, end := r.r, r.w
 			r.r = r.w
 			s := r.segment(start, end)
 			return s, &SyntaxError{Pos: s.Pos, Severity: syntax.Warning, SegmentID: s.tag, Err: ErrNoTerminator}, true
 		}
-		start = r.r + off
+		start = r.r
 	}
+}
+
+// Masks for finding bytes eight at a time (SWAR): swarLo has 0x01 in each byte.
+const (
+	swarLo7 = 0x7f7f7f7f7f7f7f7f
+	swarLo  = 0x0101010101010101
+)
+
+// zeroBytes returns a word with 0x80 in each byte of v that is zero, and nothing else.
+func zeroBytes(v uint64) uint64 { return ^(((v & swarLo7) + swarLo7) | v | swarLo7) }
+
+// scan looks for the end of the segment starting at buf[start], recording the element
+// separators in r.seg.ends and counting newlines as it goes, eight bytes at a time. It
+// returns the terminator's index, or ok=false when the buffer ends first.
+//
+// Elements are short (a few bytes), so one pass that finds separators, terminator and
+// newlines together beats a call to bytes.IndexByte per element.
+func (r *Reader) scan(start int) (end int, ok bool) {
+	b := r.buf[start:r.w]
+	sep, term := r.delims.Element, r.delims.Segment
+	ends := r.seg.ends[:0]
+	nl := 0
+	ms, mt, mn := swarLo*uint64(sep), swarLo*uint64(term), swarLo*uint64('\n')
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		m := zeroBytes(w^ms) | zeroBytes(w^mt) | zeroBytes(w^mn)
+		for m != 0 {
+			j := i + bits.TrailingZeros64(m)>>3
+			m &= m - 1
+			switch b[j] {
+			case term:
+				r.seg.ends = append(ends, int32(j))
+				r.segLines = nl
+				if term == '\n' {
+					r.segLines++
+				}
+				return start + j, true
+			case sep:
+				ends = append(ends, int32(j))
+			default:
+				nl++
+			}
+		}
+	}
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case term:
+			r.seg.ends = append(ends, int32(i))
+			r.segLines = nl
+			if term == '\n' {
+				r.segLines++
+			}
+			return start + i, true
+		case sep:
+			ends = append(ends, int32(i))
+		case '\n':
+			nl++
+		}
+	}
+	r.seg.ends = ends[:0]
+	return 0, false
+}
+
+// scanned finishes the segment buf[start:end] whose elements scan found.
+func (r *Reader) scanned(start, end int) *Segment {
+	s := &r.seg
+	s.Pos = r.position(start)
+	r.nseg++
+	// Newlines inside the segment and its terminator are counted now.
+	r.line += r.segLines
+	r.lineOff = r.base + int64(end) + 1
+	data := r.buf[start:end]
+	if r.delims.Segment == '\n' && len(data) > 0 && data[len(data)-1] == '\r' {
+		data = data[:len(data)-1]
+		if n := len(s.ends); n > 0 && int(s.ends[n-1]) > len(data) {
+			s.ends[n-1] = int32(len(data))
+		}
+	}
+	s.data = data
+	s.Delims = r.delims
+	s.tag = r.intern(data[:s.ends[0]])
+	return s
 }
 
 // skipBlanks skips a byte order mark at the start of the input and white space between
@@ -229,7 +315,17 @@ func (r *Reader) position(start int) syntax.Position {
 // counted offset never falls behind the buffer's start: fill counts before it slides.
 func (r *Reader) countLines(end int) {
 	if off := r.base + int64(end); off > r.lineOff {
-		r.line += bytes.Count(r.buf[r.lineOff-r.base:end], newline)
+		gap := r.buf[r.lineOff-r.base : end]
+		if len(gap) <= 16 {
+			// Between segments there is usually one line break: a loop beats a call.
+			for _, c := range gap {
+				if c == '\n' {
+					r.line++
+				}
+			}
+		} else {
+			r.line += bytes.Count(gap, newline)
+		}
 		r.lineOff = off
 	}
 }
@@ -269,16 +365,22 @@ func (r *Reader) segment(start, end int) *Segment {
 	return s
 }
 
-// intern returns the tag as a string without allocating for tags seen before.
+// intern returns the tag as a string, without allocating for tags seen before: a small
+// direct-mapped cache keyed by the tag's (at most three) bytes.
 func (r *Reader) intern(b []byte) string {
-	if t, ok := r.tags[string(b)]; ok {
-		return t
+	if len(b) == 0 || len(b) > 3 {
+		return string(b)
 	}
-	t := string(b)
-	if len(r.tags) < 4096 && len(b) <= 3 {
-		r.tags[t] = t
+	k := uint32(len(b)) << 24
+	for i, c := range b {
+		k |= uint32(c) << (16 - 8*i)
 	}
-	return t
+	h := k * 0x9E3779B1
+	e := &r.tags[(h^h>>15)%uint32(len(r.tags))]
+	if e.key != k || e.tag == "" {
+		e.key, e.tag = k, string(b)
+	}
+	return e.tag
 }
 
 // readISA reads an ISA starting at buf[r.r] and adopts its delimiters.

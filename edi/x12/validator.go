@@ -68,8 +68,10 @@ func (v *Validator) Validate(r *Reader) ([]*SyntaxError, error) {
 		if err == io.EOF {
 			break
 		}
-		var se *SyntaxError
-		if err != nil && !errors.As(err, &se) {
+		// The reader returns its syntax errors unwrapped; a type assertion (unlike
+		// errors.As) keeps this loop free of allocations.
+		se, isSyntax := err.(*SyntaxError)
+		if err != nil && !isSyntax {
 			return v.outside, err
 		}
 		if seg != nil {
