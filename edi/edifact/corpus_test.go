@@ -91,13 +91,13 @@ func TestCorpus(t *testing.T) {
 		"edifabric_edifact_missing_unz.edi":               {false, []string{"error 0085:13 UNZ", "error 0085:21 LOC", "error 0085:21 LOC"}},
 		"edifabric_edifact_una_pipe_separator.edi":        {false, []string{"error 0085:21 LOC"}},
 		// UNG+1+2+3+4:44: the group date "4" is not a date.
-		"edifabric_edifact_ung_une_group.edi":          {false, []string{"error 0085:21 LOC", "error 0085:40 UNG"}},
-		"edifacttypes_baplie_d04b_single_line.edi":     {true, []string{"warning 0085:39 UNB"}},
-		"edifacttypes_iftsta_d00b_rail_status.edi":     {false, []string{"error 0085:28 UNZ"}},
-		"phpedifact_baplie_d95b_smdg20.edi":            {true, nil},
-		"phpedifact_coarri_d95b_itg13.edi":             {true, nil},
-		"phpedifact_release_character.edi":             {false, []string{"error 0085:2 UNB", "error 0085:29 UNT"}},
-		"phpedifact_segment_split_across_lines.edi":    {false, []string{"error 0085:12 UNB", "error 0085:29 UNT", "warning 0085:21 FTX"}},
+		"edifabric_edifact_ung_une_group.edi":       {false, []string{"error 0085:21 LOC", "error 0085:40 UNG"}},
+		"edifacttypes_baplie_d04b_single_line.edi":  {true, []string{"warning 0085:39 UNB"}},
+		"edifacttypes_iftsta_d00b_rail_status.edi":  {false, []string{"error 0085:28 UNZ"}},
+		"phpedifact_baplie_d95b_smdg20.edi":         {true, nil},
+		"phpedifact_coarri_d95b_itg13.edi":          {true, nil},
+		"phpedifact_release_character.edi":          {false, []string{"error 0085:2 UNB", "error 0085:29 UNT"}},
+		"phpedifact_segment_split_across_lines.edi": {false, []string{"error 0085:12 UNB", "error 0085:29 UNT", "warning 0085:21 FTX"}},
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.edi"))
 	seen := 0

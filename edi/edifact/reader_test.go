@@ -252,12 +252,12 @@ func (r *splitReader) Read(p []byte) (int, error) {
 // chunkInputs are the samples plus inputs built to put delimiters at awkward places.
 func chunkInputs(t *testing.T) map[string][]byte {
 	in := map[string][]byte{
-		"releases":  []byte("UNA:+.? 'UNB+UNOB:3+S+R+260101:1200+1'UNH+1+X:D:1:UN'FTX+A+++???'??'?+?:??+??'UNT+3+1'UNZ+1+1'"),
-		"bom":       []byte("\xEF\xBB\xBFUNB+UNOA:3+S+R+260101:1200+1'\r\nUNZ+0+1'\r\n"),
-		"una swap":  []byte("UNA:|.? 'UNB|UNOA:3'UNZ|0'UNA:+.?*!UNB+UNOA:4!UNZ+0!UNB+UNOA:3'UNZ+0'"),
-		"unterm":    []byte("UNB+UNOA:3'UNZ+0+1?"),
-		"bad":       []byte("UNH+1'bgm'UNA:'UNT+2+1'"),
-		"newline":   []byte("FTX+A+++X\r\n:Y'  \n\nFTX+B'"),
+		"releases": []byte("UNA:+.? 'UNB+UNOB:3+S+R+260101:1200+1'UNH+1+X:D:1:UN'FTX+A+++???'??'?+?:??+??'UNT+3+1'UNZ+1+1'"),
+		"bom":      []byte("\xEF\xBB\xBFUNB+UNOA:3+S+R+260101:1200+1'\r\nUNZ+0+1'\r\n"),
+		"una swap": []byte("UNA:|.? 'UNB|UNOA:3'UNZ|0'UNA:+.?*!UNB+UNOA:4!UNZ+0!UNB+UNOA:3'UNZ+0'"),
+		"unterm":   []byte("UNB+UNOA:3'UNZ+0+1?"),
+		"bad":      []byte("UNH+1'bgm'UNA:'UNT+2+1'"),
+		"newline":  []byte("FTX+A+++X\r\n:Y'  \n\nFTX+B'"),
 	}
 	if dir, ok := samplesDir(t); ok {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.edi"))
