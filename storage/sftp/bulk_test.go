@@ -202,3 +202,18 @@ func checkExactlyOnce(t *testing.T, r *rig, want map[string]string) {
 		t.Errorf("remote archive has %d files, want %d", len(archived), len(want))
 	}
 }
+
+// fileSHA returns the SHA-256 of a local file.
+func fileSHA(t testing.TB, p string) string {
+	t.Helper()
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

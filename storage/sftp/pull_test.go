@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -193,5 +194,36 @@ func TestPullRerunAfterCrashBeforeArchive(t *testing.T) {
 	}
 	if errors.Is(err, blob.ErrNotExist) {
 		t.Fatal("blob lost")
+	}
+}
+
+// TestPullLargePacketsOpenSSH checks the max_packet OpenSSH allows (261120, its
+// SFTP_MAX_READ_LENGTH), which doubles throughput (see BenchmarkDownload): content must
+// arrive intact, including sizes that are not multiples of the packet.
+func TestPullLargePacketsOpenSSH(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, func(c *Config) { c.MaxPacket = 261120 })
+	want := map[string]string{}
+	for i, size := range []int64{1, 261119, 261120, 261121, 3<<20 + 7, 9 << 20} {
+		name := fmt.Sprintf("f%d.bin", i)
+		want[name] = writeRandomFile(t, r.srvPath("inbox/"+name), uint64(i+77), size)
+	}
+	rep, err := r.puller().Run(context.Background())
+	if err != nil || rep.Err() != nil || rep.Count(Taken) != len(want) {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	for _, f := range rep.Files {
+		if f.SHA256 != want[f.Name] {
+			t.Errorf("%s: sha256 %s, want %s", f.Name, f.SHA256, want[f.Name])
+		}
+	}
+	// And the other way: push a large file with large packets.
+	src := r.srvPath("inbox/archive/f5.bin")
+	res, err := r.client.Push(context.Background(), src, "f5-copy.bin", nil)
+	if err != nil || res.SHA256 != want["f5.bin"] {
+		t.Fatalf("push: %+v %v", res, err)
+	}
+	if got := fileSHA(t, r.srvPath("outbox/f5-copy.bin")); got != want["f5.bin"] {
+		t.Fatalf("pushed copy sha256 %s", got)
 	}
 }
