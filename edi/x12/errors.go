@@ -21,7 +21,17 @@ type SyntaxError struct {
 	SegmentID string
 	// Element and Component are 1-based; 0 means the segment (or element) as a whole.
 	Element, Component int
-	Code               string
+	// ElementRef is the data element reference number of the element (AK4 02), when a
+	// transaction-set spec knows it.
+	ElementRef int
+	// Loop is the loop ID (its trigger segment's ID) holding the segment (AK3 03); empty
+	// for the set's heading and for envelope findings.
+	Loop string
+	// SetIndex is the segment's position in its transaction set, ST being 1 (AK3 02);
+	// zero for findings outside a set. Element findings (AK4) carry the SetIndex of their
+	// segment, right after that segment's "AK3:8" record, so acknowledgments group them.
+	SetIndex int
+	Code     string
 	// Value is a copy of the bad data where the standard echoes it (AK4-04).
 	Value string
 	Err   error
@@ -110,4 +120,5 @@ var (
 	ErrExclusion           = errors.New("elements that exclude each other are both present")
 	ErrTooManyRepetitions  = errors.New("element repeats more times than allowed")
 	ErrTooManyComponents   = errors.New("element has too many components")
+	ErrElementErrors       = errors.New("segment has data element errors")
 )

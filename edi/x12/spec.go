@@ -154,7 +154,10 @@ func (r Rule) String() string {
 // ParseRule reads a syntax note as the standard writes it: a letter (P, R, E, C or L)
 // followed by two-digit element positions, "P0304" or "R020305".
 func ParseRule(s string) (Rule, error) {
-	k := strings.IndexByte(ruleLetters[1:], s[0]) + 1
+	k := 0
+	if len(s) > 0 {
+		k = strings.IndexByte(ruleLetters[1:], s[0]) + 1
+	}
 	if len(s) < 5 || k == 0 || (len(s)-1)%2 != 0 {
 		return Rule{}, fmt.Errorf("%w: syntax note %q is not a letter followed by element positions", errSpec, s)
 	}
@@ -357,3 +360,113 @@ func (e *Element) validate() error {
 	}
 	return nil
 }
+
+// The helpers below make the spec files read like the standard's tables. They parse at
+// package initialisation and panic on a malformed literal, which the tests exercise.
+
+// el describes an element as the standard prints it: "M ID 2/3" is mandatory, type ID,
+// length 2 to 3. The requirement is M, O, X or N (not used); the type AN, ID, R, DT, TM
+// or N0..N9.
+func el(ref int, name, def string) Element {
+	f := strings.Fields(def)
+	if len(f) != 3 {
+		panic("x12: element definition " + def + " is not \"REQ TYPE MIN/MAX\"")
+	}
+	e := Element{Ref: ref, Name: name, Req: parseReq(f[0])}
+	switch f[1] {
+	case "AN":
+		e.Type = TypeAN
+	case "ID":
+		e.Type = TypeID
+	case "R":
+		e.Type = TypeR
+	case "DT":
+		e.Type = TypeDT
+	case "TM":
+		e.Type = TypeTM
+	default:
+		if len(f[1]) != 2 || f[1][0] != 'N' || f[1][1] < '0' || f[1][1] > '9' {
+			panic("x12: element type " + f[1] + " is unknown")
+		}
+		e.Type = TypeN0 + Type(f[1][1]-'0')
+	}
+	mn, mx, ok := strings.Cut(f[2], "/")
+	if !ok || !digits(mn) || !digits(mx) || mn == "" || mx == "" {
+		panic("x12: element length " + f[2] + " is not MIN/MAX")
+	}
+	e.Min, e.Max = num(mn), num(mx)
+	return e
+}
+
+func parseReq(s string) Req {
+	switch s {
+	case "M":
+		return ReqMandatory
+	case "O":
+		return ReqOptional
+	case "X":
+		return ReqConditional
+	case "N":
+		return ReqNotUsed
+	}
+	panic("x12: requirement " + s + " is not M, O, X or N")
+}
+
+// codes returns the element with a code list.
+func (e Element) codes(c *CodeList) Element {
+	e.Codes = c
+	return e
+}
+
+// repeat returns the element with a repetition count.
+func (e Element) repeat(n int) Element {
+	e.Repeat = n
+	return e
+}
+
+// composite describes a composite element: req is M, O, X or N.
+func composite(name, req string, comps ...Element) Element {
+	return Element{Name: name, Req: parseReq(req), Type: TypeComposite, Components: comps}
+}
+
+// seg describes a segment.
+func seg(id, name string, elems ...Element) *SegmentSpec {
+	return &SegmentSpec{ID: id, Name: name, Elements: elems}
+}
+
+// rules adds syntax notes written as the standard does ("P0304").
+func (s *SegmentSpec) rules(notes ...string) *SegmentSpec {
+	for _, n := range notes {
+		r, err := ParseRule(n)
+		if err != nil {
+			panic(err)
+		}
+		s.Rules = append(s.Rules, r)
+	}
+	return s
+}
+
+// text marks a free-text segment (see SegmentSpec.Text).
+func (s *SegmentSpec) text() *SegmentSpec {
+	s.Text = true
+	return s
+}
+
+// lenient returns a copy whose syntax note named note is reported as a warning.
+func (s *SegmentSpec) lenient(note string) *SegmentSpec {
+	c := *s
+	c.Rules = append([]Rule(nil), s.Rules...)
+	for i := range c.Rules {
+		if c.Rules[i].String() == note {
+			c.Rules[i].Lenient = true
+			return &c
+		}
+	}
+	panic("x12: " + s.ID + " has no syntax note " + note)
+}
+
+// Node helpers: mandatory and optional segments and loops.
+func sm(s *SegmentSpec, max int) Node { return SegmentNode(s, ReqMandatory, max) }
+func so(s *SegmentSpec, max int) Node { return SegmentNode(s, ReqOptional, max) }
+func lm(max int, body ...Node) Node   { return LoopNode(ReqMandatory, max, body...) }
+func lo(max int, body ...Node) Node   { return LoopNode(ReqOptional, max, body...) }

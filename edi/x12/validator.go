@@ -54,7 +54,7 @@ type Validator struct {
 // NewValidator returns a Validator with the built-in transaction-set specs as its
 // Structure checker.
 func NewValidator() *Validator {
-	return &Validator{}
+	return &Validator{Structure: NewStructureChecker()}
 }
 
 // Validate reads every segment of r and validates it. It returns the defects found
