@@ -19,6 +19,8 @@ func newRootCommand() *cobra.Command {
 	// One line per subcommand; each lives in its own file.
 	root.AddCommand(
 		newEDICommand(),
+		newPullCommand(),
+		newPushCommand(),
 	)
 	return root
 }

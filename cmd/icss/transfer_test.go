@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/icss/icss/internal/testkit/sshdtest"
+)
+
+// writeConfig writes an icss config for one endpoint on srv and returns its path.
+func writeConfig(t *testing.T, srv *sshdtest.Server) string {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := fmt.Sprintf(`data_dir: data
+endpoints:
+  - name: carrier1
+    addr: %q
+    user: %q
+    key_file: %q
+    key_passphrase: {env: ICSS_TEST_PASSPHRASE}
+    known_hosts_file: %q
+    inbox: inbox
+    outbox: outbox
+    stable_for: 1100ms
+    max_file_size: 1000
+`, srv.Addr, srv.User, srv.ClientKeyFile, srv.KnownHostsFile)
+	p := filepath.Join(dir, "icss.yaml")
+	if err := os.WriteFile(p, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestPullAndPushCommands(t *testing.T) {
+	srv := sshdtest.Start(t, sshdtest.Options{Dirs: []string{"inbox", "outbox"}, Passphrase: "pw"})
+	t.Setenv("ICSS_TEST_PASSPHRASE", "pw")
+	cfg := writeConfig(t, srv)
+	old := time.Now().Add(-time.Hour)
+	for name, data := range map[string]string{"a.x12": "ISA*a", "b.x12": "ISA*b", "huge.x12": strings.Repeat("x", 1001)} {
+		p := srv.Path("inbox/" + name)
+		os.WriteFile(p, []byte(data), 0o644)
+		os.Chtimes(p, old, old)
+	}
+	ctx := context.Background()
+
+	var out, errOut bytes.Buffer
+	err := runPull(ctx, &out, &errOut, pullOptions{Config: cfg})
+	if !errors.Is(err, errInvalidInput) {
+		t.Fatalf("pull with an oversize file: err = %v, want errInvalidInput (exit 1)\n%s%s", err, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "carrier1: 2 taken, 0 duplicate, 0 recovered, 1 skipped, 0 failed, 10 bytes") ||
+		!strings.Contains(errOut.String(), `"huge.x12" skipped: 1001 bytes is over max_file_size 1000`) {
+		t.Fatalf("stdout:\n%s\nstderr:\n%s", out.String(), errOut.String())
+	}
+	if strings.Contains(out.String()+errOut.String(), "pw") {
+		t.Fatal("passphrase printed")
+	}
+
+	src := filepath.Join(t.TempDir(), "result.x12")
+	os.WriteFile(src, []byte("ISA*result"), 0o644)
+	out.Reset()
+	if err := runPush(ctx, &out, &errOut, pushOptions{Config: cfg, Endpoint: "carrier1"}, []string{src}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "pushed "+src+" as outbox/result.x12 (10 bytes") {
+		t.Fatalf("push output: %s", out.String())
+	}
+	err = runPush(ctx, &out, &errOut, pushOptions{Config: cfg, Endpoint: "nope"}, []string{src})
+	var ue *usageError
+	if !errors.As(err, &ue) {
+		t.Fatalf("unknown endpoint: err = %v, want a usage error", err)
+	}
+}
