@@ -81,6 +81,16 @@ func (l *Ledger) FileSeen(ctx context.Context, endpoint, name string, size int64
 	case size < 0:
 		return File{}, false, fmt.Errorf("state: file seen %s/%s: size %d is negative", endpoint, name, size)
 	}
+	// Fast path: a pull lists the same files again and again until they are
+	// taken; answering those from a read avoids a write transaction each.
+	f, err = scanFile(l.db.QueryRowContext(ctx, l.q(`SELECT `+fileCols+` FROM files
+		WHERE endpoint = ? AND name = ? AND size = ? AND mtime = ?`), endpoint, name, size, toDB(mtime)))
+	if err == nil {
+		return f, false, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return File{}, false, fmt.Errorf("state: file seen %s/%s: %w", endpoint, name, err)
+	}
 	err = l.tx(ctx, func(tx *sql.Tx) error {
 		now := l.stamp()
 		row := tx.QueryRowContext(ctx, l.q(`INSERT INTO files (endpoint, name, size, mtime, state, seen_at, updated_at)

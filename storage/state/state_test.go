@@ -47,3 +47,14 @@ func TestConfigValidate(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkSQLite(b *testing.B) {
+	statetest.Suite{NewDB: sqliteDB}.Bench(b)
+}
+
+func BenchmarkPostgres(b *testing.B) {
+	srv := pgtest.Start(b)
+	statetest.Suite{NewDB: func(t testing.TB) state.Config {
+		return state.Config{Driver: state.DriverPostgres, DSN: srv.NewDatabase(t)}
+	}}.Bench(b)
+}

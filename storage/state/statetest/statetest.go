@@ -746,3 +746,78 @@ func (s Suite) clockInjected(t *testing.T, e *env) {
 		t.Fatalf("after an hour: SeenAt %s UpdatedAt %s", got.SeenAt, got.UpdatedAt)
 	}
 }
+
+// Bench runs the ledger benchmarks: the operations a pull and a processing
+// run make per file, and the control-number counter, each reported per
+// operation (ns/op; ops/s is 1e9 divided by it).
+func (s Suite) Bench(b *testing.B) {
+	b.Run("FileSeen", func(b *testing.B) {
+		e := s.setup(b)
+		mt := time.Unix(1_800_000_000, 0)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			i++
+			if _, _, err := e.l.FileSeen(ctx, "acme", fmt.Sprintf("f%09d.edi", i), 1000, mt); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("FileSeenExisting", func(b *testing.B) {
+		e := s.setup(b)
+		mt := time.Unix(1_800_000_000, 0)
+		for i := range 100 {
+			e.l.FileSeen(ctx, "acme", fmt.Sprintf("f%03d", i), 1000, mt)
+		}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			i++
+			if _, created, err := e.l.FileSeen(ctx, "acme", fmt.Sprintf("f%03d", i%100), 1000, mt); err != nil || created {
+				b.Fatal(err, created)
+			}
+		}
+	})
+	b.Run("PullOneFile", func(b *testing.B) { // FileSeen + FileFetched + SetFileState(archived)
+		e := s.setup(b)
+		mt := time.Unix(1_800_000_000, 0)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			i++
+			name := fmt.Sprintf("f%09d.edi", i)
+			f, _, err := e.l.FileSeen(ctx, "acme", name, 1000, mt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := e.l.FileFetched(ctx, f.ID, Sum(name), "raw/"+name); err != nil {
+				b.Fatal(err)
+			}
+			if err := e.l.SetFileState(ctx, f.ID, state.FileArchived, ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("NextControlNumber", func(b *testing.B) {
+		e := s.setup(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := e.l.NextControlNumber(ctx, "isa"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("NextControlNumberParallel", func(b *testing.B) {
+		e := s.setup(b)
+		b.ReportAllocs()
+		b.SetParallelism(4)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := e.l.NextControlNumber(ctx, "isa"); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+}
