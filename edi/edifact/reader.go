@@ -47,6 +47,7 @@ type Reader struct {
 	class    [256]uint8
 	seg      Segment
 	tags     map[string]string
+	tagCache [256]tagEntry
 }
 
 // NewReader returns a Reader reading from r.
@@ -199,10 +200,11 @@ func (r *Reader) Read() (*Segment, error) {
 
 	r.ensure(9)
 	head := r.buf[r.pos:r.end]
-	if bytes.HasPrefix(head, []byte("UNA")) {
+	isUN := len(head) >= 3 && head[0] == 'U' && head[1] == 'N'
+	if isUN && head[2] == 'A' {
 		return r.readUNA(pos)
 	}
-	if bytes.HasPrefix(head, []byte("UNB")) {
+	if isUN && head[2] == 'B' {
 		if !r.afterUNA && len(head) > 3 {
 			// Without UNA the interchange uses the default delimiters, whatever the
 			// previous interchange of the file declared.
@@ -431,22 +433,37 @@ func (r *Reader) tokenize(seg *Segment, raw []byte, pos syntax.Position) error {
 	return nil
 }
 
+// tagCache is a direct-mapped cache of interned tags keyed by their three bytes, in
+// front of the tags map: a segment's tag is found without hashing a string.
+type tagEntry struct {
+	code uint32
+	tag  string
+}
+
+func tagCode(b []byte) uint32 { return uint32(b[0])<<16 | uint32(b[1])<<8 | uint32(b[2]) }
+
 func (r *Reader) intern(b []byte) (string, bool) {
-	if s, ok := r.tags[string(b)]; ok {
-		return s, true
-	}
 	if len(b) != 3 {
 		return "", false
+	}
+	code := tagCode(b)
+	slot := &r.tagCache[(code*2654435761)>>24]
+	if slot.code == code && slot.tag != "" {
+		return slot.tag, true
 	}
 	for _, c := range b {
 		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
 			return "", false
 		}
 	}
-	s := string(b)
-	if len(r.tags) < maxTags {
-		r.tags[s] = s
+	s, ok := r.tags[string(b)]
+	if !ok {
+		s = string(b)
+		if len(r.tags) < maxTags {
+			r.tags[s] = s
+		}
 	}
+	*slot = tagEntry{code, s}
 	return s, true
 }
 

@@ -26,6 +26,7 @@ func (m *MessageSpec) Key() string { return m.Type + ":" + m.Version + ":" + m.R
 // set (Children[0] is the group's trigger segment, whose tag Tag repeats).
 type Node struct {
 	Tag      string
+	code     uint32 // Tag's three bytes, for comparing without strings
 	Group    string // group name ("SG4") for a group
 	Min, Max int    // status (Min 1 = mandatory, 0 = conditional) and maximum use
 	Children []Node
@@ -80,7 +81,11 @@ var specs = map[string]*MessageSpec{}
 func RegisterSpec(m *MessageSpec) error {
 	var check func(path string, ns []Node) error
 	check = func(path string, ns []Node) error {
-		for _, n := range ns {
+		for i := range ns {
+			n := &ns[i]
+			if len(n.Tag) == 3 {
+				n.code = tagCode([]byte(n.Tag))
+			}
 			if len(n.Tag) != 3 || n.Max < 1 || n.Min < 0 || n.Min > n.Max {
 				return fmt.Errorf("spec %s: %s%s: bad tag or use %d..%d", m.Key(), path, n.Tag, n.Min, n.Max)
 			}
@@ -149,6 +154,7 @@ type problem struct {
 // next matches a segment and returns the rules for it (nil if it matched nothing) and
 // the problems found.
 func (st *structure) next(tag string, probs []problem) (*Node, []problem) {
+	code := tagCode([]byte(tag))
 	for depth := len(st.stack) - 1; depth >= 0; depth-- {
 		f := &st.stack[depth]
 		j := max(f.idx, 0)
@@ -158,7 +164,7 @@ func (st *structure) next(tag string, probs []problem) (*Node, []problem) {
 			j = max(j, 1)
 		}
 		for ; j < len(f.nodes); j++ {
-			if f.nodes[j].Tag == tag {
+			if f.nodes[j].code == code {
 				break
 			}
 		}

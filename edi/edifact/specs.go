@@ -1,6 +1,7 @@
 package edifact
 
-// Message structure tables. Sources: the UN/EDIFACT directories as summarised in
+// Message structure tables. Sources: the UN/EDIFACT directories (the UNTDID D.95B
+// BAPLIE segment table verbatim in its statuses and repeats) and as summarised in
 // ../shared/EDI.md §4 (CUSCAR D95B/D03B from chrishumphreys/edifact-cuscar-tools,
 // CUSRES D00B from php-edifact, IFTSTA D00B from apimeister/edifact-types, BAPLIE
 // D95B per SMDG 2.x, COARRI D95B per ITG) and ISO 9735-1 for CONTRL. Where the digest
@@ -116,8 +117,8 @@ func baplie(release string) *MessageSpec {
 	return &MessageSpec{Type: "BAPLIE", Version: "D", Release: release, Agency: "UN", Body: []Node{
 		bgm(mand), seg("DTM", mand, 1, req(1, 1, "C507/2005")), rff(cond, 1), nad(cond, 3),
 		grp("SG1", mand, 3, tdt(mand, 1), loc(mand, 2), dtm(99), rff(cond, 1), ftx(1)),
-		grp("SG2", cond, many, seg("LOC", mand, 1, req(1, 1, "3227", "147"), req(2, 1, "C517/3225")), c("GID", 1), c("GDS", 9), ftx(9), mea(mand, 9), c("DIM", 9), c("TMP", 1), c("RNG", 1), loc(cond, 9), rff(mand, 9),
-			grp("SG3", cond, 9, eqd(mand, 1, fullEmpty), c("EQA", 9), nad(cond, 1)),
+		grp("SG2", cond, many, seg("LOC", mand, 1, req(1, 1, "3227", "147"), req(2, 1, "C517/3225")), c("GID", 1), c("GDS", 1), ftx(9), mea(mand, 9), c("DIM", 9), c("TMP", 1), c("RNG", 1), loc(cond, 9), rff(mand, 1),
+			grp("SG3", cond, 3, eqd(mand, 1, fullEmpty), c("EQA", 9), nad(cond, 1)),
 			grp("SG4", cond, 999, seg("DGS", mand, 1), ftx(1))),
 	}}
 }
