@@ -270,3 +270,39 @@ func (l *Ledger) Current(key string) *Record { return Current(l.bills[key]) }
 
 // Keys returns the bill keys in the order they were first seen.
 func (l *Ledger) Keys() []string { return append([]string(nil), l.order...) }
+
+// EventMatches reports whether an event concerns the record: it names one of the
+// record's containers, or its bill (by key, or by number alone since status messages
+// often omit the SCAC, or the SCAC-prefixed number).
+func EventMatches(r *Record, e *Event) bool {
+	if e.Bill != "" && (e.Bill == r.Key || e.Bill == r.Bill.Number || (r.Bill.MasterKey != "" && e.Bill == r.Bill.MasterKey)) {
+		return true
+	}
+	if e.Container != "" {
+		for i := range r.Equipment {
+			if r.Equipment[i].Number == e.Container {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// AttachEvent adds the event to the record when EventMatches, keeping Events in time
+// order and skipping an event already attached; it reports whether it matched.
+func AttachEvent(r *Record, e *Event) bool {
+	if !EventMatches(r, e) {
+		return false
+	}
+	for i := range r.Events {
+		if r.Events[i].Provenance == e.Provenance && r.Events[i].Kind == e.Kind {
+			return true
+		}
+	}
+	r.Events = append(r.Events, *e)
+	sort.SliceStable(r.Events, func(i, j int) bool {
+		a, b := r.Events[i].At, r.Events[j].At
+		return a != nil && b != nil && a.Time.Before(b.Time)
+	})
+	return true
+}

@@ -154,3 +154,23 @@ func TestFilingOrderFallsBackToSequence(t *testing.T) {
 		t.Fatal("with both dates the date decides")
 	}
 }
+
+func TestAttachEvent(t *testing.T) {
+	t.Parallel()
+	r := fullRecord()
+	r.Events = nil
+	at := func(s string) *DateTime {
+		tm, _ := time.Parse(time.RFC3339, s)
+		return &DateTime{Time: tm, Precision: PrecisionMinute, Raw: s}
+	}
+	byContainer := &Event{Kind: EventRampIn, Container: "HASU5044950", At: at("2023-06-22T10:00:00Z"), Provenance: Provenance{File: "a", SetControl: "1"}}
+	byBill := &Event{Kind: EventDischarge, Bill: r.Bill.Number, At: at("2023-06-21T10:00:00Z"), Provenance: Provenance{File: "b", SetControl: "2"}}
+	other := &Event{Kind: EventDischarge, Bill: "NOPE", Container: "MSKU7351770", Provenance: Provenance{File: "c"}}
+	if !AttachEvent(r, byContainer) || !AttachEvent(r, byBill) || AttachEvent(r, other) {
+		t.Fatal("matching is wrong")
+	}
+	AttachEvent(r, byContainer) // twice: kept once
+	if len(r.Events) != 2 || r.Events[0].Kind != EventDischarge {
+		t.Fatalf("events = %+v", r.Events)
+	}
+}

@@ -1,0 +1,193 @@
+package x12map
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/icss/icss/internal/testkit/corpus"
+	"github.com/icss/icss/transforms/harmonized"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// mapAll maps an input and returns its items and unmapped report.
+func mapAll(t testing.TB, in io.Reader, file string) ([]Item, []Unmapped) {
+	t.Helper()
+	var un []Unmapped
+	m := New(in, Options{File: file, Unmapped: func(u Unmapped) { un = append(un, u) }})
+	var items []Item
+	for {
+		it, err := m.Read()
+		if err == io.EOF {
+			return items, un
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, it)
+	}
+}
+
+// render writes items as JSON lines ({"record": …} or {"event": …}) and the unmapped
+// report as text.
+func render(t testing.TB, items []Item, un []Unmapped) ([]byte, []byte) {
+	t.Helper()
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	for _, it := range items {
+		var err error
+		if it.Record != nil {
+			err = enc.Encode(map[string]any{"record": it.Record})
+		} else {
+			err = enc.Encode(map[string]any{"event": it.Event})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var u bytes.Buffer
+	for _, x := range un {
+		fmt.Fprintln(&u, x)
+	}
+	return out.Bytes(), u.Bytes()
+}
+
+func compareGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s; run go test -update and review the diff", path)
+	}
+}
+
+// TestGoldenSamples maps every X12 sample that carries shipments (309) or container
+// events (315, 322, 404) and compares with testdata/<sample>.golden.jsonl and the list of
+// what was left unmapped with testdata/<sample>.unmapped.txt.
+func TestGoldenSamples(t *testing.T) {
+	t.Parallel()
+	var files []string
+	for _, p := range []string{"x12types_309_*.edi", "x12types_315_*.edi", "x12types_322_*.edi", "x12types_404_*.edi"} {
+		files = append(files, corpus.Samples(t, p)...)
+	}
+	if len(files) != 8 {
+		t.Fatalf("found %d samples, want 8", len(files))
+	}
+	for _, path := range files {
+		name := filepath.Base(path)
+		t.Run(strings.TrimSuffix(name, ".edi"), func(t *testing.T) {
+			t.Parallel()
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			items, un := mapAll(t, f, name)
+			if len(items) == 0 {
+				t.Fatal("no records or events")
+			}
+			out, report := render(t, items, un)
+			base := filepath.Join("testdata", strings.TrimSuffix(name, ".edi"))
+			compareGolden(t, base+".golden.jsonl", out)
+			compareGolden(t, base+".unmapped.txt", report)
+		})
+	}
+}
+
+// TestAMDSample checks the bar on the one real 309: 10 bills with every container,
+// seal, HS code and party it holds, counted independently from the raw segments.
+func TestAMDSample(t *testing.T) {
+	t.Parallel()
+	path := corpus.Samples(t, "x12types_309_ocean_amd_4010.edi")[0]
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Independent count from the text: VIDs, seals in VID04/05, N10s with an HS code, N1s.
+	var vids, seals, hs, parties int
+	var containers []string
+	for _, s := range strings.Split(string(raw), "~") {
+		s = strings.TrimSpace(s)
+		el := strings.Split(s, "*")
+		switch el[0] {
+		case "VID":
+			vids++
+			containers = append(containers, el[2]+el[3])
+			for _, i := range []int{4, 5} {
+				if i < len(el) && el[i] != "" {
+					seals++
+				}
+			}
+		case "N10":
+			if len(el) > 5 && el[5] != "" {
+				hs++
+			}
+		case "N1":
+			parties++
+		}
+	}
+	items, _ := mapAll(t, bytes.NewReader(raw), "amd.edi")
+	var recs []*harmonized.Record
+	for _, it := range items {
+		if it.Record == nil {
+			t.Fatal("309 gave an event")
+		}
+		recs = append(recs, it.Record)
+	}
+	if len(recs) != 10 {
+		t.Fatalf("got %d bills, want 10", len(recs))
+	}
+	var gotVID, gotSeals, gotHS, gotParties int
+	var gotContainers []string
+	for _, r := range recs {
+		gotVID += len(r.Equipment)
+		for _, e := range r.Equipment {
+			gotSeals += len(e.Seals)
+			gotContainers = append(gotContainers, e.Number)
+		}
+		for _, g := range r.Goods {
+			if g.HSOriginal != "" {
+				gotHS++
+			}
+			if g.Description == "" {
+				t.Errorf("bill %s line %d has no description", r.Key, g.Line)
+			}
+		}
+		gotParties += len(r.Parties)
+		if r.Party(harmonized.RoleShipper) == nil || r.Party(harmonized.RoleConsignee) == nil || r.Party(harmonized.RoleNotify) == nil {
+			t.Errorf("bill %s lacks a shipper, consignee or notify party", r.Key)
+		}
+	}
+	if gotVID != vids || gotSeals != seals || gotHS != hs || gotParties != parties {
+		t.Fatalf("containers %d/%d, seals %d/%d, HS codes %d/%d, parties %d/%d (got/want)", gotVID, vids, gotSeals, seals, gotHS, hs, gotParties, parties)
+	}
+	if strings.Join(gotContainers, ",") != strings.Join(containers, ",") {
+		t.Fatalf("containers %v, want %v", gotContainers, containers)
+	}
+	// The first bill: its continuation lines are joined, mid-word splits healed.
+	g := recs[0].Goods[0]
+	if !strings.Contains(g.Description, "SEVERAL SIZES SERVICE CONTRACT NUMBER") || g.HS6 != "401120" || g.Weight.KG != 14404 {
+		t.Fatalf("first cargo line = %+v", g)
+	}
+	// H1 attaches to the quantity-bearing line even though continuations follow it.
+	if h := recs[1].Goods[0].Hazmat; len(h) != 1 || h[0].UNNumber != "2319" {
+		t.Fatalf("hazmat of bill 2 = %+v", h)
+	}
+	if recs[1].Goods[0].Containers[0] != "BGBU5086915" {
+		t.Fatalf("bill 2 goods container = %v", recs[1].Goods[0].Containers)
+	}
+}
