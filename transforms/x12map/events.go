@@ -14,7 +14,7 @@ var statusKinds = map[string]harmonized.EventKind{
 	"AE": harmonized.EventLoad,
 	"I":  harmonized.EventGateIn, "GI": harmonized.EventGateIn,
 	"OA": harmonized.EventGateOut, "GO": harmonized.EventGateOut,
-	"AL": harmonized.EventRampIn, // loaded on rail at the origin ramp
+	"AL": harmonized.EventRampIn,                                                                // loaded on rail at the origin ramp
 	"UR": harmonized.EventRampOut, "AR": harmonized.EventRampOut, "NF": harmonized.EventRampOut, // unloaded from rail / arrived at the destination ramp
 	"RL": harmonized.EventRailDeparture, "P": harmonized.EventRailDeparture,
 	"A": harmonized.EventRailArrival,
