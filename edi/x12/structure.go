@@ -438,7 +438,11 @@ func (c *StructureChecker) checkValue(seg *Segment, cs *cseg, loop string, i, j 
 			c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:12", fmt.Errorf("%w: %s%02d does not repeat", ErrTooManyRepetitions, seg.Tag(), i))
 			return
 		default:
-			c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:6", ErrInvalidCharacter)
+			k := 0
+			for k < len(v) && c.class[v[k]]&clsBad == 0 {
+				k++
+			}
+			c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:6", fmt.Errorf("%w: byte 0x%02X at character %d of %q", ErrInvalidCharacter, v[k], k+1, v))
 			return
 		}
 	}
