@@ -21,6 +21,7 @@ func newRootCommand() *cobra.Command {
 		newEDICommand(),
 		newPullCommand(),
 		newPushCommand(),
+		newRiskCommand(),
 	)
 	return root
 }

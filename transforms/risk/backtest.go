@@ -1,0 +1,109 @@
+package risk
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/icss/icss/transforms/harmonized"
+)
+
+// OutcomeField is the Extra entry that carries a labelled record's exam outcome unless
+// the caller names another.
+const OutcomeField = "outcome"
+
+// OutcomeOf reads a record's exam outcome from rec.Extra[field]: 1, true, yes, hit,
+// positive, fraud (any case) or a positive number are hits; 0, false, no, clean,
+// negative, nil are examined and clean; an empty or missing value means not examined.
+func OutcomeOf(rec *harmonized.Record, field string) (Outcome, error) {
+	v := strings.TrimSpace(rec.Extra[field])
+	if v == "" {
+		return Outcome{}, nil
+	}
+	switch strings.ToLower(v) {
+	case "1", "true", "yes", "y", "hit", "positive", "fraud":
+		return Outcome{Examined: true, Hit: true}, nil
+	case "0", "false", "no", "n", "clean", "negative", "nil":
+		return Outcome{Examined: true}, nil
+	}
+	if x, err := strconv.ParseFloat(v, 64); err == nil {
+		return Outcome{Examined: true, Hit: x > 0}, nil
+	}
+	return Outcome{}, fmt.Errorf("record %s: %s %q is not an outcome (1/0, true/false, hit/clean)", rec.Key, field, v)
+}
+
+// Scored is one evaluated record: its key, score and true outcome.
+type Scored struct {
+	Key   string
+	Score float64
+	Hit   bool
+}
+
+// Metrics is selection quality at fixed inspection rates (RISK.md §6): the top
+// ceil(k % × n) records by score, ties broken by key, are "inspected".
+type Metrics struct {
+	N           int                `json:"n"`
+	Positives   int                `json:"positives"`
+	Prevalence  float64            `json:"prevalence"`
+	PrecisionAt map[string]float64 `json:"precision_at"`
+	RecallAt    map[string]float64 `json:"recall_at"`
+	LiftAt      map[string]float64 `json:"lift_at"`
+}
+
+// Rates are the inspection rates (per cent) Metrics reports.
+var Rates = []int{1, 2, 5, 10}
+
+// Evaluate ranks the records by score (highest first, ties by key) and measures
+// precision, recall and lift at each of Rates. It sorts s in place.
+func Evaluate(s []Scored) Metrics {
+	sort.SliceStable(s, func(i, j int) bool {
+		if s[i].Score != s[j].Score {
+			return s[i].Score > s[j].Score
+		}
+		return s[i].Key < s[j].Key
+	})
+	m := Metrics{N: len(s), PrecisionAt: map[string]float64{}, RecallAt: map[string]float64{}, LiftAt: map[string]float64{}}
+	for _, x := range s {
+		if x.Hit {
+			m.Positives++
+		}
+	}
+	if m.N == 0 {
+		return m
+	}
+	m.Prevalence = float64(m.Positives) / float64(m.N)
+	for _, k := range Rates {
+		top := int(math.Ceil(float64(k) / 100 * float64(m.N)))
+		top = min(max(top, 1), m.N)
+		hits := 0
+		for _, x := range s[:top] {
+			if x.Hit {
+				hits++
+			}
+		}
+		key := strconv.Itoa(k)
+		p := float64(hits) / float64(top)
+		m.PrecisionAt[key] = p
+		if m.Positives > 0 {
+			m.RecallAt[key] = float64(hits) / float64(m.Positives)
+		}
+		if m.Prevalence > 0 {
+			m.LiftAt[key] = p / m.Prevalence
+		}
+	}
+	return m
+}
+
+// String formats the metrics as a small table.
+func (m Metrics) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "n %d, positives %d, prevalence %.4f\n", m.N, m.Positives, m.Prevalence)
+	fmt.Fprintf(&b, "%-6s %9s %9s %7s\n", "rate", "precision", "recall", "lift")
+	for _, k := range Rates {
+		key := strconv.Itoa(k)
+		fmt.Fprintf(&b, "%5d%% %9.4f %9.4f %7.3f\n", k, m.PrecisionAt[key], m.RecallAt[key], m.LiftAt[key])
+	}
+	return b.String()
+}
