@@ -17,7 +17,7 @@ func newEDICommand() *cobra.Command {
 		Use:   "edi",
 		Short: "Inspect and acknowledge X12 and EDIFACT files",
 	}
-	cmd.AddCommand(newEDIInspectCommand())
+	cmd.AddCommand(newEDIInspectCommand(), newEDIAckCommand(), newEDIGenerateCommand())
 	return cmd
 }
 

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/icss/icss/edi/x12"
+	"github.com/icss/icss/edi/x12/ack"
+	"github.com/icss/icss/storage/state"
+)
+
+type ediAckOptions struct {
+	Format  string
+	Out     string
+	State   string
+	Sender  string
+	Newline bool
+	// now dates the acknowledgments; tests fix it.
+	now func() time.Time
+}
+
+func newEDIAckCommand() *cobra.Command {
+	opts := ediAckOptions{now: time.Now}
+	cmd := &cobra.Command{
+		Use:   "ack [--format 997|999] [--out DIR] FILE...",
+		Short: "Write the acknowledgments (997, 999, TA1) that EDI files call for",
+		Long: `Ack validates each file as inspect does and writes, into DIR, the acknowledgments
+the standard prescribes: a TA1 per interchange when ISA14 requests one or when the
+envelope is broken, and a 997 or 999 per functional group (999 for 005010 and later
+groups unless --format says otherwise). Each acknowledgment is a file of its own, named
+<kind>_<acknowledged ISA13>[_<GS06>]_<own ISA13>.x12; their names are printed.
+
+Control numbers come from the state ledger given by --state (a SQLite file, created
+when missing), so that they are never reused; without --state they start at 1 and are
+not kept.
+
+A FILE of "-" reads standard input.
+
+Exit status: 0 when every input is valid, 1 when any input has errors (its negative
+acknowledgments are still written), 2 for usage or I/O failure.`,
+		Args: minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runEDIAck(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), opts, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Format, "format", "", "functional acknowledgment to write: 997 or 999 (default: by version)")
+	f.StringVar(&opts.Out, "out", ".", "directory to write the acknowledgments into")
+	f.StringVar(&opts.State, "state", "", "SQLite ledger that keeps control numbers (default: not kept)")
+	f.StringVar(&opts.Sender, "sender", "", "our interchange ID as QUALIFIER:ID (default: the receiver of each interchange)")
+	f.BoolVar(&opts.Newline, "newline", false, "write a line break after each segment")
+	return cmd
+}
+
+func runEDIAck(ctx context.Context, stdout, stderr io.Writer, opts ediAckOptions, files []string) error {
+	aopts := ack.Options{Format: ack.Kind(opts.Format), Now: opts.now, Newline: opts.Newline}
+	if opts.Sender != "" {
+		q, id, ok := strings.Cut(opts.Sender, ":")
+		if !ok {
+			return &usageError{fmt.Errorf("--sender %q is not QUALIFIER:ID", opts.Sender)}
+		}
+		aopts.SenderQualifier, aopts.Sender = q, id
+	}
+	if opts.State != "" {
+		ledger, err := state.Open(ctx, state.Config{Driver: "sqlite", DSN: opts.State})
+		if err != nil {
+			return fmt.Errorf("open state %s: %w", opts.State, err)
+		}
+		defer ledger.Close()
+		aopts.Controls = ack.ControlNumbersFunc(func(scope string) (int64, error) {
+			return ledger.NextControlNumber(ctx, scope)
+		})
+	} else {
+		aopts.Controls = ack.NewCounter()
+	}
+	if err := aopts.Validate(); err != nil {
+		return &usageError{err}
+	}
+	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+		return err
+	}
+	invalid := false
+	for _, name := range files {
+		ok, err := ackFile(stdout, stderr, name, opts.Out, aopts)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			invalid = true
+		}
+	}
+	if invalid {
+		return errInvalidInput
+	}
+	return nil
+}
+
+// ackFile acknowledges every interchange of one file; ok reports whether it was valid.
+func ackFile(stdout, stderr io.Writer, name, dir string, opts ack.Options) (ok bool, err error) {
+	f, err := openInput(name)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	var ackErr error
+	rep, err := x12.Inspect(f, name, x12.NewValidator(), func(ic *x12.Interchange) {
+		if ackErr != nil {
+			return
+		}
+		acks, err := ack.Acknowledge(ic, opts)
+		if err != nil {
+			ackErr = fmt.Errorf("acknowledge interchange %s of %s: %w", ic.Control, name, err)
+			return
+		}
+		for _, a := range acks {
+			path := filepath.Join(dir, a.FileName())
+			if err := writeFileAtomic(path, a.Bytes()); err != nil {
+				ackErr = err
+				return
+			}
+			fmt.Fprintf(stdout, "%s: %s %s for interchange %s%s -> %s\n", name, a.Kind, a.Status, a.Interchange, groupSuffix(a.Group), path)
+		}
+	})
+	if err == nil {
+		err = ackErr
+	}
+	if err != nil {
+		return false, err
+	}
+	if len(rep.Interchanges) == 0 {
+		fmt.Fprintf(stderr, "%s: no interchange to acknowledge\n", name)
+	}
+	for _, is := range rep.Issues {
+		fmt.Fprintf(stderr, "%s: %s: %s\n", name, is.Severity, is.Message)
+	}
+	return rep.Valid(), nil
+}
+
+func groupSuffix(g string) string {
+	if g == "" {
+		return ""
+	}
+	return " group " + g
+}
+
+// writeFileAtomic writes data to path through a temporary file, so that a reader of
+// the directory never sees half a file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return errors.Join(fmt.Errorf("write %s", path), err)
+	}
+	return nil
+}
