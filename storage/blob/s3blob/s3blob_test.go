@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -273,5 +274,51 @@ func TestConcurrentMultipartPutsOneWins(t *testing.T) {
 	got, _ := io.ReadAll(rc)
 	if !bytes.Equal(got, blobtest.Data(11<<20, uint64(40+i))) {
 		t.Fatalf("stored bytes are not writer %d's", i)
+	}
+}
+
+// A multipart upload refused at the end (wrong digest, lost race, reader
+// failure) is aborted: no parts are left on the server costing storage.
+func TestFailedMultipartUploadsAreAborted(t *testing.T) {
+	srv := s3test.Start(t)
+	bucket := srv.Bucket(t, false)
+	st, err := s3blob.New(srv.Client(t), s3blob.Config{Bucket: bucket, PartSize: s3blob.MinPartSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	data := blobtest.Data(12<<20, 21)
+	if _, err := st.Put(ctx, "bad", bytes.NewReader(data), int64(len(data)), blob.PutOptions{SHA256: sha([]byte("other"))}); !errors.Is(err, blob.ErrDigestMismatch) {
+		t.Fatalf("Put: %v, want ErrDigestMismatch", err)
+	}
+	if _, err := st.Put(ctx, "unknown-size", bytes.NewReader(data), -1, blob.PutOptions{SHA256: sha([]byte("other"))}); !errors.Is(err, blob.ErrDigestMismatch) {
+		t.Fatalf("Put of unknown size: %v, want ErrDigestMismatch", err)
+	}
+	core := minio.Core{Client: srv.Client(t)}
+	res, err := core.ListMultipartUploads(ctx, bucket, "", "", "", "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Uploads) != 0 {
+		t.Fatalf("%d multipart uploads left open: %+v", len(res.Uploads), res.Uploads)
+	}
+}
+
+// Without a known digest the content is spooled to learn it: the object
+// still carries its SHA-256, and the spool file is gone afterwards.
+func TestPutWithoutDigestSpools(t *testing.T) {
+	srv := s3test.Start(t)
+	spool := t.TempDir()
+	st, err := s3blob.New(srv.Client(t), s3blob.Config{Bucket: srv.Bucket(t, false), SpoolDir: spool, PartSize: s3blob.MinPartSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := blobtest.Data(7<<20, 22)
+	info, err := st.Put(context.Background(), "k", io.MultiReader(bytes.NewReader(data)), -1, blob.PutOptions{})
+	if err != nil || info.SHA256 != sha(data) || info.Size != int64(len(data)) {
+		t.Fatalf("Put = %+v, %v", info, err)
+	}
+	if left, _ := os.ReadDir(spool); len(left) != 0 {
+		t.Fatalf("spool files left: %v", left)
 	}
 }
