@@ -55,12 +55,6 @@ type Options struct {
 	// interchange was not processed and must be sent again whole.
 	AckRejected bool `json:"ack_rejected,omitempty"`
 
-	// ElementRef returns the X12 dictionary reference number of an element in error
-	// (AK402/IK402), or 0 when unknown. Nil (or 0) falls back on the ST and SE elements,
-	// the only ones this package knows.
-	ElementRef func(s *x12.Set, e *x12.SyntaxError) int `json:"-"`
-	// Loop returns the loop identifier of a segment in error (AK303/IK303), or "".
-	Loop func(s *x12.Set, e *x12.SyntaxError) string `json:"-"`
 	// Context returns the business unit a segment in error belongs to, for the 999's
 	// CTX segment (name such as "M1101", and the value): see Units. Empty name: none.
 	Context func(s *x12.Set, e *x12.SyntaxError) (name, value string) `json:"-"`
@@ -91,8 +85,8 @@ func (o *Options) Validate() error {
 		return fmt.Errorf("%w: Delims %q are not distinct non-alphanumeric characters", ErrOptions,
 			[]byte{o.Delims.Element, o.Delims.Repetition, o.Delims.Component, o.Delims.Segment})
 	}
-	if o.SenderQualifier != "" && len(o.SenderQualifier) != 2 {
-		return fmt.Errorf("%w: SenderQualifier %q is not 2 characters", ErrOptions, o.SenderQualifier)
+	if o.SenderQualifier != "" && !validQualifier(o.SenderQualifier) {
+		return fmt.Errorf("%w: SenderQualifier %q is not 2 digits or upper-case letters", ErrOptions, o.SenderQualifier)
 	}
 	if (o.SenderQualifier == "") != (o.Sender == "") {
 		return fmt.Errorf("%w: SenderQualifier and Sender must be set together", ErrOptions)
@@ -233,16 +227,24 @@ func FormatFor(ic *x12.Interchange, g *x12.Group) Kind {
 }
 
 // version returns the six-digit version/release of the group (GS08), falling back on
-// the interchange's ISA12, or "" when neither is readable.
+// the interchange's ISA12, or "" when neither is a release of X12 (002000 to 008999).
 func version(ic *x12.Interchange, g *x12.Group) string {
-	if g != nil && len(g.Version) >= 6 && digits(g.Version[:6]) {
+	if g != nil && len(g.Version) >= 6 && knownRelease(g.Version[:6]) {
 		return g.Version[:6]
 	}
-	if ic != nil && len(ic.Version) == 5 && digits(ic.Version) {
+	if ic != nil && isaRelease(ic.Version) {
 		return "0" + ic.Version[1:] + "0" // 00401 → 004010
 	}
 	return ""
 }
+
+// isaRelease reports whether v is an ISA12 of a known X12 release (00200 to 00899).
+func isaRelease(v string) bool {
+	return len(v) == 5 && v[0] == '0' && digits(v) && knownRelease("0"+v[1:]+"0")
+}
+
+// knownRelease reports whether v (six digits) is an X12 version/release.
+func knownRelease(v string) bool { return digits(v) && v >= "002000" && v < "009000" }
 
 func digits(s string) bool {
 	for i := 0; i < len(s); i++ {

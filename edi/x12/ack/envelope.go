@@ -53,10 +53,10 @@ func newEnvelope(ic *x12.Interchange, opts *Options, isa12 string) (*envelope, e
 	}
 	// A qualifier the partner garbled cannot be echoed in a fixed-width ISA; ZZ (mutually
 	// defined) is the neutral choice.
-	if len(e.senderQ) != 2 {
+	if !validQualifier(e.senderQ) {
 		e.senderQ = "ZZ"
 	}
-	if len(e.receiverQ) != 2 {
+	if !validQualifier(e.receiverQ) {
 		e.receiverQ = "ZZ"
 	}
 	for _, id := range []struct{ name, v string }{{"ISA06", e.sender}, {"ISA08", e.recvr}} {
@@ -78,12 +78,12 @@ func newEnvelope(ic *x12.Interchange, opts *Options, isa12 string) (*envelope, e
 	e.control = fmt.Sprintf("%09d", n)
 	isa11 := "U"
 	if e.d.Repetition != 0 {
-		isa11 = string(e.d.Repetition)
+		isa11 = string([]byte{e.d.Repetition})
 	}
 	e.add("ISA", "00", blanks(10), "00", blanks(10),
 		e.senderQ, pad(e.sender, 15), e.receiverQ, pad(e.recvr, 15),
 		e.now.Format("060102"), e.now.Format("1504"), isa11, e.version, e.control,
-		"0", e.usage, string(e.d.Component))
+		"0", e.usage, string([]byte{e.d.Component}))
 	return e, nil
 }
 
@@ -98,6 +98,19 @@ func (e *envelope) add(tag string, elems ...string) {
 // scope returns the control number scope of a kind ("gs", "st") for a group's
 // application sender and receiver.
 func scope(kind, sender, receiver string) string { return kind + "/" + sender + "/" + receiver }
+
+// validQualifier accepts an interchange ID qualifier: two digits or upper-case letters.
+func validQualifier(q string) bool {
+	if len(q) != 2 {
+		return false
+	}
+	for i := 0; i < 2; i++ {
+		if c := q[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
 
 func blanks(n int) string { return strings.Repeat(" ", n) }
 
@@ -170,6 +183,38 @@ func clean(d x12.Delimiters, v string, max int) string {
 	}, v)
 	if max > 0 && len(v) > max {
 		v = v[:max]
+	}
+	return v
+}
+
+// The acknowledgment must itself be valid X12, so values echoed from a defective input
+// are written in the nearest valid form; the defect is reported by its own code anyway
+// (AK9 6, AK5 6 or 7, AK3 1).
+
+// echoID echoes an identifier (type ID, min to max characters): cleaned, cut to max and
+// padded with X to min.
+func echoID(d x12.Delimiters, v string, min, max int) string {
+	v = clean(d, strings.TrimSpace(v), max)
+	for len(v) < min {
+		v += "X"
+	}
+	return v
+}
+
+// echoNumber echoes a number (type N0, at most max digits), or 0 when v is not one.
+func echoNumber(v string, max int) string {
+	if !digits(v) || len(v) > max {
+		return "0"
+	}
+	return v
+}
+
+// echoControl echoes a transaction set control number (AN 4-9): cleaned, cut to 9
+// characters and padded with leading zeros to 4.
+func echoControl(d x12.Delimiters, v string) string {
+	v = clean(d, strings.TrimSpace(v), 9)
+	if len(v) < 4 {
+		v = strings.Repeat("0", 4-len(v)) + v
 	}
 	return v
 }

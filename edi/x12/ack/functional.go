@@ -85,12 +85,21 @@ func BuildGroup(ic *x12.Interchange, g *x12.Group, opts Options) (*Ack, error) {
 	}
 	e.add("GS", "FA", appSender, appReceiver, e.now.Format("20060102"), e.now.Format("1504"), gs06, "X", gsVersion)
 	first := len(e.segs)
+	ak101, ak102 := echoID(e.d, g.FunctionalID, 2, 2), echoNumber(g.Control, 9)
 	if kind == FA999 {
+		// 005010X231A1 requires AK103: the group's version as received, else the release
+		// the acknowledgment was chosen for.
+		ak103 := clean(e.d, strings.TrimSpace(g.Version), 12)
+		if ak103 == "" {
+			if ak103 = version(ic, g); ak103 == "" {
+				ak103 = "005010"
+			}
+		}
 		e.add("ST", "999", st02, Impl999)
-		e.add("AK1", clean(e.d, g.FunctionalID, 2), clean(e.d, g.Control, 9), clean(e.d, g.Version, 12))
+		e.add("AK1", ak101, ak102, ak103)
 	} else {
 		e.add("ST", "997", st02)
-		e.add("AK1", clean(e.d, g.FunctionalID, 2), clean(e.d, g.Control, 9))
+		e.add("AK1", ak101, ak102)
 	}
 	accepted, withErrors := 0, false
 	for _, s := range g.Sets {
@@ -253,17 +262,16 @@ func setAck(s *x12.Set, kind Kind, opts *Options) SetAck {
 	notes := map[key]*SegmentNote{}
 	var order []key
 	note := func(e *x12.SyntaxError) *SegmentNote {
-		pos := e.Pos.Segment - s.Pos.Segment + 1
+		// The structure checker gives the position in the set; envelope findings (SE)
+		// are placed by their position in the input.
+		pos := e.SetIndex
 		if pos < 1 {
-			pos = 1
+			pos = max(e.Pos.Segment-s.Pos.Segment+1, 1)
 		}
 		k := key{pos, e.SegmentID}
 		n, ok := notes[k]
 		if !ok {
-			n = &SegmentNote{ID: e.SegmentID, Position: pos}
-			if opts.Loop != nil {
-				n.Loop = opts.Loop(s, e)
-			}
+			n = &SegmentNote{ID: e.SegmentID, Position: pos, Loop: e.Loop}
 			if kind == FA999 && opts.Context != nil {
 				n.Context[0], n.Context[1] = opts.Context(s, e)
 			}
@@ -294,12 +302,15 @@ func setAck(s *x12.Set, kind Kind, opts *Options) SetAck {
 			}
 			n := note(e)
 			if lv == levelSegment {
-				if n.Code == "" {
+				// A segment has one AK304: a structural code (out of sequence, over
+				// its maximum use ...) says more than 8, "has element errors", which
+				// the AK4s that follow show anyway.
+				if n.Code == "" || n.Code == "8" {
 					n.Code = code
 				}
 			} else if len(n.Elements) < 99 { // AK4/IK4 may repeat 99 times per segment
 				n.Elements = append(n.Elements, ElementNote{
-					Element: e.Element, Component: e.Component, Ref: elementRef(s, e, opts),
+					Element: e.Element, Component: e.Component, Ref: elementRef(e),
 					Code: code, Data: e.Value,
 				})
 			}
@@ -345,17 +356,15 @@ func setAck(s *x12.Set, kind Kind, opts *Options) SetAck {
 	return sa
 }
 
-// envelopeRefs are the element reference numbers of the ST and SE elements, which no
-// transaction-set spec lists.
+// envelopeRefs are the element reference numbers of the ST and SE elements, which the
+// envelope validator does not give.
 var envelopeRefs = map[string]int{"ST1": 143, "ST2": 329, "ST3": 1705, "SE1": 96, "SE2": 329}
 
 // elementRef returns AK402, the element's reference number in the X12 dictionary, or 0
 // when it is not known.
-func elementRef(s *x12.Set, e *x12.SyntaxError, opts *Options) int {
-	if opts.ElementRef != nil {
-		if r := opts.ElementRef(s, e); r > 0 {
-			return r
-		}
+func elementRef(e *x12.SyntaxError) int {
+	if e.ElementRef > 0 {
+		return e.ElementRef
 	}
 	return envelopeRefs[e.SegmentID+itoa(e.Element)]
 }
@@ -365,36 +374,35 @@ func writeSet(e *envelope, kind Kind, sa *SetAck) {
 	seg3, seg4, seg5 := "AK3", "AK4", "AK5"
 	if kind == FA999 {
 		seg3, seg4, seg5 = "IK3", "IK4", "IK5"
-		e.add("AK2", clean(e.d, sa.ID, 3), clean(e.d, sa.Control, 9), clean(e.d, sa.ImplRef, 35))
+		e.add("AK2", echoID(e.d, sa.ID, 3, 3), echoControl(e.d, sa.Control), clean(e.d, strings.TrimSpace(sa.ImplRef), 35))
 	} else {
-		e.add("AK2", clean(e.d, sa.ID, 3), clean(e.d, sa.Control, 9))
+		e.add("AK2", echoID(e.d, sa.ID, 3, 3), echoControl(e.d, sa.Control))
 	}
 	for _, n := range sa.Notes {
 		code := n.Code
 		if code == "" {
 			code = "8" // segment has data element errors
 		}
-		e.add(seg3, clean(e.d, n.ID, 3), itoa(n.Position), clean(e.d, n.Loop, 4), code)
+		e.add(seg3, echoID(e.d, n.ID, 2, 3), itoa(n.Position), clean(e.d, strings.TrimSpace(n.Loop), 4), code)
 		if kind == FA999 && n.Context[0] != "" {
-			e.add("CTX", clean(e.d, n.Context[0], 35)+string(e.d.Component)+clean(e.d, n.Context[1], 35))
+			e.add("CTX", clean(e.d, n.Context[0], 35)+string([]byte{e.d.Component})+clean(e.d, n.Context[1], 35))
 		}
 		for _, el := range n.Elements {
-			pos := ""
-			if el.Element > 0 {
-				pos = itoa(el.Element)
-				if el.Component > 0 {
-					pos += string(e.d.Component) + itoa(el.Component)
-				}
+			// C030 positions have two digits: an element beyond the 99th is reported
+			// at 99, the last one the acknowledgment can name.
+			pos := itoa(min(max(el.Element, 1), 99))
+			if el.Component > 0 {
+				pos += string([]byte{e.d.Component}) + itoa(min(el.Component, 99))
 			}
 			ref := ""
-			if el.Ref > 0 {
+			if el.Ref > 0 && el.Ref <= 9999 {
 				ref = itoa(el.Ref)
 			}
 			code := el.Code
 			if code == "" {
 				code = "1"
 			}
-			e.add(seg4, pos, ref, code, clean(e.d, el.Data, 99))
+			e.add(seg4, pos, ref, code, strings.TrimRight(clean(e.d, el.Data, 99), " "))
 		}
 	}
 	e.add(seg5, append([]string{sa.Status}, sa.Codes...)...)

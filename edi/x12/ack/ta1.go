@@ -109,7 +109,7 @@ func BuildTA1(ic *x12.Interchange, opts Options) (*Ack, error) {
 	}
 	// The TA1 belongs to the envelope standard the partner used: answer in its ISA12.
 	isa12 := ic.Version
-	if len(isa12) != 5 || !digits(isa12) || isa12 < "00200" {
+	if !isaRelease(isa12) {
 		isa12 = "00401"
 	}
 	e, err := newEnvelope(ic, &opts, isa12)
