@@ -49,6 +49,8 @@ type Validator struct {
 	stSeen  map[string]bool            // ST02 within the group
 	// Errors outside any interchange.
 	outside []*SyntaxError
+	// report is v.setError, bound once: a method value made per segment would allocate.
+	report func(*SyntaxError)
 }
 
 // NewValidator returns a Validator with the built-in transaction-set specs as its
@@ -62,6 +64,7 @@ func NewValidator() *Validator {
 // OnInterchange. The error is non-nil only when reading failed.
 func (v *Validator) Validate(r *Reader) ([]*SyntaxError, error) {
 	v.isaSeen = make(map[string]syntax.Position)
+	v.report = v.setError
 	v.outside = nil
 	for {
 		seg, err := r.Read()
@@ -147,7 +150,7 @@ func (v *Validator) segment(seg *Segment) {
 		} else {
 			v.set.Segments++
 			if v.Structure != nil {
-				v.Structure.Segment(seg, v.set.Segments, v.setError)
+				v.Structure.Segment(seg, v.set.Segments, v.report)
 			}
 		}
 	}
@@ -457,7 +460,7 @@ func (v *Validator) endSet(next *Segment) {
 		if s.Closed {
 			se = next
 		}
-		v.Structure.End(se, v.setError)
+		v.Structure.End(se, v.report)
 	}
 	if !s.Closed {
 		v.setError(&SyntaxError{Pos: s.Pos, SegmentID: "ST", Code: "AK5:2", Err: ErrMissingSE})
