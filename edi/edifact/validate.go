@@ -49,6 +49,7 @@ type Validator struct {
 	grpRef  string
 	grpMsgs int
 	grpImpl bool
+	grpType string // message type of the group's first message
 
 	// message state
 	inMsg    bool
@@ -264,6 +265,44 @@ func (v *Validator) serviceElems(at level, s *Segment, maxElems int, mandatory .
 	return ok
 }
 
+// unbLengths are the maximum lengths of the UNB data elements (ISO 9735 version 3;
+// version 4 allows longer sender and recipient qualifiers' neighbours but not these).
+var unbLengths = []struct {
+	e, c, max int
+	name      string
+}{
+	{2, 1, 35, "sender identification 0004"}, {2, 2, 4, "sender qualifier 0007"}, {2, 3, 14, "sender routing 0008"},
+	{3, 1, 35, "recipient identification 0010"}, {3, 2, 4, "recipient qualifier 0007"}, {3, 3, 14, "recipient routing 0014"},
+	{5, 1, 14, "interchange control reference 0020"}, {6, 1, 14, "recipient's password 0022"},
+	{7, 1, 14, "application reference 0026"}, {8, 1, 1, "processing priority 0029"}, {10, 1, 35, "agreement identifier 0032"},
+}
+
+// counter checks a count element (n..6) and returns its value, -1 if unusable.
+func (v *Validator) counter(at level, s *Segment, e int) int {
+	b := s.Component(e, 1)
+	if len(b) == 0 {
+		return -1
+	}
+	n, err := strconv.Atoi(string(b))
+	if err != nil || n < 0 || !isDigits(b) {
+		v.errf(at, s, e, 1, CodeInvalidTypeOfChars, ErrInvalidFormat, "count %q is not a number", b)
+		return -1
+	}
+	if len(b) > 6 && v.icVersion < 4 || len(b) > 10 {
+		v.errf(at, s, e, 1, CodeTooLong, ErrTooLong, "count %q is too long", b)
+	}
+	return n
+}
+
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
 func (v *Validator) lenMax(at level, s *Segment, e, c, max int, name string) {
 	if n := len(s.Component(e, c)); n > max {
 		v.errf(at, s, e, c, CodeTooLong, ErrTooLong, "%s is %d characters, at most %d", name, n, max)
@@ -300,9 +339,9 @@ func (v *Validator) unb(s *Segment) {
 	case v.icVersion < lvl.minVersion():
 		v.errf(atInterchange, s, 1, 2, CodeSyntaxNotSupported, ErrUnsupportedSyntax, "%s needs syntax version %d or later, UNB says %d", id, lvl.minVersion(), v.icVersion)
 	}
-	v.lenMax(atInterchange, s, 2, 1, 35, "sender identification 0004")
-	v.lenMax(atInterchange, s, 3, 1, 35, "recipient identification 0010")
-	v.lenMax(atInterchange, s, 5, 1, 14, "interchange control reference 0020")
+	for _, l := range unbLengths {
+		v.lenMax(atInterchange, s, l.e, l.c, l.max, l.name)
+	}
 	if t, ok := v.checkDateTime(atInterchange, s, 4); ok {
 		ic.Date = t
 	} else {
@@ -479,10 +518,8 @@ func (v *Validator) unz(s *Segment) {
 	if v.icGroups > 0 {
 		want, what = v.icGroups, "groups"
 	}
-	if n := s.Component(1, 1); len(n) > 0 {
-		if got, err := strconv.Atoi(string(n)); err != nil || got != want {
-			v.errf(atInterchange, s, 1, 1, CodeControlCount, ErrMessageCount, "UNZ says %s, the interchange holds %d %s", n, want, what)
-		}
+	if n := v.counter(atInterchange, s, 1); n >= 0 && n != want {
+		v.errf(atInterchange, s, 1, 1, CodeControlCount, ErrMessageCount, "UNZ says %d, the interchange holds %d %s", n, want, what)
 	}
 	if ref := s.Component(2, 1); len(ref) > 0 && string(ref) != v.icRef {
 		v.errf(atInterchange, s, 2, 1, CodeReferencesMismatch, ErrControlMismatch, "UNZ %q, UNB %q", ref, v.icRef)
@@ -510,6 +547,7 @@ func (v *Validator) ung(s *Segment) {
 	v.inGroup, v.grpImpl = true, false
 	v.grpRef = string(s.Component(5, 1))
 	v.grpMsgs = 0
+	v.grpType = ""
 	v.common(s)
 	v.serviceElems(atGroup, s, 8, [2]int{1, 1}, [2]int{5, 1})
 	v.lenMax(atGroup, s, 5, 1, 14, "group reference 0048")
@@ -558,10 +596,8 @@ func (v *Validator) une(s *Segment) {
 	}
 	v.common(s)
 	v.serviceElems(atGroup, s, 2, [2]int{1, 1}, [2]int{2, 1})
-	if n := s.Component(1, 1); len(n) > 0 {
-		if got, err := strconv.Atoi(string(n)); err != nil || got != v.grpMsgs {
-			v.errf(atGroup, s, 1, 1, CodeControlCount, ErrMessageCount, "UNE says %s, the group holds %d messages", n, v.grpMsgs)
-		}
+	if n := v.counter(atGroup, s, 1); n >= 0 && n != v.grpMsgs {
+		v.errf(atGroup, s, 1, 1, CodeControlCount, ErrMessageCount, "UNE says %d, the group holds %d messages", n, v.grpMsgs)
 	}
 	if ref := s.Component(2, 1); len(ref) > 0 && string(ref) != v.grpRef {
 		v.errf(atGroup, s, 2, 1, CodeReferencesMismatch, ErrControlMismatch, "UNE %q, UNG %q", ref, v.grpRef)
@@ -610,6 +646,18 @@ func (v *Validator) unh(s *Segment) {
 	v.common(s)
 	v.serviceElems(atSet, s, 4, [2]int{1, 1}, [2]int{2, 1}, [2]int{2, 2}, [2]int{2, 3}, [2]int{2, 4})
 	v.lenMax(atSet, s, 1, 1, 14, "message reference 0062")
+	v.lenMax(atSet, s, 2, 1, 6, "message type 0065")
+	v.lenMax(atSet, s, 2, 2, 3, "message version 0052")
+	v.lenMax(atSet, s, 2, 3, 3, "message release 0054")
+	v.lenMax(atSet, s, 2, 4, 3, "controlling agency 0051")
+	v.lenMax(atSet, s, 2, 5, 6, "association assigned code 0057")
+	if !v.grpImpl {
+		if v.grpType == "" {
+			v.grpType = typ
+		} else if typ != v.grpType {
+			v.errf(atSet, s, 2, 1, "31", ErrUnexpectedSegment, "%s in a group of %s messages", typ, v.grpType)
+		}
+	}
 	if v.msgRef != "" {
 		if v.msgRefs[v.msgRef] {
 			v.errf(atSet, s, 1, 1, "26", ErrControlMismatch, "message reference %q used twice in the interchange", v.msgRef)
@@ -657,10 +705,8 @@ func (v *Validator) unt(s *Segment) {
 		v.report(s, v.st.end(v.probs[:0]))
 	}
 	v.serviceElems(atSet, s, 2, [2]int{1, 1}, [2]int{2, 1})
-	if n := s.Component(1, 1); len(n) > 0 {
-		if got, err := strconv.Atoi(string(n)); err != nil || got != v.msgSegs {
-			v.errf(atSet, s, 1, 1, CodeControlCount, ErrSegmentCount, "UNT says %s, the message has %d segments", n, v.msgSegs)
-		}
+	if n := v.counter(atSet, s, 1); n >= 0 && n != v.msgSegs {
+		v.errf(atSet, s, 1, 1, CodeControlCount, ErrSegmentCount, "UNT says %d, the message has %d segments", n, v.msgSegs)
 	}
 	if ref := s.Component(2, 1); len(ref) > 0 && string(ref) != v.msgRef {
 		v.errf(atSet, s, 2, 1, CodeReferencesMismatch, ErrControlMismatch, "UNT %q, UNH %q", ref, v.msgRef)
