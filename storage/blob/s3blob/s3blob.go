@@ -141,9 +141,10 @@ func (c Config) Validate() error {
 
 // Store is a blob.Store in an S3 bucket.
 type Store struct {
-	c   *minio.Client
-	cfg Config
-	now func() time.Time
+	c    *minio.Client
+	cfg  Config
+	now  func() time.Time
+	bufs sync.Pool // part buffers of PartSize, reused across puts
 }
 
 var (
@@ -167,7 +168,9 @@ func New(c *minio.Client, cfg Config) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{c: c, cfg: cfg, now: now}, nil
+	st := &Store{c: c, cfg: cfg, now: now}
+	st.bufs.New = func() any { b := make([]byte, cfg.PartSize); return &b }
+	return st, nil
 }
 
 // Client is the underlying minio-go client.
@@ -290,7 +293,18 @@ func (s *Store) putSingle(ctx context.Context, key string, r io.Reader, size int
 // content, aborts the upload so that nothing is committed.
 func (s *Store) putMultipart(ctx context.Context, key string, r io.Reader, po minio.PutObjectOptions) (err error) {
 	obj := s.object(key)
-	buf := make([]byte, s.cfg.PartSize)
+	var held []*[]byte // every buffer taken from the pool, returned at the end
+	defer func() {
+		for _, b := range held {
+			s.bufs.Put(b)
+		}
+	}()
+	take := func() []byte {
+		b := s.bufs.Get().(*[]byte)
+		held = append(held, b)
+		return *b
+	}
+	buf := take()
 	n, rerr := io.ReadFull(r, buf)
 	if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
 		return s.putSingle(ctx, key, bytes.NewReader(buf[:n]), int64(n), po)
@@ -312,7 +326,7 @@ func (s *Store) putMultipart(ctx context.Context, key string, r io.Reader, po mi
 	defer cancel()
 	free := make(chan []byte, s.cfg.Threads)
 	for range s.cfg.Threads - 1 {
-		free <- make([]byte, s.cfg.PartSize)
+		free <- take()
 	}
 	var (
 		mu       sync.Mutex
