@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/icss/icss/edi"
 	"github.com/icss/icss/edi/x12"
 	"github.com/icss/icss/edi/x12/ack"
 	"github.com/icss/icss/storage/state"
@@ -35,7 +37,10 @@ func newEDIAckCommand() *cobra.Command {
 		Long: `Ack validates each file as inspect does and writes, into DIR, the acknowledgments
 the standard prescribes: a TA1 per interchange when ISA14 requests one or when the
 envelope is broken, and a 997 or 999 per functional group (999 for 005010 and later
-groups unless --format says otherwise). Each acknowledgment is a file of its own, named
+groups unless --format says otherwise). For an EDIFACT file it writes one CONTRL per
+interchange (UCI, UCF, UCM, UCS, UCD with the ISO 9735 action and syntax error codes),
+named CONTRL_<acknowledged UNB 0020>_<own reference>.edi; an interchange of CONTRL
+messages only is not acknowledged. Each acknowledgment is a file of its own, named
 <kind>_<acknowledged ISA13>[_<GS06>]_<own ISA13>.x12; their names are printed.
 
 Control numbers come from the state ledger given by --state (a SQLite file, created
@@ -110,8 +115,12 @@ func ackFile(stdout, stderr io.Writer, name, dir string, opts ack.Options) (ok b
 		return false, err
 	}
 	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	if peek, _ := br.Peek(edi.PeekSize); detectEDIFACT(peek) {
+		return ackEDIFACTFile(stdout, stderr, name, br, dir, opts)
+	}
 	var ackErr error
-	rep, err := x12.Inspect(f, name, x12.NewValidator(), func(ic *x12.Interchange) {
+	rep, err := x12.Inspect(br, name, x12.NewValidator(), func(ic *x12.Interchange) {
 		if ackErr != nil {
 			return
 		}
