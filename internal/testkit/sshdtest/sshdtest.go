@@ -126,6 +126,14 @@ func Start(t testing.TB, opts Options) *Server {
 		}
 	}
 
+	if opts.ChrootUser != "" {
+		// sshd reads authorized_keys as the user; t.TempDir's directories are 0700.
+		for _, d := range []string{dir, filepath.Dir(dir)} {
+			if err := os.Chmod(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	hostPub, hostPEM := newKey(t, "")
 	clientPub, clientPEM := newKey(t, opts.Passphrase)
 	hostKeyFile := filepath.Join(dir, "host_ed25519")
@@ -313,3 +321,43 @@ func chownTo(path, name string) error {
 	gid, _ := strconv.Atoi(u.Gid)
 	return os.Chown(path, uid, gid)
 }
+
+// ChrootBox prepares a realistic carrier drop box for Options.ChrootUser (root only;
+// otherwise the test skips, or fails under CI=true): it creates the system user when
+// missing (no shell, no password, not locked) and a root-owned, 0755 directory under
+// /srv/icss-sftp-test, as sshd's ChrootDirectory demands, removed at cleanup. Pass the
+// result as Options.Root with Options.ChrootUser = user.
+func ChrootBox(t testing.TB, user string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		Skip(t, errors.New("sshdtest: a chrooted drop box needs root"))
+	}
+	if _, err := lookupUser(user); err != nil {
+		for _, args := range [][]string{
+			{"useradd", "-M", "-d", "/", "-s", "/usr/sbin/nologin", user},
+			{"usermod", "-p", "*", user}, // with UsePAM no, "!" would mean locked
+		} {
+			if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+				t.Fatalf("sshdtest: %v: %v\n%s", args, err, out)
+			}
+		}
+	}
+	base := "/srv/icss-sftp-test"
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	root, err := os.MkdirTemp(base, "box-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(root) })
+	return root
+}
+
+func lookupUser(name string) (*user.User, error) { return user.Lookup(name) }
