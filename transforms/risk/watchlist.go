@@ -95,7 +95,13 @@ func (ix *watchIndex) match(name string, sc *matchScratch) (WatchMatch, bool) {
 			continue
 		}
 		prev = c
-		if s := tokenSetSimilarity(sc.toks, ix.tokens[c]); s > bestSim {
+		s := tokenSetSimilarity(sc.toks, ix.tokens[c])
+		if s < ix.threshold {
+			// Words run together or split ("WANCHAI", "WAN CHAI"): compare the names
+			// without blanks.
+			s = max(s, compactSimilarity(sc.toks, ix.tokens[c], &sc.compact))
+		}
+		if s > bestSim {
 			best, bestSim = int(c), s
 		}
 	}
@@ -106,7 +112,8 @@ func (ix *watchIndex) match(name string, sc *matchScratch) (WatchMatch, bool) {
 }
 
 type matchScratch struct {
-	norm []byte
+	compact [2][]byte
+	norm    []byte
 	toks []string
 	cand []int32
 }
@@ -224,19 +231,44 @@ func tokenSetSimilarity(a, b []string) float64 {
 	return 2 * total / float64(len(a)+len(b))
 }
 
+// compactSimilarity compares two token lists joined without blanks.
+func compactSimilarity(a, b []string, buf *[2][]byte) float64 {
+	x, y := buf[0][:0], buf[1][:0]
+	for _, t := range a {
+		x = append(x, t...)
+	}
+	for _, t := range b {
+		y = append(y, t...)
+	}
+	buf[0], buf[1] = x, y
+	if len(x) > 96 || len(y) > 96 {
+		return 0
+	}
+	return levenshteinRatio(x, y, len(x)/5+1)
+}
+
 // wordSimilarity is 1 − Levenshtein distance / length of the longer word.
 func wordSimilarity(a, b string) float64 {
 	if a == b {
 		return 1
 	}
+	if d := len(a) - len(b); d > 2 || d < -2 {
+		return 0
+	}
+	return levenshteinRatio(a, b, 2)
+}
+
+// levenshteinRatio is 1 − distance / longer length, or 0 when the lengths differ by
+// more than maxDiff.
+func levenshteinRatio[S ~string | ~[]byte](a, b S, maxDiff int) float64 {
 	la, lb := len(a), len(b)
 	if la == 0 || lb == 0 {
 		return 0
 	}
-	if d := la - lb; d > 2 || d < -2 {
+	if d := la - lb; d > maxDiff || d < -maxDiff {
 		return 0
 	}
-	var rowBuf [64]int
+	var rowBuf [128]int
 	var row []int
 	if lb+1 <= len(rowBuf) {
 		row = rowBuf[:lb+1]
