@@ -496,17 +496,18 @@ func (c *StructureChecker) checkLength(seg *Segment, cs *cseg, loop string, i, j
 // (alone, or padded with two blanks as the CBP AMD 309 writes P402) is a warning: the
 // date is unambiguous and real senders still write it.
 func (c *StructureChecker) checkDate(seg *Segment, cs *cseg, loop string, i, j int, e *celem, v []byte) {
-	s := string(v)
+	// string(v) in each call does not allocate; a string variable would escape into the
+	// error paths and cost an allocation per date.
 	switch {
-	case len(s) == 8 && e.max >= 8 && validDate8(s):
+	case len(v) == 8 && e.max >= 8 && validDate8(string(v)):
 		return
-	case len(s) == 6 && e.min <= 6 && validDate6(s):
+	case len(v) == 6 && e.min <= 6 && validDate6(string(v)):
 		return
-	case e.max >= 8 && (len(s) == 6 && validDate6(s) || len(s) == 8 && s[6:] == "  " && validDate6(s[:6])):
-		c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Warning, "", fmt.Errorf("%w: %q is a YYMMDD date where CCYYMMDD is expected; read as 20%s", ErrElementDate, s, s[:6]))
+	case e.max >= 8 && (len(v) == 6 && validDate6(string(v)) || len(v) == 8 && v[6] == ' ' && v[7] == ' ' && validDate6(string(v[:6]))):
+		c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Warning, "", fmt.Errorf("%w: %q is a YYMMDD date where CCYYMMDD is expected; read as 20%s", ErrElementDate, v, v[:6]))
 		return
 	}
-	c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:8", fmt.Errorf("%w: %q", ErrElementDate, s))
+	c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:8", fmt.Errorf("%w: %q", ErrElementDate, v))
 }
 
 // numericLength returns the number of digits of an R (decimal) or N (integer) value, and
