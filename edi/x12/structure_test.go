@@ -82,7 +82,9 @@ var base309 = []string{
 	"M11*BILL1*35177*1*PKG*100*K***00***SCAC",
 }
 
-func with(base []string, extra ...string) []string { return append(append([]string(nil), base...), extra...) }
+func with(base []string, extra ...string) []string {
+	return append(append([]string(nil), base...), extra...)
+}
 
 // TestStructureCodes provokes each AK3 and AK4 code with a minimal set and asserts the
 // findings exactly: code, segment, position in the set, loop, element and the copy of
