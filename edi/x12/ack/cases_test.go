@@ -14,7 +14,8 @@ import (
 // defect (TA1 notes), per group code (AK9) and per set code (AK5), plus clean
 // interchanges with and without ISA14 = 1, several groups, two interchanges in one file
 // with different delimiters, a 5010 interchange (999), and inputs that are
-// acknowledgments themselves (which are not answered).
+// acknowledgments themselves (which are not answered). The acknowledgments themselves
+// are kept in testdata/cases/golden/<case>.ack.
 func TestCases(t *testing.T) {
 	dir := filepath.Join("testdata", "cases")
 	f, err := os.Open(filepath.Join(dir, "expect.txt"))
@@ -40,9 +41,11 @@ func TestCases(t *testing.T) {
 			if err != nil {
 				t.Fatalf("expect.txt:%d: %v", line, err)
 			}
-			if got := summary(acknowledgeAll(t, data, testOptions())); got != want {
+			acks := acknowledgeAll(t, data, testOptions())
+			if got := summary(acks); got != want {
 				t.Errorf("expect.txt:%d: acknowledgments of %s:\n got %s\nwant %s", line, name, got, want)
 			}
+			golden(t, filepath.Join(dir, "golden", strings.TrimSuffix(name, ".x12")+".ack"), concat(acks))
 		})
 	}
 	if err := sc.Err(); err != nil {

@@ -25,12 +25,18 @@ func samples(t *testing.T) map[string][]byte {
 
 // TestCorpusGolden acknowledges every X12 sample of the shared corpus and compares the
 // acknowledgments with testdata/golden/<sample>.x12 (empty when the sample calls for
-// none, as the 999 samples, which are acknowledgments themselves).
+// none, as the 999 samples, which are acknowledgments themselves), and those forced to
+// 999 (icss edi ack --format 999), with all groups acknowledged, with
+// testdata/golden/<sample>.999.x12.
 func TestCorpusGolden(t *testing.T) {
 	for name, data := range samples(t) {
 		t.Run(name, func(t *testing.T) {
 			acks := acknowledgeAll(t, data, testOptions())
 			golden(t, filepath.Join("testdata", "golden", name+".x12"), concat(acks))
+			opts := testOptions()
+			opts.Format, opts.AckRejected = FA999, true
+			acks = acknowledgeAll(t, data, opts)
+			golden(t, filepath.Join("testdata", "golden", name+".999.x12"), concat(acks))
 		})
 	}
 }

@@ -78,5 +78,6 @@
 // Acknowledge does not build the 997/999 of the groups of an interchange its TA1 rejects
 // (R: the sender must send it again whole) unless Options.AckRejected is set, nor of
 // groups that are acknowledgments themselves (GS01 FA), nor a TA1 for an interchange that
-// only carries TA1 segments.
+// only carries TA1 segments. Findings outside any interchange (a bare ST ... SE set)
+// cannot be acknowledged: there is no envelope to answer to.
 package ack

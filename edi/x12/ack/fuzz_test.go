@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/icss/icss/edi/x12"
+	"github.com/icss/icss/internal/testkit/corpus"
 )
 
 // FuzzAcknowledge feeds arbitrary input through the validator and acknowledges every
@@ -16,6 +17,9 @@ import (
 // must read back as a clean interchange.
 func FuzzAcknowledge(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "cases", "*.x12"))
+	// The shared corpus, read in place when it is there (the fuzz target runs without it).
+	shared, _ := filepath.Glob(filepath.Join(corpus.Root(f), "..", "shared", "samples", "*x12*.edi"))
+	seeds = append(seeds, shared...)
 	for _, p := range seeds {
 		b, err := os.ReadFile(p)
 		if err != nil {
