@@ -339,6 +339,9 @@ func NewVolume(value float64, unit string) (*Volume, error) {
 // ignored, and with decimalComma the comma is the decimal mark and dots group thousands
 // ("14.404,260"); otherwise commas group thousands ("14,404.26").
 func ParseNumber(s string, decimalComma bool) (float64, error) {
+	if plainNumber(s, decimalComma) {
+		return strconv.ParseFloat(s, 64) // the common case, without rewriting
+	}
 	t := strings.TrimSpace(s)
 	t = strings.ReplaceAll(t, " ", "")
 	group, point := ",", "."
@@ -371,6 +374,27 @@ func ParseNumber(s string, decimalComma bool) (float64, error) {
 	return v, nil
 }
 
+// plainNumber reports whether s is digits with at most one decimal point and an optional
+// leading minus, which strconv reads as it is.
+func plainNumber(s string, decimalComma bool) bool {
+	if s == "" {
+		return false
+	}
+	dot := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+		case c == '.' && !dot && !decimalComma:
+			dot = true
+		case c == '-' && i == 0 && len(s) > 1:
+		default:
+			return false
+		}
+	}
+	return s != "." && s != "-."
+}
+
 // CheckIMO tests an IMO ship identification number: 7 digits (an "IMO" prefix is
 // allowed) whose last digit is the sum of the first six times 7,6,5,4,3,2, mod 10.
 func CheckIMO(s string) error {
@@ -399,6 +423,16 @@ func CheckSizeType(s string) error {
 }
 
 func cleanID(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ' ' || c == '\t' || c == '\r' || c == '\n' || (c >= 'a' && c <= 'z') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -427,6 +461,16 @@ func allDigits(s string) bool {
 func isUpperAlnum(c byte) bool { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') }
 
 func joinNonEmpty(sep string, parts ...string) string {
+	n, last := 0, ""
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			n++
+			last = p
+		}
+	}
+	if n == 1 && strings.TrimSpace(last) == last {
+		return last
+	}
 	out := make([]string, 0, len(parts))
 	for _, p := range parts {
 		if p = strings.TrimSpace(p); p != "" {

@@ -3,6 +3,7 @@ package harmonized
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -70,8 +71,10 @@ func (r *Record) Validate() []Flag {
 	v.location("itinerary.place_of_receipt", it.PlaceOfReceipt)
 	v.location("itinerary.port_of_loading", it.PortOfLoading)
 	for i := range it.Transshipment {
-		v.location(fmt.Sprintf("itinerary.transshipment[%d]", i), &it.Transshipment[i])
+		v.at("itinerary.transshipment", i)
+		v.location("", &it.Transshipment[i])
 	}
+	v.at("", 0)
 	v.location("itinerary.port_of_discharge", it.PortOfDischarge)
 	v.location("itinerary.place_of_delivery", it.PlaceOfDelivery)
 	v.location("itinerary.final_destination", it.FinalDestination)
@@ -91,83 +94,90 @@ func (r *Record) Validate() []Flag {
 	}
 	for i := range r.Parties {
 		p := &r.Parties[i]
-		f := fmt.Sprintf("parties[%d]", i)
+		v.at("parties", i)
 		if strings.TrimSpace(p.Name) == "" && len(p.Identifiers) == 0 && p.Role != RoleFinalDestination {
-			v.add(FlagPartyName, f+".name", "the %s has neither a name nor an identifier", p.Role)
+			v.add(FlagPartyName, ".name", "the %s has neither a name nor an identifier", p.Role)
 		}
 		if p.Country != "" {
-			v.country(f+".country", p.Country)
+			v.country(".country", p.Country)
 		}
 	}
+	v.at("", 0)
 	var goodsKG float64
 	goodsWeighed := true
 	for i := range r.Goods {
 		g := &r.Goods[i]
-		f := fmt.Sprintf("goods[%d]", i)
+		v.at("goods", i)
 		if g.HSOriginal != "" {
 			if _, _, err := NormalizeHS(g.HSOriginal); err != nil {
-				v.add(FlagHS, f+".hs_original", "%v", err)
+				v.add(FlagHS, ".hs_original", "%v", err)
 			}
 		}
-		v.weight(f+".weight", g.Weight)
-		v.weight(f+".net_weight", g.NetWeight)
-		v.volume(f+".volume", g.Volume)
+		v.weight(".weight", g.Weight)
+		v.weight(".net_weight", g.NetWeight)
+		v.volume(".volume", g.Volume)
 		if g.Weight != nil {
 			goodsKG += g.Weight.KG
 		} else {
 			goodsWeighed = false
 		}
 		if g.OriginCountry != "" {
-			v.country(f+".origin_country", g.OriginCountry)
+			v.country(".origin_country", g.OriginCountry)
 		}
 		for j, h := range g.Hazmat {
 			if len(h.UNNumber) != 4 || !allDigits(h.UNNumber) {
-				v.add(FlagUNNumber, fmt.Sprintf("%s.hazmat[%d].un_number", f, j), "UN number %q is not 4 digits", h.UNNumber)
+				v.sub, v.j = "hazmat", j
+				v.add(FlagUNNumber, ".un_number", "UN number %q is not 4 digits", h.UNNumber)
+				v.sub = ""
 			}
 		}
 		for _, cn := range g.Containers {
 			if r.Container(cn) == nil {
-				v.add(FlagStructure, f+".containers", "goods item refers to container %s, which the bill does not list", cn)
+				v.add(FlagStructure, ".containers", "goods item refers to container %s, which the bill does not list", cn)
 			}
 		}
 	}
+	v.at("", 0)
 	if bw := r.Bill.Weight; bw != nil && bw.KG > 0 && goodsWeighed && len(r.Goods) > 0 && math.Abs(goodsKG-bw.KG) > 0.01*bw.KG+1 {
 		v.add(FlagWeightMismatch, "bill.weight", "bill weight %.3f kg differs from the goods' total %.3f kg", bw.KG, goodsKG)
 	}
-	seen := map[string]int{}
 	for i := range r.Equipment {
 		e := &r.Equipment[i]
-		f := fmt.Sprintf("equipment[%d]", i)
-		if j, dup := seen[e.Number]; dup {
-			v.add(FlagContainerDuplicate, f+".number", "container %s is listed twice (also equipment[%d])", e.Number, j)
+		v.at("equipment", i)
+		for j := 0; j < i; j++ {
+			if r.Equipment[j].Number == e.Number {
+				v.add(FlagContainerDuplicate, ".number", "container %s is listed twice (also equipment[%d])", e.Number, j)
+				break
+			}
 		}
-		seen[e.Number] = i
 		if e.Check == CheckInvalid {
 			if err := CheckContainer(e.Number); err != nil && strings.Contains(err.Error(), ErrContainerCheckDigit.Error()) {
-				v.add(FlagContainerCheck, f+".number", "%v", err)
+				v.add(FlagContainerCheck, ".number", "%v", err)
 			} else if err != nil {
-				v.add(FlagContainerFormat, f+".number", "%v", err)
+				v.add(FlagContainerFormat, ".number", "%v", err)
 			} else {
-				v.add(FlagContainerFormat, f+".number", "container %q (raw %q) could not be read as ISO 6346", e.Number, e.Raw)
+				v.add(FlagContainerFormat, ".number", "container %q (raw %q) could not be read as ISO 6346", e.Number, e.Raw)
 			}
 		}
 		if e.SizeType != "" {
-			v.err(FlagSizeType, f+".size_type", CheckSizeType(e.SizeType))
+			v.err(FlagSizeType, ".size_type", CheckSizeType(e.SizeType))
 		}
 		if e.Status == StatusFull && len(e.Seals) == 0 && e.Check != CheckNotApplicable {
-			v.add(FlagSealMissing, f+".seals", "loaded container %s has no seal", e.Number)
+			v.add(FlagSealMissing, ".seals", "loaded container %s has no seal", e.Number)
 		}
 		for j, s := range e.Seals {
-			sf := fmt.Sprintf("%s.seals[%d]", f, j)
-			v.err(FlagSeal, sf+".number", CheckSeal(s.Number))
+			v.sub, v.j = "seals", j
+			v.err(FlagSeal, ".number", CheckSeal(s.Number))
 			if s.Class != "" && SealClass(s.Class) != s.Class {
-				v.add(FlagSealClass, sf+".class", "seal class %q is not I, S or H", s.Class)
+				v.add(FlagSealClass, ".class", "seal class %q is not I, S or H", s.Class)
 			}
+			v.sub = ""
 		}
 	}
 	for i := range r.Events {
 		if r.Events[i].Location != nil {
-			v.location(fmt.Sprintf("events[%d].location", i), r.Events[i].Location)
+			v.at("events", i)
+			v.location(".location", r.Events[i].Location)
 		}
 	}
 	return v.flags
@@ -185,10 +195,33 @@ func (r *Record) Check() *Record {
 	return r
 }
 
-type validator struct{ flags []Flag }
+// validator collects flags. Inside a list it holds the element's path (pre[i], and
+// sub[j] for a nested list) and builds a field's full path only when a flag is raised:
+// fields starting with "." are relative to it.
+type validator struct {
+	flags []Flag
+	pre   string
+	i     int
+	sub   string
+	j     int
+}
+
+// at sets the list element that relative fields belong to; at("", 0) leaves lists.
+func (v *validator) at(pre string, i int) { v.pre, v.i, v.sub = pre, i, "" }
+
+func (v *validator) field(f string) string {
+	if v.pre == "" || !strings.HasPrefix(f, ".") && f != "" {
+		return f
+	}
+	p := v.pre + "[" + strconv.Itoa(v.i) + "]"
+	if v.sub != "" {
+		p += "." + v.sub + "[" + strconv.Itoa(v.j) + "]"
+	}
+	return p + f
+}
 
 func (v *validator) add(code, field, format string, args ...any) {
-	v.flags = append(v.flags, Flag{Code: code, Field: field, Message: fmt.Sprintf(format, args...)})
+	v.flags = append(v.flags, Flag{Code: code, Field: v.field(field), Message: fmt.Sprintf(format, args...)})
 }
 
 func (v *validator) err(code, field string, err error) {

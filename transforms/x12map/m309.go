@@ -76,8 +76,11 @@ func (m *Mapper) seg309(tag string) {
 		case "N10":
 			m.n10()
 		case "MAN":
-			if g := m.curGoods(); g != nil {
-				g.Marks = joinSpace(g.Marks, m.el(2))
+			if m.goods >= 0 {
+				if len(m.marks) > 0 {
+					m.marks = append(m.marks, ' ')
+				}
+				m.marks = append(m.marks, m.el(2)...)
 				m.el(1)
 			}
 		case "H1":
@@ -134,6 +137,11 @@ func (m *Mapper) startBill() {
 	m.bills++
 	m.seq++
 	r := harmonized.New()
+	// Typical bills have three to five parties and a few containers and lines: size the
+	// lists once rather than growing them.
+	r.Parties = make([]harmonized.Party, 0, 4)
+	r.Equipment = make([]harmonized.Equipment, 0, 2)
+	r.Goods = make([]harmonized.GoodsItem, 0, 2)
 	r.Conveyance = m.conv
 	r.Filing = m.filing
 	r.Filing.Sequence = m.opts.Sequence + m.seq
@@ -158,6 +166,7 @@ func (m *Mapper) flushBill() {
 	if r == nil {
 		return
 	}
+	m.endGoods()
 	m.rec = nil
 	b := &r.Bill
 	switch {
@@ -172,11 +181,6 @@ func (m *Mapper) flushBill() {
 		b.IssuerSCAC, b.Number = strings.ToUpper(iss), m.houseNum
 	}
 	r.Key = harmonized.BillKey(b.IssuerSCAC, b.Number)
-	// Continuation text was joined as sent, blanks included; trim the ends once.
-	for i := range r.Goods {
-		g := &r.Goods[i]
-		g.Description, g.Marks = strings.TrimSpace(g.Description), strings.TrimSpace(g.Marks)
-	}
 	m.out = append(m.out, Item{Record: r.Check()})
 }
 
@@ -351,6 +355,7 @@ func (m *Mapper) m12() {
 // vid starts a container (or railcar) with its seals.
 func (m *Mapper) vid() {
 	r := m.rec
+	m.endGoods()
 	kind := m.el(1)
 	id := harmonized.ParseContainer(m.el(2), m.el(3), m.el(20))
 	e := harmonized.Equipment{Number: id.Number, Raw: id.Raw, Encoding: id.Encoding, Check: id.Check, Kind: kind,
@@ -419,12 +424,16 @@ func (m *Mapper) n10() {
 	r := m.rec
 	qty, hs := m.el(1), m.el(5)
 	if qty == "" && hs == "" && m.goods >= 0 {
-		g := &r.Goods[m.goods]
-		g.Description += m.raw(2)
-		g.Marks += m.raw(3)
+		m.used |= 1<<2 | 1<<3
+		m.desc = append(m.desc, m.seg.Elem(2)...)
+		m.marks = append(m.marks, m.seg.Elem(3)...)
 		return
 	}
-	g := harmonized.GoodsItem{Line: len(r.Goods) + 1, Description: m.raw(2), Marks: m.raw(3), HSScheme: m.el(4), Source: m.posPtr()}
+	m.endGoods()
+	m.used |= 1<<2 | 1<<3
+	m.desc = append(m.desc[:0], m.seg.Elem(2)...)
+	m.marks = append(m.marks[:0], m.seg.Elem(3)...)
+	g := harmonized.GoodsItem{Line: len(r.Goods) + 1, HSScheme: m.el(4), Source: m.posPtr()}
 	if n, ok := m.number("goods.quantity", qty); ok {
 		g.Quantity = n
 	}
@@ -450,6 +459,17 @@ func (m *Mapper) n10() {
 	}
 	r.Goods = append(r.Goods, g)
 	m.goods, m.hazmat = len(r.Goods)-1, -1
+}
+
+// endGoods stores the joined description and marks on the current cargo line.
+func (m *Mapper) endGoods() {
+	if m.goods < 0 || m.rec == nil {
+		return
+	}
+	g := &m.rec.Goods[m.goods]
+	g.Description = strings.TrimSpace(string(m.desc))
+	g.Marks = strings.TrimSpace(string(m.marks))
+	m.desc, m.marks = m.desc[:0], m.marks[:0]
 }
 
 func (m *Mapper) curGoods() *harmonized.GoodsItem {

@@ -88,8 +88,17 @@ type Mapper struct {
 	ev     *harmonized.Event
 	lastR4 string
 
+	// Description and marks of the current cargo line, joined across continuation N10s
+	// and stored on the line when it is complete.
+	desc, marks []byte
+
+	// strs interns short element values (codes, units, SCACs), bounded so that memory
+	// stays flat however many distinct values a file holds.
+	strs map[string]string
+
 	seq   int64
-	out   []Item
+	out   []Item // queued items; out[head:] are still to be returned
+	head  int
 	track bool
 	used  uint64 // elements of the current segment that were used (bit i = element i)
 	seg   *x12.Segment
@@ -98,14 +107,15 @@ type Mapper struct {
 
 // New returns a Mapper reading X12 from r.
 func New(r io.Reader, opts Options) *Mapper {
-	return &Mapper{opts: opts, r: x12.NewReader(r), track: opts.Unmapped != nil, party: -1, equip: -1, goods: -1, hazmat: -1, inBond: -1}
+	return &Mapper{opts: opts, r: x12.NewReader(r), track: opts.Unmapped != nil, party: -1, equip: -1, goods: -1, hazmat: -1, inBond: -1,
+		strs: make(map[string]string, 256)}
 }
 
 // Read returns the next bill version or event, or io.EOF after the last. Syntax errors in
 // the input do not stop it: a skipped segment becomes a flag on the bill it was in. An
 // error is returned only when the input cannot be read at all.
 func (m *Mapper) Read() (Item, error) {
-	for len(m.out) == 0 {
+	for m.head == len(m.out) {
 		if m.err != nil {
 			return Item{}, m.err
 		}
@@ -127,9 +137,11 @@ func (m *Mapper) Read() (Item, error) {
 		}
 		m.segment(seg)
 	}
-	it := m.out[0]
-	m.out[0] = Item{}
-	m.out = m.out[1:]
+	it := m.out[m.head]
+	m.out[m.head] = Item{}
+	if m.head++; m.head == len(m.out) {
+		m.out, m.head = m.out[:0], 0 // reuse the queue's array
+	}
 	return it, nil
 }
 
@@ -161,7 +173,24 @@ func (m *Mapper) el(i int) string {
 	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\r' || b[len(b)-1] == '\n') {
 		b = b[:len(b)-1]
 	}
-	return string(b)
+	return m.intern(b)
+}
+
+// maxInterned bounds the intern table.
+const maxInterned = 4096
+
+func (m *Mapper) intern(b []byte) string {
+	if len(b) > 8 {
+		return string(b)
+	}
+	if s, ok := m.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(m.strs) < maxInterned {
+		m.strs[s] = s
+	}
+	return s
 }
 
 // raw returns element i as sent (spaces kept), marking it used.
