@@ -113,55 +113,61 @@ func (o *Options) tolerated(code string) bool {
 
 // Ack is one acknowledgment interchange, ready to write.
 type Ack struct {
-	Kind Kind
+	Kind Kind `json:"kind"`
 	// Interchange and Group identify what is acknowledged: its ISA13 and, for a 997 or
 	// 999, its GS06.
-	Interchange, Group string
+	Interchange string `json:"interchange"`
+	Group       string `json:"group,omitempty"`
 	// Control, GroupControl and SetControl are the acknowledgment's own ISA13, GS06 and
 	// ST02 (the last two empty for a TA1).
-	Control, GroupControl, SetControl string
+	Control      string `json:"control"`
+	GroupControl string `json:"group_control,omitempty"`
+	SetControl   string `json:"set_control,omitempty"`
 	// Status is TA104 (A, E, R) for a TA1, AK901 (A, E, P, R) for a 997 or 999.
-	Status string
+	Status string `json:"status"`
 	// Codes are the TA105 note code, or AK905-AK909.
-	Codes []string
+	Codes []string `json:"codes,omitempty"`
 	// Sets are the transaction sets acknowledged, in the order received.
-	Sets []SetAck
+	Sets []SetAck `json:"sets,omitempty"`
 	// Segments are the acknowledgment's segments, ISA to IEA.
-	Segments []*x12.Segment
+	Segments []*x12.Segment `json:"-"`
 	// Delims are the delimiters the segments are written with.
-	Delims x12.Delimiters
+	Delims x12.Delimiters `json:"-"`
 	// Newline is copied from Options.Newline.
-	Newline bool
+	Newline bool `json:"-"`
 }
 
 // SetAck is what an acknowledgment says about one transaction set (an AK2 loop).
 type SetAck struct {
-	ID, Control, ImplRef string // ST01, ST02, ST03
+	ID      string `json:"id"`                 // ST01
+	Control string `json:"control"`            // ST02
+	ImplRef string `json:"impl_ref,omitempty"` // ST03
 	// Status is AK501/IK501: A accepted, E accepted with errors noted, R rejected.
-	Status string
+	Status string `json:"status"`
 	// Codes are AK502-AK506 (IK502-IK506).
-	Codes []string
+	Codes []string `json:"codes,omitempty"`
 	// Notes are the segments in error (AK3/IK3 loops), in segment order.
-	Notes []SegmentNote
+	Notes []SegmentNote `json:"notes,omitempty"`
 }
 
 // SegmentNote is one AK3/IK3 loop: a segment in error and its element errors.
 type SegmentNote struct {
-	ID       string // AK301
-	Position int    // AK302, the segment's position in the set (ST is 1)
-	Loop     string // AK303
-	Code     string // AK304 (empty when the segment has element errors only: 8 is written)
-	Elements []ElementNote
+	ID       string        `json:"id"`             // AK301
+	Position int           `json:"position"`       // AK302, the segment's position in the set (ST is 1)
+	Loop     string        `json:"loop,omitempty"` // AK303
+	Code     string        `json:"code"`           // AK304 (empty when the segment has element errors only: 8 is written)
+	Elements []ElementNote `json:"elements,omitempty"`
 	// Context is the 999 CTX business unit identifier (name, value), if known.
-	Context [2]string
+	Context [2]string `json:"context,omitzero"`
 }
 
 // ElementNote is one AK4/IK4: an element in error.
 type ElementNote struct {
-	Element, Component int    // AK401 position in segment
-	Ref                int    // AK402 element reference number, 0 when unknown
-	Code               string // AK403
-	Data               string // AK404 copy of the bad data, cleaned of delimiters
+	Element   int    `json:"element"`             // AK401 position in segment
+	Component int    `json:"component,omitempty"` // AK401 component position
+	Ref       int    `json:"ref,omitempty"`       // AK402 element reference number, 0 when unknown
+	Code      string `json:"code"`                // AK403
+	Data      string `json:"data,omitempty"`      // AK404 copy of the bad data (cleaned when written)
 }
 
 // Accepted reports whether the acknowledgment accepts what it acknowledges (A or E).

@@ -1,6 +1,7 @@
 package ack
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -203,6 +204,14 @@ func TestEnvelope(t *testing.T) {
 	}
 	if !acks[0].Accepted() || !acks[1].Accepted() {
 		t.Error("clean interchange not accepted")
+	}
+	// The summary marshals for icss edi ack --json; the segments do not.
+	js, err := json.Marshal(acks[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"kind":"997","interchange":"000000101","group":"101","control":"000000002","group_control":"1","set_control":"0001","status":"A","sets":[{"id":"315","control":"0001","status":"A"}]}`; string(js) != want {
+		t.Errorf("JSON:\n%s\nwant\n%s", js, want)
 	}
 
 	// Without Newline, the segments follow each other; with other delimiters, ISA11
