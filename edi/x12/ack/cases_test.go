@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// TestCases acknowledges each hand-written interchange of testdata/cases and compares
+// TestCasesGolden acknowledges each hand-written interchange of testdata/cases and compares
 // the acknowledgment codes with testdata/cases/expect.txt. The cases were written from
 // the standard's rules, independently of the project's other tests: one per envelope
 // defect (TA1 notes), per group code (AK9) and per set code (AK5), plus clean
@@ -16,7 +16,7 @@ import (
 // with different delimiters, a 5010 interchange (999), and inputs that are
 // acknowledgments themselves (which are not answered). The acknowledgments themselves
 // are kept in testdata/cases/golden/<case>.ack.
-func TestCases(t *testing.T) {
+func TestCasesGolden(t *testing.T) {
 	dir := filepath.Join("testdata", "cases")
 	f, err := os.Open(filepath.Join(dir, "expect.txt"))
 	if err != nil {
