@@ -60,11 +60,24 @@ type Validator struct {
 	checking bool
 
 	probs []problem
+	strs  map[string]string
+}
+
+// intern returns one copy of the strings that repeat across a large input (message
+// types and versions, parties), so the report of a 1 GB input stays small.
+func (v *Validator) intern(s string) string {
+	if t, ok := v.strs[s]; ok {
+		return t
+	}
+	if len(v.strs) < 4096 {
+		v.strs[s] = s
+	}
+	return s
 }
 
 // NewValidator returns a Validator filling a report for the named input.
 func NewValidator(name string, opts ValidateOptions) *Validator {
-	return &Validator{opts: opts, rep: &syntax.Report{File: name, Standard: "EDIFACT", Interchanges: []syntax.Interchange{}}, icRefs: map[string]bool{}}
+	return &Validator{opts: opts, rep: &syntax.Report{File: name, Standard: "EDIFACT", Interchanges: []syntax.Interchange{}}, icRefs: map[string]bool{}, strs: map[string]string{}}
 }
 
 // Report returns the report built so far; call End first to close open envelopes.
@@ -320,10 +333,10 @@ func (v *Validator) unb(s *Segment) {
 	v.msgRefs, v.groupRefs = map[string]bool{}, map[string]bool{}
 	v.icLevel = s.level
 	ic := v.ic()
-	ic.Sender = composite(s, 2)
-	ic.Receiver = composite(s, 3)
+	ic.Sender = v.intern(composite(s, 2))
+	ic.Receiver = v.intern(composite(s, 3))
 	ic.Control = v.icRef
-	ic.Version = string(s.Component(1, 1)) + ":" + string(s.Component(1, 2))
+	ic.Version = v.intern(string(s.Component(1, 1)) + ":" + string(s.Component(1, 2)))
 	v.common(s)
 	v.serviceElems(atInterchange, s, 11, [2]int{1, 1}, [2]int{1, 2}, [2]int{2, 1}, [2]int{3, 1}, [2]int{4, 1}, [2]int{4, 2}, [2]int{5, 1})
 	id, ver := string(s.Component(1, 1)), string(s.Component(1, 2))
@@ -638,7 +651,7 @@ func (v *Validator) unh(s *Segment) {
 	if a := s.Component(2, 5); len(a) > 0 {
 		version += ":" + string(a)
 	}
-	g.Sets = append(g.Sets, syntax.Set{Pos: s.Pos, Type: typ, Version: version, Control: string(s.Component(1, 1))})
+	g.Sets = append(g.Sets, syntax.Set{Pos: s.Pos, Type: v.intern(typ), Version: v.intern(version), Control: string(s.Component(1, 1))})
 	v.inMsg = true
 	v.msgRef = string(s.Component(1, 1))
 	v.msgSegs = 1
