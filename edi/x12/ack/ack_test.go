@@ -377,6 +377,10 @@ func TestSetCodes(t *testing.T) {
 			FA997, nil, "AK5*R*5\nAK9*R*1*1*0\n"},
 		{"implementation-only segment errors give I5 in a 999", []*x12.SyntaxError{{Pos: syntax.Position{Segment: 3}, SegmentID: "N9", Code: "IK3:I4"}},
 			FA999, nil, "IK3*N9*3**I4\nIK5*R*I5\nAK9*R*1*1*0\n"},
+		{"element errors of the implementation only give I5 too", []*x12.SyntaxError{
+			{Pos: syntax.Position{Segment: 3}, SegmentID: "N9", Code: "AK3:8"},
+			{Pos: syntax.Position{Segment: 3}, SegmentID: "N9", Element: 2, Code: "IK4:I10", Value: "MAEU261100417"},
+		}, FA999, nil, "IK3*N9*3**8\nIK4*2**I10*MAEU261100417\nIK5*R*I5\nAK9*R*1*1*0\n"},
 		{"and 5 in a 997", []*x12.SyntaxError{{Pos: syntax.Position{Segment: 3}, SegmentID: "N9", Code: "IK3:I4"}},
 			FA997, nil, "AK3*N9*3**2\nAK5*R*5\nAK9*R*1*1*0\n"},
 		{"tolerated error: accepted with errors noted", []*x12.SyntaxError{{SegmentID: "SE", Code: "AK5:4"}},

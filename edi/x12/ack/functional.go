@@ -314,9 +314,10 @@ func setAck(s *x12.Set, kind Kind, opts *Options) SetAck {
 					Code: code, Data: e.Value,
 				})
 			}
-			if strings.HasPrefix(e.Code, "IK") && strings.Contains(e.Code, ":I") {
+			switch {
+			case strings.HasPrefix(e.Code, "IK") && strings.Contains(e.Code, ":I"):
 				anyImpl = true
-			} else {
+			case e.Code != "AK3:8": // the record grouping element errors says nothing itself
 				anyStd = true
 			}
 		}
