@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,5 +44,35 @@ func TestAckEDIFACTFile(t *testing.T) {
 	rep, err := edifact.Inspect(bytes.NewReader(got), edifact.InspectOptions{})
 	if err != nil || !rep.Valid() {
 		t.Errorf("the CONTRL written does not validate: %v", err)
+	}
+}
+
+// `icss edi inspect` on an EDIFACT file holding two interchanges with different
+// delimiters: both are listed, and a defect in the second makes the exit status 1.
+func TestInspectEDIFACTFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	good := "UNA:|.? 'UNB|UNOA:3|S|R|261127:1200|A1'UNH|1|ZZZ:D:1:UN'UNT|2|1'UNZ|1|A1'\n"
+	bad := "UNB+UNOA:3+S+R+261127:1200+A2'UNH+1+ZZZ:D:1:UN'UNT+5+1'UNZ+1+A2'\n"
+	path := filepath.Join(dir, "two.edi")
+	if err := os.WriteFile(path, []byte(good+bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err := runEDIInspect(&out, ediInspectOptions{}, []string{path})
+	if !errors.Is(err, errInvalidInput) {
+		t.Errorf("got %v, want errInvalidInput (exit status 1)", err)
+	}
+	for _, want := range []string{"EDIFACT, 2 interchange(s), INVALID", "interchange A1 from S to R", "interchange A2", "[0085:29]"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if err := os.WriteFile(path, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := runEDIInspect(&out, ediInspectOptions{}, []string{path}); err != nil {
+		t.Errorf("valid file: %v\n%s", err, out.String())
 	}
 }
