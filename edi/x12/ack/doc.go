@@ -45,8 +45,14 @@
 // code — 8 when it only has element errors — followed by an AK4 (IK4) per element
 // error: position as element[:component], element reference number when the spec knows
 // it, code, and a copy of the bad data (delimiters and characters outside printable
-// ASCII replaced by '?', cut to 99 characters). A 999 adds a CTX after the IK3 naming the
-// business unit (a bill of lading in a 309) when Options.Context knows it; see Units.
+// ASCII replaced by '?', cut to 99 characters). The acknowledgment must itself be valid
+// X12, so identifiers echoed from a defective input are written in the nearest valid form
+// (AK102 0 when GS06 is not a number, AK202 padded with zeros to 4 characters or cut to
+// 9, a segment ID padded with X), their defect being reported by its own code.
+//
+// A 999 adds a CTX after the IK3 naming the business unit (a bill of lading in a 309)
+// when Options.Context knows it; see Units. The CTX of a situational trigger is not
+// written: the specs do not model the implementation guides' situational rules.
 //
 // AK5 (IK5) is A when the set has no error, R when it has any (with up to five codes:
 // the set-level codes of the findings, and 5 — I5 in a 999 when only implementation-guide
