@@ -1,6 +1,7 @@
 package x12
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/bits"
 	"slices"
@@ -301,13 +302,17 @@ func (c *StructureChecker) checkElements(seg *Segment, cs *cseg, loop string, re
 		c.setDelims(seg.Delims)
 	}
 	c.elemErr = c.elemErr[:0]
-	n := seg.Len()
-	for n > 0 && len(seg.Elem(n)) == 0 {
+	// Elements are sliced straight from the segment's buffer: Elem's bounds checks and
+	// call cost add up at a few nanoseconds per element.
+	data, ends := seg.data, seg.ends
+	n := len(ends) - 1
+	for n > 0 && ends[n] == ends[n-1]+1 {
 		n-- // trailing empty elements are a style fault, not an error
 	}
+	comp, rep := broadcast(c.delims.Component), broadcast(c.delims.Repetition)
 	var present uint64
 	for i := 1; i <= n; i++ {
-		v := seg.Elem(i)
+		v := data[ends[i-1]+1 : ends[i]]
 		if i > len(cs.elems) {
 			sev, code := syntax.Error, "AK4:3"
 			if cs.text {
@@ -322,6 +327,10 @@ func (c *StructureChecker) checkElements(seg *Segment, cs *cseg, loop string, re
 		}
 		present |= 1 << (i - 1)
 		e := &cs.elems[i-1]
+		// Fast path: a plain AN or ID value of the right length.
+		if e.plain && len(v) >= e.min && len(v) <= e.max && plain(v, comp, rep) {
+			continue
+		}
 		if e.req == ReqNotUsed && c.set.impl {
 			c.addElemErr(seg, cs, loop, i, 0, e, v, syntax.Error, "IK4:I10", fmt.Errorf("%w: the implementation guide does not use %s%02d", ErrTooManyElements, seg.Tag(), i))
 			continue
@@ -412,6 +421,36 @@ func (c *StructureChecker) checkStructured(seg *Segment, cs *cseg, loop string, 
 			}
 		}
 	}
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// broadcast repeats b in every byte of a word (0 stays 0: NUL is caught as a control
+// character anyway).
+func broadcast(b byte) uint64 { return uint64(b) * lsb }
+
+// plain reports whether v holds only characters of the basic and extended sets (0x20
+// to 0x7E) and neither the component nor the repetition separator, eight bytes at a
+// time: the common case, which needs no further look.
+func plain(v []byte, comp, rep uint64) bool {
+	for len(v) >= 8 {
+		x := binary.LittleEndian.Uint64(v)
+		c, r := x^comp, x^rep
+		bad := (x-0x20*lsb)&^x | (x + lsb) | x | (c-lsb)&^c | (r-lsb)&^r
+		if bad&msb != 0 {
+			return false
+		}
+		v = v[8:]
+	}
+	for _, b := range v {
+		if b < 0x20 || b > 0x7e || uint64(b) == comp&0xff || uint64(b) == rep&0xff {
+			return false
+		}
+	}
+	return true
 }
 
 func indexByte(b []byte, c byte) int {
@@ -643,6 +682,10 @@ type cseg struct {
 }
 
 type celem struct {
+	// plain is set for a simple AN or ID element without code list, repetition or
+	// implementation restriction: a value of printable characters and the right
+	// length needs no further check.
+	plain    bool
 	ref      int
 	req      Req
 	typ      Type
@@ -698,26 +741,33 @@ func (cc *ccodes) has(v []byte) bool {
 // tagKey maps a 2- or 3-character segment ID of upper-case letters and digits to an
 // index in [0, 37*37*37); -1 for anything else.
 func tagKey(s string) int {
-	if len(s) < 2 || len(s) > 3 {
-		return -1
-	}
-	k := 0
-	for i := 0; i < 3; i++ {
-		d := 0
-		if i < len(s) {
-			switch c := s[i]; {
-			case c >= 'A' && c <= 'Z':
-				d = int(c-'A') + 1
-			case c >= '0' && c <= '9':
-				d = int(c-'0') + 27
-			default:
-				return -1
-			}
+	switch len(s) {
+	case 2:
+		a, b := tagChar[s[0]], tagChar[s[1]]
+		if a == 0 || b == 0 {
+			return -1
 		}
-		k = k*37 + d
+		return (int(a)*37 + int(b)) * 37
+	case 3:
+		a, b, c := tagChar[s[0]], tagChar[s[1]], tagChar[s[2]]
+		if a == 0 || b == 0 || c == 0 {
+			return -1
+		}
+		return (int(a)*37+int(b))*37 + int(c)
 	}
-	return k
+	return -1
 }
+
+// tagChar numbers the characters of segment IDs from 1 (A-Z, then 0-9); 0 is invalid.
+var tagChar = func() (t [256]uint8) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = uint8(c-'A') + 1
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = uint8(c-'0') + 27
+	}
+	return t
+}()
 
 func (r *registry) tagID(s string) uint16 {
 	k := tagKey(s)
@@ -866,6 +916,7 @@ var codeCache sync.Map // *CodeList -> *ccodes, shared by registries
 
 func compileElement(e *Element) celem {
 	ce := celem{ref: e.Ref, req: e.Req, typ: e.Type, min: e.Min, max: e.Max, reps: e.Repeat}
+	ce.plain = (e.Type == TypeAN || e.Type == TypeID) && e.Repeat <= 1 && e.Codes == nil && e.Req != ReqNotUsed
 	if e.Codes != nil {
 		if v, ok := codeCache.Load(e.Codes); ok {
 			ce.codes = v.(*ccodes)

@@ -3,6 +3,7 @@ package x12
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -68,8 +69,19 @@ func structureFindings(t *testing.T, checker SetChecker, in string) (errs, warns
 			}
 		}
 	}
-	if _, err := v.Validate(NewReader(strings.NewReader(in))); err != nil {
+	outside, err := v.Validate(NewReader(strings.NewReader(in)))
+	if err != nil {
 		t.Fatal(err)
+	}
+	for _, e := range outside { // a bare set's findings
+		if e.SetIndex != 0 {
+			f := finding{Code: e.Code, Seg: e.SegmentID, Index: e.SetIndex, Loop: e.Loop, Elem: e.Element, Comp: e.Component, Ref: e.ElementRef, Value: e.Value}
+			if e.Severity == syntax.Warning {
+				warns = append(warns, f)
+			} else {
+				errs = append(errs, f)
+			}
+		}
 	}
 	return errs, warns
 }
@@ -436,4 +448,44 @@ func readSegments(tb testing.TB, in string) []*Segment {
 		out = append(out, s.Clone())
 	}
 	return out
+}
+
+// TestBareSetChecked checks that a set outside any interchange is checked against the
+// earliest spec of its ID, and its findings reported outside.
+func TestBareSetChecked(t *testing.T) {
+	t.Parallel()
+	errs, _ := structureFindings(t, NewStructureChecker(), "ST*997*0001~AK1*PO*2~AK9*Q*1*1*0~SE*4*0001~")
+	want := []finding{{Code: "AK3:8", Seg: "AK9", Index: 3}, {Code: "AK4:7", Seg: "AK9", Index: 3, Elem: 1, Ref: 715, Value: "Q"}}
+	if !reflect.DeepEqual(errs, want) {
+		t.Errorf("findings\n got %v\nwant %v", errs, want)
+	}
+}
+
+// TestPlain checks the word-at-a-time scan against a byte-by-byte one.
+func TestPlain(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 20000; n++ {
+		v := make([]byte, rng.IntN(40))
+		for i := range v {
+			if rng.IntN(8) == 0 {
+				v[i] = byte(rng.IntN(256))
+			} else {
+				v[i] = byte(0x20 + rng.IntN(0x5f))
+			}
+		}
+		comp, rep := byte('>'), byte(0)
+		if n%2 == 0 {
+			rep = '^'
+		}
+		want := true
+		for _, b := range v {
+			if b < 0x20 || b > 0x7e || b == comp || rep != 0 && b == rep {
+				want = false
+			}
+		}
+		if got := plain(v, broadcast(comp), broadcast(rep)); got != want {
+			t.Fatalf("plain(%q, %q, %q) = %v, want %v", v, comp, rep, got, want)
+		}
+	}
 }
