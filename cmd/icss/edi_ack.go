@@ -120,7 +120,13 @@ func ackFile(stdout, stderr io.Writer, name, dir string, opts ack.Options) (ok b
 		return ackEDIFACTFile(stdout, stderr, name, br, dir, opts)
 	}
 	var ackErr error
-	rep, err := x12.Inspect(br, name, x12.NewValidator(), func(ic *x12.Interchange) {
+	// Units remembers the business unit (bill, container) of each set, for the 999 CTX.
+	units := ack.NewUnits()
+	v := x12.NewValidator()
+	v.OnSegment = units.Observe
+	opts.Context = units.Context
+	rep, err := x12.Inspect(br, name, v, func(ic *x12.Interchange) {
+		defer units.Forget(ic)
 		if ackErr != nil {
 			return
 		}
