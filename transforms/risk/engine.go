@@ -62,7 +62,9 @@ func Compile(rs *RuleSet) (*Engine, error) {
 		seed:           rs.Selection.Seed,
 		id:             rs.Name + "@" + rs.Version,
 	}
-	env := expr.Env(&Facts{})
+	// The environment is a Facts value, not a pointer: fields of a non-addressable
+	// struct reach the VM without a copy each, so a record boxes its facts once.
+	env := expr.Env(Facts{})
 	var errs []error
 	for i := range rs.Rules {
 		r := &rs.Rules[i]
@@ -197,8 +199,8 @@ const (
 
 // fires reports whether rule i fires on rec (used by the examples).
 func (e *Engine) fires(i int, rec *harmonized.Record, sc *Scratch) (bool, error) {
-	f := e.computeFacts(rec, sc)
-	out, err := sc.vm.vm.Run(e.rules[i].when, f)
+	env := any(*e.computeFacts(rec, sc))
+	out, err := sc.vm.vm.Run(e.rules[i].when, env)
 	if err != nil {
 		return false, err
 	}
@@ -216,13 +218,14 @@ func (e *Engine) Assess(rec *harmonized.Record, sc *Scratch) (Assessment, error)
 // assess fills a, reusing sc.reasons for a.Reasons (valid until the next call).
 func (e *Engine) assess(rec *harmonized.Record, sc *Scratch, a *Assessment) error {
 	f := e.computeFacts(rec, sc)
+	env := any(*f)
 	reasons := sc.reasons[:0]
 	var exams uint8
 	hits := 0
 	score := 0.0
 	for i := range e.rules {
 		r := &e.rules[i]
-		out, err := sc.vm.vm.Run(r.when, f)
+		out, err := sc.vm.vm.Run(r.when, env)
 		if err != nil {
 			return fmt.Errorf("record %s: rule %s: %w", rec.Key, r.ID, err)
 		}
@@ -231,7 +234,7 @@ func (e *Engine) assess(rec *harmonized.Record, sc *Scratch, a *Assessment) erro
 		}
 		c := r.Weight
 		if r.value != nil {
-			v, err := sc.vm.vm.Run(r.value, f)
+			v, err := sc.vm.vm.Run(r.value, env)
 			if err != nil {
 				return fmt.Errorf("record %s: rule %s value: %w", rec.Key, r.ID, err)
 			}
@@ -249,7 +252,7 @@ func (e *Engine) assess(rec *harmonized.Record, sc *Scratch, a *Assessment) erro
 			hits++
 		}
 		exams |= r.exams
-		reasons = append(reasons, Reason{Rule: r.ID, Contribution: round2(c), Text: e.reasonText(r, f, sc)})
+		reasons = append(reasons, Reason{Rule: r.ID, Contribution: round2(c), Text: e.reasonText(r, env, sc)})
 	}
 	sort.SliceStable(reasons, func(i, j int) bool {
 		if reasons[i].Contribution != reasons[j].Contribution {
@@ -285,7 +288,7 @@ func (e *Engine) assess(rec *harmonized.Record, sc *Scratch, a *Assessment) erro
 }
 
 // reasonText fills the rule's reason template.
-func (e *Engine) reasonText(r *compiledRule, f *Facts, sc *Scratch) string {
+func (e *Engine) reasonText(r *compiledRule, env any, sc *Scratch) string {
 	if len(r.reason) == 1 && r.reason[0].prog == nil {
 		return r.reason[0].text
 	}
@@ -295,7 +298,7 @@ func (e *Engine) reasonText(r *compiledRule, f *Facts, sc *Scratch) string {
 			b = append(b, p.text...)
 			continue
 		}
-		v, err := sc.vm.vm.Run(p.prog, f)
+		v, err := sc.vm.vm.Run(p.prog, env)
 		if err != nil {
 			b = append(b, "?"...)
 			continue

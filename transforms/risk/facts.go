@@ -406,16 +406,21 @@ func (e *Engine) computeFacts(rec *harmonized.Record, sc *Scratch) *Facts {
 		hs6 := goodsHS6(g)
 		if h != nil && hs6 != "" {
 			if p := h.Peers[hs6]; p != nil {
+				// Details are formatted only for outliers: a clean record costs nothing.
 				if uv, ok := unitValue(g); ok {
 					if z := p.UnitValue.z(math.Log(uv), ic.MinPeers); math.Abs(z) > math.Abs(f.UnitValueZ) {
 						f.UnitValueZ = z
-						f.UnitValueLabel = fmt.Sprintf("%.2f per kg against a peer median of %.2f for HS %s (z %.1f, %d peers)", uv, math.Exp(p.UnitValue.Mean), hs6, z, int(p.UnitValue.N))
+						if math.Abs(z) >= ic.UnitValueZ {
+							f.UnitValueLabel = fmt.Sprintf("%.2f per kg against a peer median of %.2f for HS %s (z %.1f, %d peers)", uv, math.Exp(p.UnitValue.Mean), hs6, z, int(p.UnitValue.N))
+						}
 					}
 				}
 				if pk, ok := pieceKG(g); ok {
 					if z := p.PieceKG.z(math.Log(pk), ic.MinPeers); math.Abs(z) > math.Abs(f.WeightZ) {
 						f.WeightZ = z
-						f.WeightDetail = fmt.Sprintf("%.1f kg per piece against %.1f for HS %s (z %.1f)", pk, math.Exp(p.PieceKG.Mean), hs6, z)
+						if math.Abs(z) >= ic.WeightZ {
+							f.WeightDetail = fmt.Sprintf("%.1f kg per piece against %.1f for HS %s (z %.1f)", pk, math.Exp(p.PieceKG.Mean), hs6, z)
+						}
 					}
 				}
 			}
@@ -459,11 +464,15 @@ func (e *Engine) computeFacts(rec *harmonized.Record, sc *Scratch) *Facts {
 	// Parties.
 	sh, cn, np := rec.Party(harmonized.RoleShipper), rec.Party(harmonized.RoleConsignee), rec.Party(harmonized.RoleNotify)
 	if h != nil {
-		e.histSet(&f.Hist.Shipper, DimShipper, []byte(partyKey(sh)), f.Hist.Prior)
-		e.histSet(&f.Hist.Consignee, DimConsignee, []byte(partyKey(cn)), f.Hist.Prior)
-		e.histSet(&f.Hist.Notify, DimNotify, []byte(partyKey(np)), f.Hist.Prior)
+		e.histSet(&f.Hist.Shipper, DimShipper, sc.partyKey(sh), f.Hist.Prior)
+		e.histSet(&f.Hist.Consignee, DimConsignee, sc.partyKey(cn), f.Hist.Prior)
+		e.histSet(&f.Hist.Notify, DimNotify, sc.partyKey(np), f.Hist.Prior)
 		e.histSet(&f.Hist.Filer, DimFiler, appendUpper(sc.kb.b[:0], strings.TrimSpace(rec.Filing.Filer)), f.Hist.Prior)
-		e.histSet(&f.Hist.Carrier, DimCarrier, []byte(carrierKey(rec)), f.Hist.Prior)
+		if c := rec.Conveyance.CarrierSCAC; c != "" {
+			e.histSet(&f.Hist.Carrier, DimCarrier, append(sc.kb.b[:0], c...), f.Hist.Prior)
+		} else {
+			e.histSet(&f.Hist.Carrier, DimCarrier, sc.partyKey(rec.Party(harmonized.RoleCarrier)), f.Hist.Prior)
+		}
 		if histReady {
 			var roles []string
 			for _, p := range []struct {
@@ -638,6 +647,22 @@ func (e *Engine) computeFacts(rec *harmonized.Record, sc *Scratch) *Facts {
 	sc.flags = flags
 	f.Flags = flags
 	return f
+}
+
+// partyKey is partyKey(p) built in a scratch buffer (valid until the next call).
+func (sc *Scratch) partyKey(p *harmonized.Party) []byte {
+	if p == nil {
+		return nil
+	}
+	for _, id := range p.Identifiers {
+		if id.Value != "" {
+			sc.kb.b = append(append(append(sc.kb.b[:0], id.Scheme...), ':'), id.Value...)
+			return sc.kb.b
+		}
+	}
+	sc.ms.norm = appendNormalized(sc.ms.norm[:0], p.Name)
+	sc.kb.b = appendJoinedTokens(sc.kb.b[:0], sc.ms.norm)
+	return sc.kb.b
 }
 
 func listName(s string) string {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"sync"
 	"unicode/utf8"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/icss/icss/transforms/harmonized"
 )
@@ -176,7 +177,7 @@ func (e *Engine) Score(ctx context.Context, r io.Reader, w io.Writer, opts Strea
 				for i, line := range b.lines {
 					idx := b.first + int64(i)
 					rec := harmonized.Record{}
-					if err := json.Unmarshal(line, &rec); err != nil {
+					if err := gojson.Unmarshal(line, &rec); err != nil {
 						b.err = &LineError{Name: opts.Name, Line: b.nos[i], Err: fmt.Errorf("record %d: %w", idx+1, err)}
 						break
 					}

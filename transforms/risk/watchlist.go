@@ -114,8 +114,8 @@ func (ix *watchIndex) match(name string, sc *matchScratch) (WatchMatch, bool) {
 type matchScratch struct {
 	compact [2][]byte
 	norm    []byte
-	toks []string
-	cand []int32
+	toks    []string
+	cand    []int32
 }
 
 // legalSuffixes are company-form words (and vessel prefixes) dropped before comparing
@@ -189,19 +189,52 @@ func appendNormalized(dst []byte, name string) []byte {
 func tokens(s string) []string { return appendTokens(nil, s) }
 
 // appendTokens splits a normalised name into words, dropping company-form words unless
-// nothing else is left.
+// nothing else is left. The words are substrings of s.
 func appendTokens(dst []string, s string) []string {
-	start := len(dst)
-	var dropped []string
-	for _, f := range strings.Fields(s) {
-		if legalSuffixes[f] {
-			dropped = append(dropped, f)
-			continue
+	kept := 0
+	for pass := 0; pass < 2 && kept == 0; pass++ {
+		for i := 0; i < len(s); {
+			for i < len(s) && s[i] == ' ' {
+				i++
+			}
+			j := i
+			for j < len(s) && s[j] != ' ' {
+				j++
+			}
+			if j > i {
+				w := s[i:j]
+				if pass == 1 || !legalSuffixes[w] {
+					dst = append(dst, w)
+					kept++
+				}
+			}
+			i = j
 		}
-		dst = append(dst, f)
 	}
-	if len(dst) == start {
-		dst = append(dst, dropped...)
+	return dst
+}
+
+// appendJoinedTokens appends the words of a normalised name joined by single blanks,
+// company-form words dropped: the bytes of Normalize(name).
+func appendJoinedTokens(dst, norm []byte) []byte {
+	start := len(dst)
+	for pass := 0; pass < 2 && len(dst) == start; pass++ {
+		for i := 0; i < len(norm); {
+			for i < len(norm) && norm[i] == ' ' {
+				i++
+			}
+			j := i
+			for j < len(norm) && norm[j] != ' ' {
+				j++
+			}
+			if j > i && (pass == 1 || !legalSuffixes[string(norm[i:j])]) {
+				if len(dst) > start {
+					dst = append(dst, ' ')
+				}
+				dst = append(dst, norm[i:j]...)
+			}
+			i = j
+		}
 	}
 	return dst
 }
