@@ -37,4 +37,19 @@
 // against a declarative spec. Every defect is a *SyntaxError carrying its position and
 // the acknowledgment code the standard prescribes; package ack turns the results into
 // 997, 999 and TA1 acknowledgments.
+//
+// # Transaction-set structure
+//
+// NewValidator's Structure is a StructureChecker with the built-in specs (BuiltinSpecs):
+// 309 (4010 and 4030 on), 315, 322, 404, 997, 999 and the 999 guide 005010X231A1. A
+// spec is data: a SetSpec lists the segments and loops between ST and SE with their
+// requirement and maximum use, and each SegmentSpec its elements (requirement, type,
+// length, code list) and syntax notes, written as the standard prints them (el(98,
+// "Entity Identifier Code", "M ID 2/3"), rules("R0203", "P0304")). The checker compiles
+// specs into tables and keeps only a stack of open loops while the set streams by.
+// Findings carry 997 codes ("AK3:7" segment out of sequence, "AK4:5" element too
+// long ...), the segment's position in the set (SetIndex) and loop (Loop); a segment
+// with element errors gets an "AK3:8" record before its AK4s. Departures that lose
+// nothing (a YYMMDD date in a CCYYMMDD element, extra elements in free text, a code
+// outside an open list) are warnings. Sets without a spec pass with envelope checks.
 package x12
