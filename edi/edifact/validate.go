@@ -15,9 +15,10 @@ type ValidateOptions struct {
 	// EnvelopeOnly skips message structure checks (segment tables and element rules);
 	// envelopes, counts, references, dates and characters are still checked.
 	EnvelopeOnly bool `json:"envelope_only,omitempty" yaml:"envelope_only,omitempty"`
-	// MaxIssuesPerSet caps the issues kept for one message (0: 100); the rest are
-	// counted in a final issue so memory stays bounded on a hopeless input.
-	MaxIssuesPerSet int `json:"max_issues_per_set,omitempty" yaml:"max_issues_per_set,omitempty"`
+	// MaxIssues caps the issues kept for one message, group, interchange, and for the
+	// input outside interchanges (0: 100); the rest are counted in a final issue, so
+	// memory stays bounded on a hopeless input.
+	MaxIssues int `json:"max_issues,omitempty" yaml:"max_issues,omitempty"`
 }
 
 // Validator checks a stream of segments, one at a time, and builds the inspection
@@ -55,7 +56,7 @@ type Validator struct {
 	inMsg    bool
 	msgRef   string
 	msgSegs  int
-	msgIssue int // issues dropped beyond the cap
+	drops    [4]dropped // per level, issues beyond the cap
 	st       structure
 	checking bool
 
@@ -107,27 +108,56 @@ const (
 
 func (v *Validator) add(at level, e *SyntaxError) {
 	is := e.Issue()
+	var list *[]syntax.Issue
+	var d *dropped
 	switch {
 	case at == atSet && v.inMsg:
-		s := v.set()
-		limit := v.opts.MaxIssuesPerSet
-		if limit <= 0 {
-			limit = 100
-		}
-		if len(s.Issues) >= limit {
-			v.msgIssue++
-			return
-		}
-		s.Issues = append(s.Issues, is)
+		list, d = &v.set().Issues, &v.drops[atSet]
 	case (at == atGroup || at == atSet) && v.inGroup && !v.grpImpl:
-		g := v.group()
-		g.Issues = append(g.Issues, is)
+		list, d = &v.group().Issues, &v.drops[atGroup]
 	case at != atFile && v.inIC:
-		ic := v.ic()
-		ic.Issues = append(ic.Issues, is)
+		list, d = &v.ic().Issues, &v.drops[atInterchange]
 	default:
-		v.rep.Issues = append(v.rep.Issues, is)
+		list, d = &v.rep.Issues, &v.drops[atFile]
 	}
+	limit := v.opts.MaxIssues
+	if limit <= 0 {
+		limit = 100
+	}
+	if len(*list) >= limit {
+		d.n++
+		d.err = d.err || is.Severity == syntax.Error
+		return
+	}
+	*list = append(*list, is)
+}
+
+// dropped counts the issues of one open message, group, interchange or file left out
+// beyond ValidateOptions.MaxIssues.
+type dropped struct {
+	n   int
+	err bool
+}
+
+// flush appends the summary of the issues dropped at a level and resets its count.
+func (v *Validator) flush(at level, list *[]syntax.Issue, pos syntax.Position) {
+	d := &v.drops[at]
+	if d.n == 0 {
+		return
+	}
+	sev := syntax.Warning
+	if d.err {
+		sev = syntax.Error
+	}
+	*list = append(*list, syntax.Issue{Severity: sev, Pos: pos, Message: fmt.Sprintf("%d more issues not listed", d.n)})
+	*d = dropped{}
+}
+
+// missingTrailer reports a trailer that never came, at the segment that showed it
+// (nil: the end of the input), under the trailer's tag.
+func (v *Validator) missingTrailer(at level, s *Segment, tag, detail string) {
+	pos, _ := v.posOf(s)
+	v.add(at, &SyntaxError{Pos: pos, Severity: syntax.Error, SegmentID: tag, Code: CodeMissing, Err: ErrMissingTrailer, Detail: detail})
 }
 
 // posOf is where a finding about s goes; nil means the end of the input.
@@ -486,14 +516,14 @@ func (v *Validator) closeInterchange(at *Segment, trailer bool) {
 		v.closeGroup(at, false)
 	}
 	if !trailer && !v.bareIC {
-		v.errf(atInterchange, at, 0, 0, CodeMissing, ErrMissingTrailer, "UNZ for interchange %q missing before %s", v.icRef, what(at))
-		v.ic().Issues[len(v.ic().Issues)-1].SegmentID = "UNZ"
+		v.missingTrailer(atInterchange, at, "UNZ", fmt.Sprintf("UNZ for interchange %q missing before %s", v.icRef, what(at)))
 	}
 	if v.icMsgs == 0 && v.icGroups == 0 && !v.bareIC {
 		ic := v.ic()
 		ic.Issues = append(ic.Issues, syntax.Issue{Severity: syntax.Error, Pos: ic.Pos, SegmentID: "UNB", Code: "0085:" + CodeLowerLevelEmpty, Message: ErrEmpty.Error() + ": interchange holds no message"})
 	}
 	ic := v.ic()
+	v.flush(atInterchange, &ic.Issues, ic.Pos)
 	ic.Accepted = !hasError(ic.Issues)
 	v.inIC = false
 }
@@ -583,11 +613,10 @@ func (v *Validator) closeGroup(at *Segment, trailer bool) {
 		return
 	}
 	if !trailer {
-		v.errf(atGroup, at, 0, 0, CodeMissing, ErrMissingTrailer, "UNE for group %q missing before %s", v.grpRef, what(at))
-		g := v.group()
-		g.Issues[len(g.Issues)-1].SegmentID = "UNE"
+		v.missingTrailer(atGroup, at, "UNE", fmt.Sprintf("UNE for group %q missing before %s", v.grpRef, what(at)))
 	}
 	g := v.group()
+	v.flush(atGroup, &g.Issues, g.Pos)
 	if v.grpMsgs == 0 {
 		g.Issues = append(g.Issues, syntax.Issue{Severity: syntax.Error, Pos: g.Pos, SegmentID: "UNG", Code: "0085:" + CodeLowerLevelEmpty, Message: ErrEmpty.Error() + ": group holds no message"})
 	}
@@ -655,7 +684,6 @@ func (v *Validator) unh(s *Segment) {
 	v.inMsg = true
 	v.msgRef = string(s.Component(1, 1))
 	v.msgSegs = 1
-	v.msgIssue = 0
 	v.common(s)
 	v.serviceElems(atSet, s, 4, [2]int{1, 1}, [2]int{2, 1}, [2]int{2, 2}, [2]int{2, 3}, [2]int{2, 4})
 	v.lenMax(atSet, s, 1, 1, 14, "message reference 0062")
@@ -691,13 +719,10 @@ func (v *Validator) unh(s *Segment) {
 func (v *Validator) closeMessage(at *Segment, trailer bool) {
 	set := v.set()
 	if !trailer {
-		v.errf(atSet, at, 0, 0, CodeMissing, ErrMissingTrailer, "UNT for message %q missing before %s", v.msgRef, what(at))
-		set.Issues[len(set.Issues)-1].SegmentID = "UNT"
+		v.missingTrailer(atSet, at, "UNT", fmt.Sprintf("UNT for message %q missing before %s", v.msgRef, what(at)))
 		set.Segments = v.msgSegs
 	}
-	if v.msgIssue > 0 {
-		set.Issues = append(set.Issues, syntax.Issue{Severity: syntax.Error, Pos: set.Pos, SegmentID: "UNH", Message: fmt.Sprintf("%d more issues in this message not listed", v.msgIssue)})
-	}
+	v.flush(atSet, &set.Issues, set.Pos)
 	set.Accepted = !hasError(set.Issues)
 	v.inMsg = false
 	v.checking = false
@@ -733,6 +758,7 @@ func (v *Validator) End() *syntax.Report {
 	if v.inIC {
 		v.closeInterchange(nil, false)
 	}
+	v.flush(atFile, &v.rep.Issues, v.EndPos)
 	if len(v.rep.Interchanges) == 0 && len(v.rep.Issues) == 0 {
 		v.rep.Issues = append(v.rep.Issues, syntax.Issue{Severity: syntax.Error, Code: "0085:" + CodeMissing, SegmentID: "UNB", Message: "no interchange in the input"})
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/icss/icss/edi/edifact"
+	"github.com/icss/icss/edi/syntax"
 )
 
 // Every sample and conformance file, written again with other delimiters (and a UNA
@@ -94,5 +95,24 @@ func TestUnreadableSegmentCounts(t *testing.T) {
 	got := issueKeys(rep)
 	if len(got) != 1 || got[0] != "error 0085:12 " {
 		t.Errorf("got %q, want only the bad tag", got)
+	}
+}
+
+// Findings are capped per level so that a hopeless input cannot grow the report
+// without bound; the cap keeps an error an error.
+func TestIssuesAreCapped(t *testing.T) {
+	t.Parallel()
+	in := strings.Repeat("XYZ+1'", 1000) + "UNB+UNOA:3+S+R+260101:1200+1'" + strings.Repeat("XYZ+1'", 1000) + "UNH+1+ZZZ:D:1:UN'UNT+2+1'UNZ+1+1'"
+	rep, err := edifact.Inspect(strings.NewReader(in), edifact.InspectOptions{Validate: edifact.ValidateOptions{MaxIssues: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, list := range map[string][]syntax.Issue{"file": rep.Issues, "interchange": rep.Interchanges[0].Issues} {
+		if len(list) != 11 || list[10].Message != "990 more issues not listed" || list[10].Severity != syntax.Error {
+			t.Errorf("%s issues: %d, last %+v", name, len(list), list[len(list)-1])
+		}
+	}
+	if rep.Interchanges[0].Accepted {
+		t.Error("interchange with segments outside messages accepted")
 	}
 }

@@ -28,7 +28,8 @@ func main() {
 		os.Exit(2)
 	}
 	w := bufio.NewWriterSize(os.Stdout, 1<<20)
-	if _, err := io.Copy(w, gen.New(n, gen.Options{Seed: *seed, Newlines: *newlines})); err == nil {
+	_, err = io.Copy(w, gen.New(n, gen.Options{Seed: *seed, Newlines: *newlines}))
+	if err == nil {
 		err = w.Flush()
 	}
 	if err != nil {
