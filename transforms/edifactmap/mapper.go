@@ -1,0 +1,261 @@
+// Package edifactmap maps UN/EDIFACT CUSCAR customs cargo reports (D95B and D03B) onto
+// harmonized records, one per consignment (CNI), streaming.
+//
+// # Business assembly
+//
+// A CUSCAR message has a header (BGM document and function, DTM dates, RFF references,
+// NAD sender and carrier, TDT main carriage with voyage, mode, carrier and vessel, LOC
+// ports), an equipment section (EQD containers with SEL seals) and one CNI group per
+// bill of lading. The mapper follows the segments rather than the group numbers, which
+// differ between D95B and D03B (GIS or GEI, SG2 or SG5 for equipment):
+//
+//   - CNI starts a bill (C503 document number); RFF+BM gives its number, RFF+BH makes
+//     it a house bill under the BM or MB master, RFF+AAZ its issuer's SCAC (else the
+//     carrier's SCAC from TDT when it is one);
+//   - BGM 1225 gives the filing type of every bill: 9 original, 5 replace and 4 change
+//     amend, 1 cancellation and 3 deletion delete;
+//   - NAD roles: CZ/OS shipper, CN consignee, NI/N1 notify, SE seller, SU/MF
+//     manufacturer, BY buyer, CS consolidator, UC ultimate consignee, IM importer, CA
+//     carrier, FW forwarder;
+//   - GID starts a goods item (packages and type); FTX+AAA is its description, MEA its
+//     gross weight (G, AAB, WT) or volume (AAW), PCI its marks, DGS its hazmat, PIA or
+//     RFF+HS or CST its HS code, and SGP links it to a container of the equipment
+//     section, which is then copied onto the bill with its seals;
+//   - LOC 9/11/76/88/7/8/13/60 give the itinerary (UN/LOCODE with list 139, Schedule D
+//     or K by length otherwise); header LOCs apply to every bill;
+//   - a TDT inside the consignment with mode 2 (rail) gives the rail carrier and train.
+package edifactmap
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/icss/icss/edi/edifact"
+	"github.com/icss/icss/edi/syntax"
+	"github.com/icss/icss/transforms/harmonized"
+)
+
+// Options configure a Mapper; the zero value works.
+type Options struct {
+	File       string
+	ReceivedAt *harmonized.DateTime
+	// Sequence offsets the filing sequence numbers (1, 2, … per bill in reading order).
+	Sequence int64
+	// Unmapped, when set, is called for every segment or element no mapping used.
+	Unmapped func(Unmapped)
+}
+
+// Unmapped is a segment or element no mapping used.
+type Unmapped struct {
+	File    string
+	Pos     syntax.Position
+	Segment string
+	Element int // 1-based; 0 for the whole segment
+	Value   string
+	Reason  string
+}
+
+// String formats it as "file: line L, segment S (NAD03): value: reason".
+func (u Unmapped) String() string {
+	id := u.Segment
+	if u.Element > 0 {
+		id = fmt.Sprintf("%s%02d", u.Segment, u.Element)
+	}
+	return fmt.Sprintf("%s: line %d, segment %d (%s): %q: %s", u.File, u.Pos.Line, u.Pos.Segment, id, u.Value, u.Reason)
+}
+
+// Mapper reads CUSCAR interchanges and returns one record per consignment.
+type Mapper struct {
+	opts Options
+	r    *edifact.Reader
+	seg  *edifact.Segment
+	used uint64
+	err  error
+	out  []*harmonized.Record
+	head int
+	seq  int64
+
+	// Interchange and message header.
+	sender, control, msgRef, msgType, version string
+	inMsg, cuscar                             bool
+	filing                                    harmonized.Filing
+	conv                                      harmonized.Conveyance
+	itin                                      harmonized.Itinerary
+	headRefs                                  []harmonized.Reference
+	equipment                                 map[string]*harmonized.Equipment
+	equipOrder                                []string
+	lastEquip                                 *harmonized.Equipment
+
+	// The consignment being assembled.
+	rec      *harmonized.Record
+	goods    int
+	master   string
+	house    string
+	inGoods  bool
+	inTDT    bool
+	partyIdx int
+}
+
+// New returns a Mapper reading EDIFACT from r.
+func New(r io.Reader, opts Options) *Mapper {
+	return &Mapper{opts: opts, r: edifact.NewReader(r), goods: -1, partyIdx: -1}
+}
+
+// Read returns the next consignment's record, or io.EOF after the last. Messages other
+// than CUSCAR are reported as unmapped. Syntax errors become flags on the record being
+// assembled; only an unreadable input returns an error.
+func (m *Mapper) Read() (*harmonized.Record, error) {
+	for m.head == len(m.out) {
+		if m.err != nil {
+			return nil, m.err
+		}
+		seg, err := m.r.Read()
+		if err == io.EOF {
+			m.endMessage()
+			m.err = io.EOF
+			continue
+		}
+		var se *edifact.SyntaxError
+		if err != nil && !errors.As(err, &se) {
+			m.endMessage()
+			m.err = fmt.Errorf("%s: %w", m.opts.File, err)
+			continue
+		}
+		if err != nil && seg == nil {
+			if m.rec != nil {
+				m.rec.AddFlag(harmonized.FlagStructure, "", "%s: %v", m.opts.File, se)
+			}
+			continue
+		}
+		if err != nil && m.rec != nil {
+			m.rec.AddFlag(harmonized.FlagStructure, "", "%s: %v", m.opts.File, se)
+		}
+		m.segment(seg)
+	}
+	r := m.out[m.head]
+	m.out[m.head] = nil
+	if m.head++; m.head == len(m.out) {
+		m.out, m.head = m.out[:0], 0
+	}
+	return r, nil
+}
+
+// s returns component j of element i decoded to UTF-8 and trimmed, marking the element used.
+func (m *Mapper) s(i, j int) string {
+	if i < 64 {
+		m.used |= 1 << uint(i)
+	}
+	return strings.TrimSpace(m.seg.String(i, j))
+}
+
+// text joins the components of element i with spaces (free-text composites).
+func (m *Mapper) text(i int) string {
+	var parts []string
+	for j := 1; j <= m.seg.Components(i); j++ {
+		if v := m.s(i, j); v != "" {
+			parts = append(parts, v)
+		}
+	}
+	if i < 64 {
+		m.used |= 1 << uint(i)
+	}
+	return strings.Join(parts, " ")
+}
+
+func (m *Mapper) pos() harmonized.Position {
+	p := m.seg.Pos
+	return harmonized.Position{Offset: p.Offset, Line: p.Line, Segment: p.Segment}
+}
+
+func (m *Mapper) posPtr() *harmonized.Position {
+	p := m.pos()
+	return &p
+}
+
+func (m *Mapper) unused(reason string) {
+	if m.opts.Unmapped == nil {
+		return
+	}
+	seg := m.seg
+	if m.used == 0 {
+		m.opts.Unmapped(Unmapped{File: m.opts.File, Pos: seg.Pos, Segment: seg.Tag(), Value: string(seg.Bytes()), Reason: reason})
+		return
+	}
+	for i := 1; i <= seg.Len(); i++ {
+		if i < 64 && m.used&(1<<uint(i)) != 0 {
+			continue
+		}
+		if v := seg.RawElem(i); len(v) > 0 {
+			m.opts.Unmapped(Unmapped{File: m.opts.File, Pos: seg.Pos, Segment: seg.Tag(), Element: i, Value: string(v), Reason: "element not mapped"})
+		}
+	}
+}
+
+func (m *Mapper) segment(seg *edifact.Segment) {
+	m.seg, m.used = seg, 0
+	reason := "segment not mapped"
+	switch tag := seg.Tag(); tag {
+	case "UNA":
+		m.used = ^uint64(0)
+	case "UNB":
+		m.endMessage()
+		m.used = ^uint64(0)
+		m.sender, m.control = m.s(2, 1), m.s(5, 1)
+		m.filing = harmonized.Filing{Type: harmonized.FilingOriginal, Filer: m.sender}
+		if d := m.s(4, 1); d != "" {
+			if dt, err := harmonized.ParseEDIFACTDate(d+m.s(4, 2), ""); err == nil {
+				m.filing.FiledAt = dt
+			}
+		}
+	case "UNG", "UNE", "UNZ":
+		m.used = ^uint64(0)
+		m.endMessage()
+	case "UNH":
+		m.endMessage()
+		m.used = ^uint64(0)
+		m.msgRef, m.msgType = m.s(1, 1), m.s(2, 1)
+		m.version = m.s(2, 2) + m.s(2, 3)
+		m.startMessage()
+	case "UNT":
+		m.used = ^uint64(0)
+		m.endMessage()
+	default:
+		switch {
+		case !m.inMsg:
+			reason = "segment outside a message"
+		case !m.cuscar:
+			reason = "message " + m.msgType + " carries no consignments"
+		default:
+			m.cuscarSegment(tag)
+		}
+	}
+	m.unused(reason)
+}
+
+func (m *Mapper) startMessage() {
+	m.inMsg = true
+	m.cuscar = m.msgType == "CUSCAR"
+	m.filing.Type = harmonized.FilingOriginal
+	m.filing.ManifestType = ""
+	m.conv = harmonized.Conveyance{Mode: harmonized.ModeUnknown}
+	m.itin = harmonized.Itinerary{}
+	m.headRefs = nil
+	m.equipment = map[string]*harmonized.Equipment{}
+	m.equipOrder = nil
+	m.lastEquip = nil
+}
+
+func (m *Mapper) endMessage() {
+	if !m.inMsg {
+		return
+	}
+	m.flushBill()
+	m.inMsg = false
+}
+
+func (m *Mapper) provenance() harmonized.Provenance {
+	return harmonized.Provenance{File: m.opts.File, Standard: harmonized.StandardEDIFACT, Version: m.version, Message: m.msgType,
+		InterchangeControl: m.control, SetControl: m.msgRef, Start: m.pos(), End: m.pos()}
+}
