@@ -94,7 +94,6 @@ type Mapper struct {
 	master   string
 	house    string
 	inGoods  bool
-	inTDT    bool
 	partyIdx int
 }
 

@@ -193,14 +193,6 @@ func (m *Mapper) intern(b []byte) string {
 	return s
 }
 
-// raw returns element i as sent (spaces kept), marking it used.
-func (m *Mapper) raw(i int) string {
-	if i < 64 {
-		m.used |= 1 << uint(i)
-	}
-	return string(m.seg.Elem(i))
-}
-
 // useAll marks every element of the current segment used.
 func (m *Mapper) useAll() { m.used = ^uint64(0) }
 
