@@ -122,7 +122,8 @@ var (
 		el(1251, "Date Time Period", "X AN 1/35")).rules("P0102")
 	segDMA = loose("DMA", "Additional Demographic Information", 6)
 	segVEH = loose("VEH", "Vehicle Information", 12)
-	segCII = loose("CII", "Crew Identification Information", 12)
+	segCII = loose("CII", "Conveyance Insurance Information", 12)
+	segP5  = loose("P5", "Port Information", 4)
 
 	// The 309's N1 narrows N101 to the manifest parties. The CBP AMD writes the final
 	// destination as N1*FS*USJAX**USJAX: an identification code without its qualifier
@@ -137,7 +138,9 @@ var (
 	}()
 )
 
-// spec309v4010 is the 309 of 4010 to 4020 (GS01 SO).
+// spec309v4010 is the 309 of 4010 to 4020 (GS01 SO). The standard's table puts VC in
+// the VID loop and P5 in the M12 loop; EDI.md (after later releases) also has M7 seals
+// after VID and R4 after M12, so both are accepted there.
 var spec309v4010 = &SetSpec{
 	ID: "309", Name: "U.S. Customs Manifest", From: "004010", To: "004029",
 	Body: []Node{
@@ -157,13 +160,14 @@ var spec309v4010 = &SetSpec{
 					so(segPER, 1)),
 				lo(1,
 					sm(segM12, 1),
+					so(segP5, 5),
 					so(segR4, 10)),
 				lo(999,
 					sm(segVID, 1),
 					so(segM7, 5),
+					so(segVC, 21),
 					lo(999,
 						sm(segN10, 1),
-						so(segVC, 21),
 						lo(10,
 							sm(segH1, 1),
 							so(segH2, 99)))))),
@@ -171,15 +175,16 @@ var spec309v4010 = &SetSpec{
 }
 
 // spec309v4030 is the 309 from 4030 on (GS01 AQ): the heading adds references, the
-// vehicle, seals, crew and the NM1 party loop; N1 loops gain X1, N10 loops MAN.
+// vehicle, seals, conveyance insurance and the NM1 party loop (maximum uses of 6010);
+// N1 loops gain X1, N10 loops VC and MAN.
 var spec309v4030 = &SetSpec{
 	ID: "309", Name: "Customs Manifest", From: "004030",
 	Body: []Node{
 		sm(segM10, 1),
-		so(segN9, 999),
+		so(segN9, 5),
 		so(segVEH, 10),
-		so(segM7, 5),
-		so(segCII, 99),
+		so(segM7, 1),
+		so(segCII, 3),
 		lo(999,
 			sm(segNM1, 1),
 			so(segDMG, 1),
