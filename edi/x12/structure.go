@@ -522,10 +522,10 @@ func (c *StructureChecker) checkValue(seg *Segment, cs *cseg, loop string, i, j 
 func (c *StructureChecker) checkLength(seg *Segment, cs *cseg, loop string, i, j int, e *celem, v []byte, n int) bool {
 	switch {
 	case n < e.min:
-		c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:4", fmt.Errorf("%w: %d characters, at least %d", ErrElementTooShort, n, e.min))
+		c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:4", fmt.Errorf("%w: %q has %d characters, at least %d", ErrElementTooShort, v, n, e.min))
 		return false
 	case n > e.max:
-		c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:5", fmt.Errorf("%w: %d characters, at most %d", ErrElementTooLong, n, e.max))
+		c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:5", fmt.Errorf("%w: %q has %d characters, at most %d", ErrElementTooLong, v, n, e.max))
 		return false
 	}
 	return true
