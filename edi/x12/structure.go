@@ -794,7 +794,7 @@ func (r *registry) intern(s string) uint16 {
 
 // lookup picks the spec for a set: the implementation spec named by ST03 (or GS08),
 // else the base spec whose release range holds it; with no release at all, the
-// earliest spec of the ID.
+// earliest base spec of the ID.
 func (r *registry) lookup(id, st03 []byte, version string) *cset {
 	cands := r.sets[string(id)]
 	if len(cands) == 0 {
@@ -805,6 +805,11 @@ func (r *registry) lookup(id, st03 []byte, version string) *cset {
 		ref = string(st03)
 	}
 	if ref == "" {
+		for _, c := range cands {
+			if !c.impl {
+				return c
+			}
+		}
 		return cands[0]
 	}
 	for _, c := range cands {
