@@ -440,10 +440,19 @@ func (e *Engine) computeFacts(rec *harmonized.Record, sc *Scratch) *Facts {
 					f.PortPairSeen = min(f.PortPairSeen, seen)
 				}
 			}
-			e.histMax(&f.Hist.Commodity, DimCommodity, append(sc.kb.b[:0], hs6...), f.Hist.Prior)
-			e.histMax(&f.Hist.CommodityOrigin, DimCommodityOrigin, sc.kb.pair(hs6, g.OriginCountry), f.Hist.Prior)
-			e.histMax(&f.Hist.CommodityPort, DimCommodityPort, sc.kb.pair(hs6, f.Port), f.Hist.Prior)
-			e.histMax(&f.Hist.Lane, DimLane, sc.kb.lane(g.OriginCountry, f.LoadingCountry, f.Port), f.Hist.Prior)
+			// Hierarchical smoothing: a sparse key borrows its parent's rate, not the
+			// overall one (HS6×origin → HS6 → HS4 → all), so a pair seen twice is
+			// judged mostly by its commodity.
+			var c4, c6, st HistStat
+			e.histSet(&c4, DimCommodity4, append(sc.kb.b[:0], hs6[:4]...), f.Hist.Prior, f.Hist.Prior)
+			e.histSet(&c6, DimCommodity, append(sc.kb.b[:0], hs6...), c4.Rate, f.Hist.Prior)
+			keepMax(&f.Hist.Commodity, &c6)
+			e.histSet(&st, DimCommodityOrigin, sc.kb.pair(hs6, g.OriginCountry), c6.Rate, f.Hist.Prior)
+			keepMax(&f.Hist.CommodityOrigin, &st)
+			e.histSet(&st, DimCommodityPort, sc.kb.pair(hs6, f.Port), c6.Rate, f.Hist.Prior)
+			keepMax(&f.Hist.CommodityPort, &st)
+			e.histSet(&st, DimLane, sc.kb.lane(g.OriginCountry, f.LoadingCountry, f.Port), f.Hist.Prior, f.Hist.Prior)
+			keepMax(&f.Hist.Lane, &st)
 		}
 	}
 	if h != nil {
@@ -464,14 +473,14 @@ func (e *Engine) computeFacts(rec *harmonized.Record, sc *Scratch) *Facts {
 	// Parties.
 	sh, cn, np := rec.Party(harmonized.RoleShipper), rec.Party(harmonized.RoleConsignee), rec.Party(harmonized.RoleNotify)
 	if h != nil {
-		e.histSet(&f.Hist.Shipper, DimShipper, sc.partyKey(sh), f.Hist.Prior)
-		e.histSet(&f.Hist.Consignee, DimConsignee, sc.partyKey(cn), f.Hist.Prior)
-		e.histSet(&f.Hist.Notify, DimNotify, sc.partyKey(np), f.Hist.Prior)
-		e.histSet(&f.Hist.Filer, DimFiler, appendUpper(sc.kb.b[:0], strings.TrimSpace(rec.Filing.Filer)), f.Hist.Prior)
+		e.histSet(&f.Hist.Shipper, DimShipper, sc.partyKey(sh), f.Hist.Prior, f.Hist.Prior)
+		e.histSet(&f.Hist.Consignee, DimConsignee, sc.partyKey(cn), f.Hist.Prior, f.Hist.Prior)
+		e.histSet(&f.Hist.Notify, DimNotify, sc.partyKey(np), f.Hist.Prior, f.Hist.Prior)
+		e.histSet(&f.Hist.Filer, DimFiler, appendUpper(sc.kb.b[:0], strings.TrimSpace(rec.Filing.Filer)), f.Hist.Prior, f.Hist.Prior)
 		if c := rec.Conveyance.CarrierSCAC; c != "" {
-			e.histSet(&f.Hist.Carrier, DimCarrier, append(sc.kb.b[:0], c...), f.Hist.Prior)
+			e.histSet(&f.Hist.Carrier, DimCarrier, append(sc.kb.b[:0], c...), f.Hist.Prior, f.Hist.Prior)
 		} else {
-			e.histSet(&f.Hist.Carrier, DimCarrier, sc.partyKey(rec.Party(harmonized.RoleCarrier)), f.Hist.Prior)
+			e.histSet(&f.Hist.Carrier, DimCarrier, sc.partyKey(rec.Party(harmonized.RoleCarrier)), f.Hist.Prior, f.Hist.Prior)
 		}
 		if histReady {
 			var roles []string
@@ -672,11 +681,13 @@ func listName(s string) string {
 	return s
 }
 
-// histSet fills st from the dimension's count for key. The key bytes may alias a
-// scratch buffer: the stored Key is the history's own string when the key is known.
-func (e *Engine) histSet(st *HistStat, dim string, key []byte, prior float64) {
+// histSet fills st from the dimension's count for key: the rate is smoothed towards
+// target (the parent key's rate, or the prior) and its WoE measured against the
+// prior. The key bytes may alias a scratch buffer: the stored Key is the history's own
+// string when the key is known.
+func (e *Engine) histSet(st *HistStat, dim string, key []byte, target, prior float64) {
 	if len(key) == 0 {
-		*st = HistStat{Rate: prior}
+		*st = HistStat{Rate: target, WoE: logit(target) - logit(prior)}
 		return
 	}
 	c := e.history.Dims[dim][string(key)]
@@ -689,22 +700,17 @@ func (e *Engine) histSet(st *HistStat, dim string, key []byte, prior float64) {
 		k = string(key)
 	}
 	m := e.rs.History.Smoothing
-	rate := prior
+	rate := target
 	if n+m > 0 {
-		rate = (hits + m*prior) / (n + m)
+		rate = (hits + m*target) / (n + m)
 	}
 	*st = HistStat{Key: k, Seen: seen, Exams: n, Hits: hits, Rate: rate, WoE: logit(rate) - logit(prior)}
 }
 
-// histMax keeps in st the key of dim with the highest rate among the record's lines.
-func (e *Engine) histMax(st *HistStat, dim string, key []byte, prior float64) {
-	if e.history == nil || len(key) == 0 {
-		return
-	}
-	var cand HistStat
-	e.histSet(&cand, dim, key, prior)
-	if st.Key == "" || cand.Rate > st.Rate {
-		*st = cand
+// keepMax keeps in dst the key with the highest rate among the record's lines.
+func keepMax(dst, cand *HistStat) {
+	if cand.Key != "" && (dst.Key == "" || cand.Rate > dst.Rate) {
+		*dst = *cand
 	}
 }
 

@@ -80,12 +80,13 @@ func (m *Moments) z(x float64, minN int) float64 {
 // Dimensions are the keys history is kept by. Commodity keys use the 6-digit HS code,
 // parties their first identifier or else their normalised name.
 var Dimensions = []string{
-	DimCommodity, DimCommodityOrigin, DimCommodityPort, DimLane,
+	DimCommodity4, DimCommodity, DimCommodityOrigin, DimCommodityPort, DimLane,
 	DimShipper, DimConsignee, DimNotify, DimFiler, DimCarrier,
 }
 
 // Dimension names.
 const (
+	DimCommodity4      = "commodity4"
 	DimCommodity       = "commodity"
 	DimCommodityOrigin = "commodity_origin"
 	DimCommodityPort   = "commodity_port"
@@ -159,6 +160,9 @@ func (h *History) Learn(rec *harmonized.Record, o Outcome) {
 	for i := range rec.Goods {
 		g := &rec.Goods[i]
 		hs6 := goodsHS6(g)
+		if hs6 != "" {
+			add(DimCommodity4, []byte(hs6[:4]))
+		}
 		add(DimCommodity, []byte(hs6))
 		add(DimCommodityOrigin, kb.pair(hs6, g.OriginCountry))
 		add(DimCommodityPort, kb.pair(hs6, port))
