@@ -22,6 +22,8 @@ func newRootCommand() *cobra.Command {
 		newPullCommand(),
 		newPushCommand(),
 		newRiskCommand(),
+		newNormalizeCommand(),
+		newTemplateCommand(),
 	)
 	return root
 }

@@ -1,0 +1,345 @@
+// Package normalize turns a batch of input files (X12, EDIFACT, carrier CSV/XLSX tables)
+// into harmonized records, one per bill version, with the container events of the batch
+// attached to the bills they concern. It is what `icss normalize` runs, and what the
+// processing job calls.
+//
+// Bills stream: memory holds one bill at a time (plus the batch's events, which are few
+// and small), unless Options.Current asks for the current view of every bill, which
+// needs them all.
+package normalize
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/icss/icss/edi"
+	"github.com/icss/icss/edi/x12"
+	"github.com/icss/icss/transforms/edifactmap"
+	"github.com/icss/icss/transforms/harmonized"
+	"github.com/icss/icss/transforms/tabular"
+	"github.com/icss/icss/transforms/x12map"
+)
+
+// Options configure a Run. The zero value works: tables are read with the default
+// template's mapping, every version is emitted, nothing is reported as unmapped.
+type Options struct {
+	// Mapping reads CSV/XLSX tables; nil means tabular.DefaultMapping().
+	Mapping *tabular.Mapping
+	// Current emits, instead of every version as it is read, the current view of each
+	// bill after all inputs (amendments and deletes applied in filing order; deleted
+	// bills are left out). It holds every version in memory.
+	Current bool
+	// ReceivedAt returns when a file was received (the caller's clock); nil leaves
+	// Filing.ReceivedAt empty.
+	ReceivedAt func(file string) *harmonized.DateTime
+	// Unmapped, when set, receives a line for every input segment, element or column
+	// that no mapping used.
+	Unmapped func(line string)
+}
+
+// Line is one output line: a bill version, or an event that matched no bill.
+type Line struct {
+	Record *harmonized.Record
+	Event  *harmonized.Event
+}
+
+// Result counts what a Run did.
+type Result struct {
+	Files    int
+	Records  int // bill versions read
+	Emitted  int // lines emitted
+	Events   int // events read
+	Attached int // events attached to at least one bill
+	Flagged  int // bill versions with at least one flag
+	// Errors are the inputs that could not be read (in full or in part); the others were
+	// still processed.
+	Errors []error
+}
+
+// eventSets are the X12 transaction sets that carry container events.
+var eventSets = map[string]bool{"315": true, "322": true, "404": true}
+
+// Run normalises files and calls emit for every output line. Inputs that cannot be read
+// are reported in Result.Errors and skipped; an error from emit stops the run.
+func Run(opts Options, files []string, emit func(Line) error) (Result, error) {
+	if opts.Mapping == nil {
+		opts.Mapping = tabular.DefaultMapping()
+	}
+	n := &runner{opts: opts, emit: emit, byContainer: map[string][]int{}, byBill: map[string][]int{}}
+	if opts.Current {
+		n.ledger = harmonized.NewLedger()
+	}
+	// Pass 1: event files, so that pass 2 can attach their events to bills as they stream.
+	var rest []string
+	for _, f := range files {
+		kind, err := classify(f)
+		if err != nil {
+			n.res.Errors = append(n.res.Errors, err)
+			continue
+		}
+		if kind == kindEvents {
+			n.file(f, kind)
+			continue
+		}
+		rest = append(rest, f)
+	}
+	for _, f := range rest {
+		kind, _ := classify(f)
+		if err := n.file(f, kind); err != nil {
+			return n.res, err
+		}
+	}
+	if n.ledger != nil {
+		for _, k := range n.ledger.Keys() {
+			if cur := n.ledger.Current(k); cur != nil {
+				if err := n.out(Line{Record: cur}); err != nil {
+					return n.res, err
+				}
+			}
+		}
+	}
+	for i := range n.events {
+		if !n.attached[i] {
+			if err := n.out(Line{Event: n.events[i]}); err != nil {
+				return n.res, err
+			}
+		}
+	}
+	n.res.Files = len(files)
+	return n.res, nil
+}
+
+type fileKind int
+
+const (
+	kindX12 fileKind = iota
+	kindEvents
+	kindEDIFACT
+	kindTable
+)
+
+// classify tells an input's kind from its first bytes (and, for X12, its first
+// transaction set); anything that is not EDI is read as a table.
+func classify(name string) (fileKind, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	peek, _ := br.Peek(edi.PeekSize)
+	std, err := edi.Detect(peek)
+	switch {
+	case err == nil && std == edi.EDIFACT:
+		return kindEDIFACT, nil
+	case err == nil && std == edi.X12:
+		r := x12.NewReader(br)
+		for i := 0; i < 32; i++ {
+			seg, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if seg != nil && seg.Tag() == "ST" {
+				if eventSets[string(seg.Elem(1))] {
+					return kindEvents, nil
+				}
+				return kindX12, nil
+			}
+		}
+		return kindX12, nil
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".txt", ".tsv", ".xlsx", ".xlsm":
+		return kindTable, nil
+	}
+	if bytes.ContainsAny(peek, ",;\t") {
+		return kindTable, nil
+	}
+	return 0, fmt.Errorf("%s: not X12, EDIFACT or a CSV/XLSX table", name)
+}
+
+type runner struct {
+	opts   Options
+	emit   func(Line) error
+	ledger *harmonized.Ledger
+	res    Result
+	seq    int64
+
+	events      []*harmonized.Event
+	attached    []bool
+	byContainer map[string][]int
+	byBill      map[string][]int
+}
+
+func (n *runner) out(l Line) error {
+	n.res.Emitted++
+	return n.emit(l)
+}
+
+// file maps one input. Read errors are recorded and end that input only.
+func (n *runner) file(name string, kind fileKind) error {
+	var received *harmonized.DateTime
+	if n.opts.ReceivedAt != nil {
+		received = n.opts.ReceivedAt(name)
+	}
+	var err error
+	switch kind {
+	case kindX12, kindEvents:
+		err = n.x12(name, received)
+	case kindEDIFACT:
+		err = n.edifact(name, received)
+	case kindTable:
+		err = n.table(name, received)
+	}
+	var emitErr *emitError
+	if errors.As(err, &emitErr) {
+		return emitErr.err
+	}
+	if err != nil {
+		n.res.Errors = append(n.res.Errors, err)
+	}
+	return nil
+}
+
+// emitError marks a failure to write output, which stops the run.
+type emitError struct{ err error }
+
+func (e *emitError) Error() string { return e.err.Error() }
+
+func (n *runner) x12(name string, received *harmonized.DateTime) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	opts := x12map.Options{File: name, ReceivedAt: received, Sequence: n.seq}
+	if n.opts.Unmapped != nil {
+		opts.Unmapped = func(u x12map.Unmapped) { n.opts.Unmapped(u.String()) }
+	}
+	m := x12map.New(bufio.NewReaderSize(f, 64<<10), opts)
+	for {
+		it, err := m.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if it.Event != nil {
+			n.event(it.Event)
+			continue
+		}
+		if err := n.record(it.Record); err != nil {
+			return err
+		}
+	}
+}
+
+func (n *runner) edifact(name string, received *harmonized.DateTime) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	opts := edifactmap.Options{File: name, ReceivedAt: received, Sequence: n.seq}
+	if n.opts.Unmapped != nil {
+		opts.Unmapped = func(u edifactmap.Unmapped) { n.opts.Unmapped(u.String()) }
+	}
+	m := edifactmap.New(bufio.NewReaderSize(f, 64<<10), opts)
+	for {
+		r, err := m.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := n.record(r); err != nil {
+			return err
+		}
+	}
+}
+
+func (n *runner) table(name string, received *harmonized.DateTime) error {
+	r, err := tabular.Open(name, n.opts.Mapping)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	r.ReceivedAt = received
+	base := n.seq
+	if n.opts.Unmapped != nil {
+		for _, u := range r.Unmapped() {
+			n.opts.Unmapped(u)
+		}
+	}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		// Table sequence numbers count from 1 in each file; continue the batch's series.
+		rec.Filing.Sequence += base
+		if err := n.record(rec); err != nil {
+			return err
+		}
+	}
+}
+
+// event indexes an event for attachment.
+func (n *runner) event(e *harmonized.Event) {
+	n.res.Events++
+	i := len(n.events)
+	n.events = append(n.events, e)
+	n.attached = append(n.attached, false)
+	if e.Container != "" {
+		n.byContainer[e.Container] = append(n.byContainer[e.Container], i)
+	}
+	if e.Bill != "" {
+		n.byBill[e.Bill] = append(n.byBill[e.Bill], i)
+	}
+}
+
+// record attaches the batch's events to a bill version and emits it (or applies it to
+// the ledger).
+func (n *runner) record(r *harmonized.Record) error {
+	n.res.Records++
+	n.seq++
+	if len(n.events) > 0 {
+		var cand []int
+		for _, e := range r.Equipment {
+			cand = append(cand, n.byContainer[e.Number]...)
+		}
+		cand = append(cand, n.byBill[r.Key]...)
+		cand = append(cand, n.byBill[r.Bill.Number]...)
+		for _, i := range cand {
+			if harmonized.AttachEvent(r, n.events[i]) {
+				if !n.attached[i] {
+					n.attached[i] = true
+					n.res.Attached++
+				}
+			}
+		}
+	}
+	if len(r.Flags) > 0 {
+		n.res.Flagged++
+	}
+	if n.ledger != nil && r.Key != "" {
+		_, err := n.ledger.Apply(r)
+		return err
+	}
+	// Without a key a version cannot join its bill: it is emitted as it is, flagged.
+	if err := n.out(Line{Record: r}); err != nil {
+		return &emitError{err}
+	}
+	return nil
+}
