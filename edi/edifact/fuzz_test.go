@@ -36,8 +36,13 @@ func values(data []byte) ([]value, error) {
 		v := value{tag: s.Tag()}
 		for i := 1; i <= s.Len(); i++ {
 			var comps []string
-			for j := 1; j <= s.Components(i); j++ {
-				comps = append(comps, string(s.Component(i, j)))
+			for k := 1; k <= s.Repetitions(i); k++ {
+				if k > 1 {
+					comps = append(comps, "*REPEAT*")
+				}
+				for j := 1; j <= s.RepComponents(i, k); j++ {
+					comps = append(comps, string(s.RepComponent(i, k, j)))
+				}
 			}
 			v.elems = append(v.elems, comps)
 		}
@@ -60,6 +65,7 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Add([]byte("UNA:+.? 'UNB+UNOA:3+S+R+260101:1200+1'UNH+1+X:D:1:UN'FTX+A+++???'??'?+?:'UNT+3+1'UNZ+1+1'"))
 	f.Add([]byte("UNA#|,! ~UNB|UNOB#3~FTX|A!|B!#C~"))
 	f.Add([]byte("\xEF\xBB\xBFUNB\x1dUNOB\x1f3\x1cUNZ\x1d0\x1c"))
+	f.Add([]byte("UNB+UNOC:4+S+R+20260101:1200+1'NAD+CA+A:1*B:2?*+X*'UNA:+.?#'UNB+UNOC:4'NAD+A#B*C'"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if _, err := edifact.Inspect(bytes.NewReader(data), edifact.InspectOptions{}); err != nil {
 			t.Fatalf("Inspect: %v", err)
@@ -68,8 +74,15 @@ func FuzzRoundTrip(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The writer uses the version 4 defaults (with a repetition separator) and says
+		// so in a UNA before the first segment and before every UNB, so that each
+		// interchange is read back with the writer's delimiters.
 		var buf bytes.Buffer
 		w := edifact.NewWriter(&buf)
+		w.Delimiters.Repetition = '*'
+		if err := w.WriteUNA(); err != nil {
+			t.Fatal(err)
+		}
 		rd := edifact.NewReader(bytes.NewReader(data))
 		for {
 			s, err := rd.Read()
@@ -78,6 +91,11 @@ func FuzzRoundTrip(f *testing.F) {
 			}
 			if s == nil || s.Tag() == "UNA" {
 				continue
+			}
+			if s.Tag() == "UNB" {
+				if err := w.WriteUNA(); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if err := w.Write(s); err != nil {
 				t.Fatalf("write %q: %v", s.Bytes(), err)

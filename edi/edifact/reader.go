@@ -43,6 +43,7 @@ type Reader struct {
 	nseg     int
 	d        Delimiters
 	afterUNA bool // the previous segment was a UNA: the next UNB keeps its delimiters
+	icUNA    bool // the current interchange was introduced by a UNA
 	level    Level
 	class    [256]uint8
 	seg      Segment
@@ -87,12 +88,12 @@ func (r *Reader) buildClass() {
 	if r.d.Release != 0 {
 		c[r.d.Release] = clsDelim
 	}
-	// The terminator and repetition separator are legal bytes of the repertoire.
+	if r.d.Repetition != 0 {
+		c[r.d.Repetition] = clsDelim
+	}
+	// The terminator is a legal byte of the repertoire.
 	if c[r.d.Terminator] == clsInvalid {
 		c[r.d.Terminator] = 0
-	}
-	if r.d.Repetition != 0 && c[r.d.Repetition] == clsInvalid {
-		c[r.d.Repetition] = 0
 	}
 }
 
@@ -205,6 +206,7 @@ func (r *Reader) Read() (*Segment, error) {
 		return r.readUNA(pos)
 	}
 	if isUN && head[2] == 'B' {
+		r.icUNA = r.afterUNA
 		if !r.afterUNA && len(head) > 3 {
 			// Without UNA the interchange uses the default delimiters, whatever the
 			// previous interchange of the file declared.
@@ -265,6 +267,10 @@ func (r *Reader) Read() (*Segment, error) {
 	}
 	if seg.tag == "UNB" {
 		r.level = LevelOf(string(seg.Component(1, 1)))
+		if !r.icUNA && r.d.Element == DefaultDelimiters.Element && string(seg.Component(1, 2)) == "4" {
+			// Syntax version 4 without UNA: the default repetition separator is '*'.
+			r.d.Repetition = '*'
+		}
 		r.buildClass()
 	}
 	if werr != nil {
@@ -370,7 +376,7 @@ func (r *Reader) readUNA(pos syntax.Position) (*Segment, error) {
 
 // tokenize splits raw into the tag, elements and components of seg.
 func (r *Reader) tokenize(seg *Segment, raw []byte, pos syntax.Position) error {
-	es, cs, rel := r.d.Element, r.d.Component, r.d.Release
+	es, cs, rel, rep := r.d.Element, r.d.Component, r.d.Release, r.d.Repetition
 	// The tag runs to the first element (or component) separator.
 	k := 0
 	for k < len(raw) && raw[k] != es && raw[k] != cs {
@@ -394,7 +400,7 @@ func (r *Reader) tokenize(seg *Segment, raw []byte, pos syntax.Position) error {
 	}
 	cls := &r.class
 	start := int32(k + 1)
-	esc := false
+	esc, repeated := false, false
 	bad := int32(-1)
 	var flags uint8
 	n := len(raw)
@@ -417,6 +423,19 @@ func (r *Reader) tokenize(seg *Segment, raw []byte, pos syntax.Position) error {
 				seg.comps = append(seg.comps, span{start, int32(i), esc})
 				seg.elems = append(seg.elems, int32(len(seg.comps)))
 				start, esc = int32(i+1), false
+			case rep:
+				// A repetition (syntax version 4): a new occurrence of the same element.
+				seg.comps = append(seg.comps, span{start, int32(i), esc})
+				seg.elems = append(seg.elems, int32(len(seg.comps)))
+				start, esc = int32(i+1), false
+				if !repeated {
+					repeated = true
+					seg.repeat = seg.repeat[:0]
+				}
+				for len(seg.repeat) < len(seg.elems)-1 {
+					seg.repeat = append(seg.repeat, false)
+				}
+				seg.repeat[len(seg.elems)-2] = true // marks the occurrence starting here (index len-1) via the one before
 			}
 			continue
 		}
@@ -428,6 +447,17 @@ func (r *Reader) tokenize(seg *Segment, raw []byte, pos syntax.Position) error {
 	}
 	seg.comps = append(seg.comps, span{start, int32(n), esc})
 	seg.elems = append(seg.elems, int32(len(seg.comps)))
+	if repeated {
+		// seg.repeat[o-1] says occurrence o continues the element of occurrence o-1.
+		nocc := len(seg.elems) - 1
+		first := seg.first[:0]
+		for o := 0; o < nocc; o++ {
+			if o == 0 || o-1 >= len(seg.repeat) || !seg.repeat[o-1] {
+				first = append(first, int32(o))
+			}
+		}
+		seg.first = append(first, int32(nocc))
+	}
 	seg.bad = bad
 	seg.flags |= flags
 	return nil

@@ -38,11 +38,16 @@ func dump(r io.Reader) string {
 		fmt.Fprintf(&b, "%d/%d/%d %s", s.Pos.Offset, s.Pos.Line, s.Pos.Segment, s.Tag())
 		for i := 1; i <= s.Len(); i++ {
 			b.WriteString(" |")
-			for j := 1; j <= s.Components(i); j++ {
-				if j > 1 {
-					b.WriteString(" :")
+			for k := 1; k <= s.Repetitions(i); k++ {
+				if k > 1 {
+					b.WriteString(" *")
 				}
-				fmt.Fprintf(&b, "%q", s.Component(i, j))
+				for j := 1; j <= s.RepComponents(i, k); j++ {
+					if j > 1 {
+						b.WriteString(" :")
+					}
+					fmt.Fprintf(&b, "%q", s.RepComponent(i, k, j))
+				}
 			}
 		}
 		fmt.Fprintf(&b, " @%d\n", rd.InputOffset())
@@ -339,4 +344,71 @@ func samplesDir(t *testing.T) (string, bool) {
 		return "", false
 	}
 	return dir, true
+}
+
+// Syntax version 4 repeats a data element with the repetition separator: '*' by
+// default, or the one UNA names; version 3 has none, so '*' is data there.
+func TestRepetitions(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   string
+		want string // element 2 of the NAD: repetitions joined by " * ", components by ":"
+		len  int
+	}{
+		{"version 4 default separator", "UNB+UNOC:4+S+R+20260101:1200+1'NAD+CA+A:1*B:2?*+X'", "A:1 * B:2*", 3},
+		{"version 4 UNA separator", "UNA:+.?#'UNB+UNOC:4+S+R+20260101:1200+1'NAD+CA+A#B*C+X'", "A * B*C", 3},
+		{"version 3 has no repetition", "UNB+UNOC:3+S+R+260101:1200+1'NAD+CA+A:1*B:2+X'", "A:1*B:2", 3},
+		{"repeated last element", "UNB+UNOC:4+S+R+20260101:1200+1'NAD+CA+A*B'", "A * B", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rd := edifact.NewReader(strings.NewReader(tt.in))
+			var nad *edifact.Segment
+			for {
+				s, err := rd.Read()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s.Tag() == "NAD" {
+					nad = s.Clone()
+				}
+			}
+			var reps []string
+			for k := 1; k <= nad.Repetitions(2); k++ {
+				var comps []string
+				for j := 1; j <= nad.RepComponents(2, k); j++ {
+					comps = append(comps, string(nad.RepComponent(2, k, j)))
+				}
+				reps = append(reps, strings.Join(comps, ":"))
+			}
+			if got := strings.Join(reps, " * "); got != tt.want || nad.Len() != tt.len {
+				t.Errorf("got %q (%d elements), want %q (%d)", got, nad.Len(), tt.want, tt.len)
+			}
+			if string(nad.Elem(1)) != "CA" || nad.Repetitions(1) != 1 || nad.Repetitions(9) != 0 {
+				t.Errorf("element 1 = %q x%d", nad.Elem(1), nad.Repetitions(1))
+			}
+			// Written with other delimiters and read back, the repetitions survive.
+			var buf bytes.Buffer
+			w := edifact.NewWriter(&buf)
+			w.Delimiters = edifact.Delimiters{Component: '#', Element: '|', Decimal: '.', Release: '!', Repetition: '^', Terminator: '~'}
+			_ = w.WriteUNA()
+			if err := w.Write(nad); err != nil {
+				t.Fatal(err)
+			}
+			_ = w.Flush()
+			back, err := values(buf.Bytes())
+			if err != nil || len(back) != 1 {
+				t.Fatalf("%q: %v %v", buf.Bytes(), back, err)
+			}
+			first, _ := values([]byte(tt.in))
+			if !equal(back[0].elems, first[len(first)-1].elems) {
+				t.Errorf("after writing %q: %v, want %v", buf.Bytes(), back[0].elems, first[len(first)-1].elems)
+			}
+		})
+	}
 }

@@ -28,7 +28,9 @@ type Segment struct {
 	raw     []byte
 	d       Delimiters
 	level   Level
-	elems   []int32 // elems[i] is the index in comps of element i+1's first component; one more entry marks the end
+	elems   []int32 // elems[o] is the index in comps of occurrence o's first component; one more entry marks the end
+	first   []int32 // with repetitions only: index in elems of each element's first occurrence, plus the end; nil without
+	repeat  []bool  // scratch for the tokenizer: whether occurrence o repeats the previous element
 	comps   []span
 	scratch []byte // unescaped values returned since the last Read
 	bad     int32  // offset in raw of the first byte outside the syntax level, or -1
@@ -38,66 +40,128 @@ type Segment struct {
 func (s *Segment) reset(pos syntax.Position, tag string, raw []byte, d Delimiters, level Level) {
 	s.Pos, s.tag, s.raw, s.d, s.level = pos, tag, raw, d, level
 	s.elems, s.comps, s.scratch = s.elems[:0], s.comps[:0], s.scratch[:0]
+	s.first = nil
 	s.bad, s.flags = -1, 0
 }
 
 // Tag returns the segment tag ("UNH", "NAD"). Tags are interned: no allocation.
 func (s *Segment) Tag() string { return s.tag }
 
-// Len returns the number of data elements after the tag, empty ones included.
+// occOf returns the index in s.elems of the first occurrence of data element i and the
+// number of its occurrences (repetitions, syntax version 4); ok is false when the
+// element is absent.
+func (s *Segment) occOf(i int) (o, n int, ok bool) {
+	if s.first == nil {
+		if i < 1 || i >= len(s.elems) {
+			return 0, 0, false
+		}
+		return i - 1, 1, true
+	}
+	if i < 1 || i >= len(s.first) {
+		return 0, 0, false
+	}
+	return int(s.first[i-1]), int(s.first[i] - s.first[i-1]), true
+}
+
+// Len returns the number of data elements after the tag, empty ones included (a
+// repeated element counts once).
 func (s *Segment) Len() int {
+	if s.first != nil {
+		return len(s.first) - 1
+	}
 	if len(s.elems) == 0 {
 		return 0
 	}
 	return len(s.elems) - 1
 }
 
-// Components returns the number of components of data element i (1-based), 0 when the
-// element is absent.
+// Components returns the number of components of data element i (1-based; its first
+// repetition), 0 when the element is absent.
 func (s *Segment) Components(i int) int {
-	if i < 1 || i >= len(s.elems) {
+	o, _, ok := s.occOf(i)
+	if !ok {
 		return 0
 	}
-	return int(s.elems[i] - s.elems[i-1])
+	return int(s.elems[o+1] - s.elems[o])
 }
 
-// Component returns component j of data element i (both 1-based) with release
-// characters removed, or nil when absent. It allocates nothing unless the value holds a
-// release character. The bytes are in the interchange's character set; see Decode.
-func (s *Segment) Component(i, j int) []byte {
-	if i < 1 || i >= len(s.elems) || j < 1 {
+// Component returns component j of data element i (both 1-based; the first repetition)
+// with release characters removed, or nil when absent. It allocates nothing unless the
+// value holds a release character. The bytes are in the interchange's character set;
+// see String and Level.Decode.
+func (s *Segment) Component(i, j int) []byte { return s.RepComponent(i, 1, j) }
+
+// Repetitions returns how many times data element i occurs (syntax version 4 repeats
+// an element with the repetition separator): 1 for a plain element, 0 when absent.
+func (s *Segment) Repetitions(i int) int {
+	_, n, ok := s.occOf(i)
+	if !ok {
+		return 0
+	}
+	return n
+}
+
+// RepComponent returns component j of repetition k of data element i (all 1-based),
+// unescaped, or nil when absent.
+func (s *Segment) RepComponent(i, k, j int) []byte {
+	o, n, ok := s.occOf(i)
+	if !ok || k < 1 || k > n || j < 1 {
 		return nil
 	}
-	k := int(s.elems[i-1]) + j - 1
-	if k >= int(s.elems[i]) {
+	o += k - 1
+	c := int(s.elems[o]) + j - 1
+	if c >= int(s.elems[o+1]) {
 		return nil
 	}
-	return s.value(s.comps[k])
+	return s.value(s.comps[c])
+}
+
+// RepComponents returns the number of components of repetition k of element i.
+func (s *Segment) RepComponents(i, k int) int {
+	o, n, ok := s.occOf(i)
+	if !ok || k < 1 || k > n {
+		return 0
+	}
+	o += k - 1
+	return int(s.elems[o+1] - s.elems[o])
 }
 
 // Elem returns data element i (1-based), or nil when absent. For a simple element (one
-// component) it is the unescaped value, like Component(i, 1). For a composite it is the
-// element as written, separators and release characters included; read composites
-// with Component.
+// component, not repeated) it is the unescaped value, like Component(i, 1). For a
+// composite or repeated element it is the element as written, separators and release
+// characters included; read those with Component and RepComponent.
 func (s *Segment) Elem(i int) []byte {
-	if i < 1 || i >= len(s.elems) {
+	o, n, ok := s.occOf(i)
+	if !ok {
 		return nil
 	}
-	a, b := int(s.elems[i-1]), int(s.elems[i])
-	if b-a == 1 {
+	a := int(s.elems[o])
+	if n == 1 && int(s.elems[o+1])-a == 1 {
 		return s.value(s.comps[a])
 	}
-	return s.raw[s.comps[a].start:s.comps[b-1].end]
+	return s.raw[s.comps[a].start:s.comps[s.elems[o+n]-1].end]
 }
 
-// RawElem returns data element i as written (separators and release characters
-// included), or nil when absent.
+// RawElem returns data element i as written (separators, repetitions and release
+// characters included), or nil when absent.
 func (s *Segment) RawElem(i int) []byte {
-	if i < 1 || i >= len(s.elems) {
+	o, n, ok := s.occOf(i)
+	if !ok {
 		return nil
 	}
-	a, b := int(s.elems[i-1]), int(s.elems[i])
-	return s.raw[s.comps[a].start:s.comps[b-1].end]
+	return s.raw[s.comps[s.elems[o]].start:s.comps[s.elems[o+n]-1].end]
+}
+
+// elemOfOcc maps an occurrence index to its 1-based data element.
+func (s *Segment) elemOfOcc(o int) int {
+	if s.first == nil {
+		return o + 1
+	}
+	e := 0
+	for e+1 < len(s.first) && int(s.first[e+1]) <= o {
+		e++
+	}
+	return e + 1
 }
 
 // String returns component j of element i decoded from the interchange's character set
@@ -120,10 +184,10 @@ func (s *Segment) InvalidChar() (elem, comp int, ok bool) {
 	if s.bad < 0 {
 		return 0, 0, false
 	}
-	for i := 1; i < len(s.elems); i++ {
-		for k := s.elems[i-1]; k < s.elems[i]; k++ {
+	for o := 0; o+1 < len(s.elems); o++ {
+		for k := s.elems[o]; k < s.elems[o+1]; k++ {
 			if s.comps[k].start <= s.bad && s.bad < s.comps[k].end {
-				return i, int(k-s.elems[i-1]) + 1, true
+				return s.elemOfOcc(o), int(k-s.elems[o]) + 1, true
 			}
 		}
 	}
@@ -152,5 +216,8 @@ func (s *Segment) Clone() *Segment {
 	c.raw = append([]byte(nil), s.raw...)
 	c.elems = append([]int32(nil), s.elems...)
 	c.comps = append([]span(nil), s.comps...)
+	if s.first != nil {
+		c.first = append([]int32(nil), s.first...)
+	}
 	return c
 }

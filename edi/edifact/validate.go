@@ -277,16 +277,16 @@ func (v *Validator) common(s *Segment) {
 		v.errf(at, s, 0, 0, CodeInvalidCharacter, ErrInvalidCharacter, "invalid UTF-8 in a UNOW interchange")
 	}
 	if n := s.Len(); n > 0 {
-		last := s.elems[n-1]
-		if s.elems[n]-last == 1 && s.comps[last].start == s.comps[last].end {
+		if len(s.RawElem(n)) == 0 {
 			v.errf(at, s, n, 0, CodeTrailingSeparator, ErrTrailingSeparator, "segment ends with an empty data element")
 			return
 		}
 		for i := 1; i <= n; i++ {
-			a, b := s.elems[i-1], s.elems[i]
-			if b-a > 1 && s.comps[b-1].start == s.comps[b-1].end {
-				v.errf(at, s, i, int(b-a), CodeTrailingSeparator, ErrTrailingSeparator, "composite ends with an empty component")
-				return
+			for k := 1; k <= s.Repetitions(i); k++ {
+				if c := s.RepComponents(i, k); c > 1 && len(s.RepComponent(i, k, c)) == 0 {
+					v.errf(at, s, i, c, CodeTrailingSeparator, ErrTrailingSeparator, "composite ends with an empty component")
+					return
+				}
 			}
 		}
 	}

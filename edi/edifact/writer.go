@@ -50,13 +50,21 @@ func (w *Writer) Write(seg *Segment) error {
 	w.buf = append(w.buf[:0], seg.tag...)
 	for i := 1; i <= seg.Len(); i++ {
 		w.buf = append(w.buf, d.Element)
-		for j := 1; j <= seg.Components(i); j++ {
-			if j > 1 {
-				w.buf = append(w.buf, d.Component)
+		for k := 1; k <= seg.Repetitions(i); k++ {
+			if k > 1 {
+				if d.Repetition == 0 {
+					return fmt.Errorf("write %s element %d: repeated element and the delimiters have no repetition separator", seg.tag, i)
+				}
+				w.buf = append(w.buf, d.Repetition)
 			}
-			var err error
-			if w.buf, err = escape(w.buf, seg.Component(i, j), d); err != nil {
-				return fmt.Errorf("write %s element %d component %d: %w", seg.tag, i, j, err)
+			for j := 1; j <= seg.RepComponents(i, k); j++ {
+				if j > 1 {
+					w.buf = append(w.buf, d.Component)
+				}
+				var err error
+				if w.buf, err = escape(w.buf, seg.RepComponent(i, k, j), d); err != nil {
+					return fmt.Errorf("write %s element %d component %d: %w", seg.tag, i, j, err)
+				}
 			}
 		}
 	}
