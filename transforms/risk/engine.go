@@ -28,15 +28,21 @@ type Engine struct {
 	seed           uint64
 	referrals      *Referrals
 	id             string
+	// vmOnly disables the closures (tests compare both paths).
+	vmOnly bool
 }
 
 type compiledRule struct {
 	*Rule
-	when   *vm.Program
-	value  *vm.Program
-	reason []templatePart
-	hit    bool
-	exams  uint8
+	when  *vm.Program
+	value *vm.Program
+	// fastWhen and fastValue are the same expressions as Go closures, when they fall
+	// in the subset compileFast handles; nil otherwise.
+	fastWhen  fastFn
+	fastValue fastFn
+	reason    []templatePart
+	hit       bool
+	exams     uint8
 }
 
 // templatePart is literal text, or an expression whose value is printed.
@@ -76,6 +82,14 @@ func Compile(rs *RuleSet) (*Engine, error) {
 		if r.Value != "" {
 			if cr.value, err = expr.Compile(r.Value, env, expr.AsFloat64()); err != nil {
 				errs = append(errs, fmt.Errorf("rules[%d] (%s).value: %w", i, r.ID, err))
+			}
+		}
+		if err == nil {
+			if fn, ok := compileFast(r.When); ok {
+				cr.fastWhen = fn
+			}
+			if fn, ok := compileFast(r.Value); ok && r.Value != "" {
+				cr.fastValue = fn
 			}
 		}
 		if cr.reason, err = compileTemplate(r.Reason, env); err != nil {
@@ -218,27 +232,45 @@ func (e *Engine) Assess(rec *harmonized.Record, sc *Scratch) (Assessment, error)
 // assess fills a, reusing sc.reasons for a.Reasons (valid until the next call).
 func (e *Engine) assess(rec *harmonized.Record, sc *Scratch, a *Assessment) error {
 	f := e.computeFacts(rec, sc)
-	env := any(*f)
+	// The facts are boxed for the VM only when a rule or a reason needs it.
+	var env any
+	boxed := func() any {
+		if env == nil {
+			env = any(*f)
+		}
+		return env
+	}
 	reasons := sc.reasons[:0]
 	var exams uint8
 	hits := 0
 	score := 0.0
 	for i := range e.rules {
 		r := &e.rules[i]
-		out, err := sc.vm.vm.Run(r.when, env)
-		if err != nil {
-			return fmt.Errorf("record %s: rule %s: %w", rec.Key, r.ID, err)
+		var fired bool
+		if r.fastWhen != nil && !e.vmOnly {
+			fired = r.fastWhen(f).b
+		} else {
+			out, err := sc.vm.vm.Run(r.when, boxed())
+			if err != nil {
+				return fmt.Errorf("record %s: rule %s: %w", rec.Key, r.ID, err)
+			}
+			fired = out.(bool)
 		}
-		if !out.(bool) {
+		if !fired {
 			continue
 		}
 		c := r.Weight
 		if r.value != nil {
-			v, err := sc.vm.vm.Run(r.value, env)
-			if err != nil {
-				return fmt.Errorf("record %s: rule %s value: %w", rec.Key, r.ID, err)
+			var x float64
+			if r.fastValue != nil && !e.vmOnly {
+				x = r.fastValue(f).n
+			} else {
+				v, err := sc.vm.vm.Run(r.value, boxed())
+				if err != nil {
+					return fmt.Errorf("record %s: rule %s value: %w", rec.Key, r.ID, err)
+				}
+				x = v.(float64)
 			}
-			x := v.(float64)
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				x = 0
 			}
@@ -252,7 +284,7 @@ func (e *Engine) assess(rec *harmonized.Record, sc *Scratch, a *Assessment) erro
 			hits++
 		}
 		exams |= r.exams
-		reasons = append(reasons, Reason{Rule: r.ID, Contribution: round2(c), Text: e.reasonText(r, env, sc)})
+		reasons = append(reasons, Reason{Rule: r.ID, Contribution: round2(c), Text: e.reasonText(r, boxed, sc)})
 	}
 	sort.SliceStable(reasons, func(i, j int) bool {
 		if reasons[i].Contribution != reasons[j].Contribution {
@@ -288,7 +320,7 @@ func (e *Engine) assess(rec *harmonized.Record, sc *Scratch, a *Assessment) erro
 }
 
 // reasonText fills the rule's reason template.
-func (e *Engine) reasonText(r *compiledRule, env any, sc *Scratch) string {
+func (e *Engine) reasonText(r *compiledRule, env func() any, sc *Scratch) string {
 	if len(r.reason) == 1 && r.reason[0].prog == nil {
 		return r.reason[0].text
 	}
@@ -298,7 +330,7 @@ func (e *Engine) reasonText(r *compiledRule, env any, sc *Scratch) string {
 			b = append(b, p.text...)
 			continue
 		}
-		v, err := sc.vm.vm.Run(p.prog, env)
+		v, err := sc.vm.vm.Run(p.prog, env())
 		if err != nil {
 			b = append(b, "?"...)
 			continue
