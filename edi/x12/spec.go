@@ -105,6 +105,15 @@ type Element struct {
 	// Repeat is how many repetitions the element allows (5010 repeating elements); 0 and
 	// 1 both mean it does not repeat.
 	Repeat int
+	// MinRepeat is an implementation guide's minimum number of repetitions (999 IK4
+	// I11 when fewer are sent).
+	MinRepeat int
+	// Pattern, when set, is a format the value must match beyond its type (a check
+	// digit, a fixed layout). In an implementation spec a mismatch is 999 IK4 I12; in a
+	// base spec, where the standard knows no such rule, it is a warning.
+	Pattern func(value []byte) bool
+	// PatternName says what Pattern checks, for messages.
+	PatternName string
 	// Components describe a composite's components, in order.
 	Components []Element
 }
@@ -421,6 +430,12 @@ func (e Element) codes(c *CodeList) Element {
 // repeat returns the element with a repetition count.
 func (e Element) repeat(n int) Element {
 	e.Repeat = n
+	return e
+}
+
+// pattern returns the element with a format check.
+func (e Element) pattern(name string, fn func([]byte) bool) Element {
+	e.Pattern, e.PatternName = fn, name
 	return e
 }
 

@@ -370,6 +370,12 @@ func (c *StructureChecker) checkElements(seg *Segment, cs *cseg, loop string, re
 func (c *StructureChecker) checkStructured(seg *Segment, cs *cseg, loop string, i int, e *celem, v []byte) {
 	rep := c.delims.Repetition
 	maxRep := max(e.reps, 1)
+	sent := 0
+	defer func() {
+		if c.set.impl && sent < e.minReps {
+			c.addElemErr(seg, cs, loop, i, 0, e, nil, syntax.Error, "IK4:I11", fmt.Errorf("%w: %d repetitions, the implementation requires %d", ErrMandatoryElement, sent, e.minReps))
+		}
+	}()
 	for k := 1; len(v) > 0 || k == 1; k++ {
 		r := v
 		if rep != 0 {
@@ -388,6 +394,7 @@ func (c *StructureChecker) checkStructured(seg *Segment, cs *cseg, loop string, 
 		if len(r) == 0 {
 			continue
 		}
+		sent++
 		if e.typ != TypeComposite {
 			c.checkValue(seg, cs, loop, i, 0, e, r)
 			continue
@@ -464,6 +471,7 @@ func indexByte(b []byte, c byte) int {
 
 // checkValue checks one simple value (an element, a repetition or a component).
 func (c *StructureChecker) checkValue(seg *Segment, cs *cseg, loop string, i, j int, e *celem, v []byte) {
+	before := len(c.elemErr)
 	var acc uint8
 	for _, b := range v {
 		acc |= c.class[b]
@@ -487,12 +495,14 @@ func (c *StructureChecker) checkValue(seg *Segment, cs *cseg, loop string, i, j 
 	}
 	switch {
 	case e.typ == TypeAN:
-		c.checkLength(seg, cs, loop, i, j, e, v, len(v))
-	case e.typ == TypeID:
-		if !c.checkLength(seg, cs, loop, i, j, e, v, len(v)) || e.codes == nil {
+		if !c.checkLength(seg, cs, loop, i, j, e, v, len(v)) {
 			return
 		}
-		if !e.codes.has(v) {
+	case e.typ == TypeID:
+		if !c.checkLength(seg, cs, loop, i, j, e, v, len(v)) {
+			return
+		}
+		if e.codes != nil && !e.codes.has(v) {
 			if e.codes.closed {
 				c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:7", fmt.Errorf("%w: %q is not in code list %s", ErrElementCode, v, e.codes.name))
 			} else {
@@ -513,7 +523,16 @@ func (c *StructureChecker) checkValue(seg *Segment, cs *cseg, loop string, i, j 
 			c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:6", fmt.Errorf("%w: %q is not a %s number", ErrElementCharacter, v, e.typ))
 			return
 		}
-		c.checkLength(seg, cs, loop, i, j, e, v, n)
+		if !c.checkLength(seg, cs, loop, i, j, e, v, n) {
+			return
+		}
+	}
+	if e.pattern != nil && len(c.elemErr) == before && !e.pattern(v) {
+		sev, code := syntax.Warning, ""
+		if c.set.impl {
+			sev, code = syntax.Error, "IK4:I12"
+		}
+		c.addElemErr(seg, cs, loop, i, j, e, v, sev, code, fmt.Errorf("%w: %q is not %s", ErrElementCharacter, v, e.patName))
 	}
 }
 
@@ -691,6 +710,9 @@ type celem struct {
 	typ      Type
 	min, max int
 	reps     int
+	minReps  int
+	pattern  func([]byte) bool
+	patName  string
 	codes    *ccodes
 	comps    []celem
 }
@@ -920,8 +942,10 @@ func compileSegment(s *SegmentSpec) *cseg {
 var codeCache sync.Map // *CodeList -> *ccodes, shared by registries
 
 func compileElement(e *Element) celem {
-	ce := celem{ref: e.Ref, req: e.Req, typ: e.Type, min: e.Min, max: e.Max, reps: e.Repeat}
-	ce.plain = (e.Type == TypeAN || e.Type == TypeID) && e.Repeat <= 1 && e.Codes == nil && e.Req != ReqNotUsed
+	ce := celem{ref: e.Ref, req: e.Req, typ: e.Type, min: e.Min, max: e.Max, reps: e.Repeat, minReps: e.MinRepeat,
+		pattern: e.Pattern, patName: e.PatternName}
+	ce.plain = (e.Type == TypeAN || e.Type == TypeID) && e.Repeat <= 1 && e.Codes == nil && e.Req != ReqNotUsed &&
+		e.Pattern == nil && e.MinRepeat <= 1
 	if e.Codes != nil {
 		if v, ok := codeCache.Load(e.Codes); ok {
 			ce.codes = v.(*ccodes)

@@ -230,10 +230,13 @@ func testSpec(impl string) *SetSpec {
 		el(7, "G", "O AN 1/5"), el(8, "H", "O AN 1/5"),
 		el(9, "I", "O AN 1/5"), el(10, "J", "O AN 1/5"),
 	).rules("P0102", "R0304", "E0506", "C070809", "L091001")
+	twoRep := el(11, "Repeating", "O AN 1/5").repeat(2)
+	twoRep.MinRepeat = 2
 	rep := seg("REP", "Repeats",
-		el(11, "Repeating", "O AN 1/5").repeat(2),
+		twoRep,
 		composite("Repeating composite", "O", el(12, "X", "M ID 2/2"), el(13, "Y", "O N0 1/2")).repeat(2),
-		el(14, "Not used", "N AN 1/5"))
+		el(14, "Not used", "N AN 1/5"),
+		el(17, "Even", "O N0 1/4").pattern("an even number", func(v []byte) bool { return (v[len(v)-1]-'0')%2 == 0 }))
 	nu := seg("NUS", "Not used", el(15, "A", "O AN 1/5"))
 	lst := seg("LST", "At least two", el(16, "A", "O AN 1/5"))
 	return &SetSpec{ID: "990", From: "005010", Impl: impl, Body: []Node{
@@ -274,6 +277,7 @@ func TestSyntaxNotesAndRepetitions(t *testing.T) {
 			[]finding{{Code: "AK3:8", Seg: "REP", Index: 3}, {Code: "AK4:4", Seg: "REP", Index: 3, Elem: 2, Comp: 1, Ref: 12, Value: "C"},
 				{Code: "AK4:6", Seg: "REP", Index: 3, Elem: 2, Comp: 2, Ref: 13, Value: "x"}}},
 		{"NotUsedIgnoredOutsideImplementations", []string{"RUL***c", "REP***z", "NUS*a"}, nil},
+		{"PatternIsAWarningInABaseSpec", []string{"RUL***c", "REP*a***3"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -293,10 +297,13 @@ func TestImplementationCodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := interchange("005010X999", "990", []string{"RUL***c", "REP***z", "NUS*a", "LST*a"})
+	in := interchange("005010X999", "990", []string{"RUL***c", "REP*a**z*3", "NUS*a", "LST*a"})
 	errs, _ := structureFindings(t, c, in)
 	want := []finding{
-		{Code: "AK3:8", Seg: "REP", Index: 3}, {Code: "IK4:I10", Seg: "REP", Index: 3, Elem: 3, Ref: 14, Value: "z"},
+		{Code: "AK3:8", Seg: "REP", Index: 3},
+		{Code: "IK4:I11", Seg: "REP", Index: 3, Elem: 1, Ref: 11},
+		{Code: "IK4:I10", Seg: "REP", Index: 3, Elem: 3, Ref: 14, Value: "z"},
+		{Code: "IK4:I12", Seg: "REP", Index: 3, Elem: 4, Ref: 17, Value: "3"},
 		{Code: "IK3:I4", Seg: "NUS", Index: 4},
 		{Code: "IK3:I8", Seg: "LST", Index: 6},
 	}
@@ -304,7 +311,7 @@ func TestImplementationCodes(t *testing.T) {
 		t.Errorf("findings\n got %v\nwant %v", errs, want)
 	}
 	// The same set against the base spec (no ST03, GS08 without the guide) has none.
-	errs, _ = structureFindings(t, c, interchange("005010", "990", []string{"RUL***c", "REP***z", "NUS*a", "LST*a"}))
+	errs, _ = structureFindings(t, c, interchange("005010", "990", []string{"RUL***c", "REP*a**z*4", "NUS*a", "LST*a"}))
 	if len(errs) != 0 {
 		t.Errorf("base spec findings %v, want none", errs)
 	}
