@@ -18,6 +18,8 @@ var (
 		el(310, "Location Identifier", "X AN 1/30"),
 		el(309, "Location Qualifier", "X ID 1/2"),
 		el(761, "Equipment Number Check Digit", "O N0 1/1"),
+		el(0, "(later releases)", "O AN 1/35"),
+		el(0, "(later releases)", "O AN 1/35"),
 	).rules("P1112")
 	segQ2 = seg("Q2", "Status Details (Ocean)",
 		el(597, "Vessel Code", "O ID 1/8"),
@@ -36,6 +38,8 @@ var (
 		el(183, "Volume", "X R 1/8"),
 		el(184, "Volume Unit Qualifier", "X ID 1/1"),
 		el(188, "Weight Unit Code", "O ID 1/1"),
+		el(0, "(later releases)", "O AN 1/35"),
+		el(0, "(later releases)", "O AN 1/35"),
 	).rules("P0708", "P1415")
 	segSG = loose("SG", "Shipment Status", 6,
 		el(157, "Shipment Status Code", "M ID 1/2").codes(codes157))
@@ -50,7 +54,8 @@ var (
 		el(641, "Status Reason Code", "O ID 3/3"),
 		el(19, "City Name", "O AN 2/30"),
 		el(156, "State or Province Code", "O ID 2/2"),
-		el(26, "Country Code", "O ID 2/3"))
+		el(26, "Country Code", "O ID 2/3"),
+		el(0, "(later releases)", "O AN 1/35"))
 	segV4  = loose("V4", "Cargo Location Reference", 8)
 	segW09 = loose("W09", "Equipment and Temperature", 10)
 	segW2  = loose("W2", "Equipment Identification", 14,
