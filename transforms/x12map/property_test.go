@@ -2,9 +2,13 @@ package x12map
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -202,4 +206,147 @@ func BenchmarkMap309(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(bills)/b.Elapsed().Seconds(), "bills/s")
+}
+
+// amend rewrites a generated manifest as an amendment filed a day later: M10-09 Y, and
+// after each LX an M13 — R (replace) for most bills, D (delete) for every fourth — with
+// the quantity of each first cargo line of a replaced bill changed by one.
+func amend(t testing.TB, orig []byte) ([]byte, map[string]harmonized.FilingType) {
+	t.Helper()
+	types := map[string]harmonized.FilingType{}
+	var out bytes.Buffer
+	segs := strings.Split(string(orig), "~")
+	lx := 0
+	var pendingM13 bool
+	var firstN10 bool
+	var deleting bool
+	for _, s := range segs {
+		if s == "" {
+			continue
+		}
+		el := strings.Split(s, "*")
+		switch el[0] {
+		case "GS":
+			el[4], el[5] = "20261128", "0900"
+		case "M10":
+			el[9] = "Y"
+		case "LX":
+			lx++
+			pendingM13, firstN10, deleting = true, true, lx%4 == 0
+		case "M11":
+			if pendingM13 {
+				code := "R"
+				types[el[12]+el[1]] = harmonized.FilingAmend
+				if deleting {
+					code = "D"
+					types[el[12]+el[1]] = harmonized.FilingDelete
+				}
+				out.WriteString(strings.Join([]string{"M13", el[12], "3001", code, el[1]}, "*") + "~")
+				pendingM13 = false
+			}
+		case "N10":
+			if firstN10 && el[1] != "" {
+				n, _ := strconv.Atoi(el[1])
+				el[1] = strconv.Itoa(n + 1)
+				firstN10 = false
+			}
+		}
+		out.WriteString(strings.Join(el, "*") + "~")
+	}
+	return out.Bytes(), types
+}
+
+// TestGenerated309Amendments files generated bills, then an amendment manifest that
+// replaces three bills in four and deletes the fourth, and checks every filing type and
+// the current view after both.
+func TestGenerated309Amendments(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	var known []*x12gen.Bill
+	if _, err := x12gen.New(x12gen.Options{Seed: 11, Bills: 400, BillsPerSet: 50}).Write(&buf, func(b *x12gen.Bill) { c := *b; known = append(known, &c) }); err != nil {
+		t.Fatal(err)
+	}
+	orig := append([]byte(nil), buf.Bytes()...)
+	amended, types := amend(t, orig)
+	l := harmonized.NewLedger()
+	// The amendment arrives first: filing order, not arrival order, decides.
+	for _, in := range [][]byte{amended, orig} {
+		items, un := mapAll(t, bytes.NewReader(in), "gen.x12")
+		if len(un) != 0 {
+			t.Fatalf("unmapped: %v", un[0])
+		}
+		for _, it := range items {
+			if _, err := l.Apply(it.Record); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var diffs []string
+	for _, b := range known {
+		key := b.SCAC + b.Number
+		hist := l.History(key)
+		if len(hist) != 2 {
+			t.Fatalf("%s has %d versions", key, len(hist))
+		}
+		if hist[0].Filing.Type != types[key] || hist[1].Filing.Type != harmonized.FilingOriginal {
+			diffs = append(diffs, fmt.Sprintf("%s filing types %s, %s; want %s, original", key, hist[0].Filing.Type, hist[1].Filing.Type, types[key]))
+		}
+		cur := l.Current(key)
+		switch types[key] {
+		case harmonized.FilingDelete:
+			if cur != nil {
+				diffs = append(diffs, key+" still current after its deletion")
+			}
+		default:
+			if cur == nil {
+				diffs = append(diffs, key+" lost")
+				continue
+			}
+			if want := float64(b.Containers[0].Goods[0].Quantity + 1); cur.Goods[0].Quantity != want {
+				diffs = append(diffs, fmt.Sprintf("%s current quantity %v, want %v", key, cur.Goods[0].Quantity, want))
+			}
+			if cur.Filing.Version != 1 || cur.Filing.Type != harmonized.FilingAmend {
+				diffs = append(diffs, fmt.Sprintf("%s current is version %d (%s)", key, cur.Filing.Version, cur.Filing.Type))
+			}
+			// The amendment repeats the whole bill: every other field is as filed.
+			cur.Goods[0].Quantity--
+			cur.Flags = nil
+			diffs = append(diffs, compareBill(b, cur)...)
+		}
+	}
+	if len(diffs) > 0 {
+		t.Fatalf("%d differences:\n%s", len(diffs), strings.Join(diffs[:min(15, len(diffs))], "\n"))
+	}
+}
+
+func FuzzMapper(f *testing.F) {
+	var buf bytes.Buffer
+	x12gen.New(x12gen.Options{Seed: 1, Bills: 2}).WriteTo(&buf)
+	f.Add(buf.Bytes())
+	// The samples, when the corpus is beside the repository.
+	if files, err := filepath.Glob("../../../shared/samples/x12types_*.edi"); err == nil {
+		for _, p := range files {
+			if b, err := os.ReadFile(p); err == nil {
+				f.Add(b)
+			}
+		}
+	}
+	f.Add([]byte("ISA*00*          *00*          *ZZ*A              *ZZ*B              *230101*0000*U*00401*000000001*0*P*>~GS*SO*A*B*20230101*0000*1*X*004010~ST*309*1~LX*1~N10**x~H1*1~VID~M7*1~SE*5*1~"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		m := New(bytes.NewReader(in), Options{File: "fuzz", Unmapped: func(Unmapped) {}})
+		for i := 0; i < 100000; i++ {
+			it, err := m.Read()
+			if err != nil {
+				return
+			}
+			if it.Record == nil && it.Event == nil {
+				t.Fatal("empty item")
+			}
+			if it.Record != nil {
+				if _, err := json.Marshal(it.Record); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
 }
