@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/icss/icss/edi/syntax"
+	"github.com/icss/icss/edi/x12/x12gen"
 )
 
 // finding is what a test asserts of a structure SyntaxError.
@@ -493,6 +494,27 @@ func TestPlain(t *testing.T) {
 		}
 		if got := plain(v, broadcast(comp), broadcast(rep)); got != want {
 			t.Fatalf("plain(%q, %q, %q) = %v, want %v", v, comp, rep, got, want)
+		}
+	}
+}
+
+// TestGeneratedManifestsAreClean checks the benchmark generator against the specs: its
+// 309s, in both release families, must have no structure finding at all.
+func TestGeneratedManifestsAreClean(t *testing.T) {
+	t.Parallel()
+	for _, version := range []string{"004010", "005010"} {
+		var buf strings.Builder
+		if _, err := x12gen.New(x12gen.Options{Seed: 7, Bills: 200, BillsPerSet: 20, Version: version}).WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		errs, warns := structureFindings(t, NewStructureChecker(), buf.String())
+		if len(errs)+len(warns) != 0 {
+			t.Errorf("%s: errors %v, warnings %v", version, errs, warns)
+		}
+		// The sets are checked: a broken line number is found.
+		broken := strings.Replace(buf.String(), "LX*1~", "LX*X~", 1)
+		if errs, _ := structureFindings(t, NewStructureChecker(), broken); len(errs) != 2 || errs[1].Code != "AK4:6" {
+			t.Errorf("%s: a broken LX01 gives %v", version, errs)
 		}
 	}
 }
