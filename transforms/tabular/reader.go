@@ -382,10 +382,12 @@ func (r *Reader) apply(row []string, pos harmonized.Position) {
 		}
 		v := cell(row, c.idx)
 		if v == "" {
-			v = c.Default
-			if v == "" && !first && c.spec.level <= levelBill {
-				continue // continuation rows may leave the bill's header blank
+			if !first && c.spec.level <= levelBill {
+				// Continuation rows may leave the bill's header blank; a default applies
+				// to the bill's first row only, or it would override that row's value.
+				continue
 			}
+			v = c.Default
 		}
 		if v == "" {
 			if c.Required && c.idx >= 0 {
