@@ -376,7 +376,7 @@ func (r *Reader) readUNA(pos syntax.Position) (*Segment, error) {
 
 // tokenize splits raw into the tag, elements and components of seg.
 func (r *Reader) tokenize(seg *Segment, raw []byte, pos syntax.Position) error {
-	es, cs, rel, rep := r.d.Element, r.d.Component, r.d.Release, r.d.Repetition
+	es, cs, rep := r.d.Element, r.d.Component, r.d.Repetition
 	// The tag runs to the first element (or component) separator.
 	k := 0
 	for k < len(raw) && raw[k] != es && raw[k] != cs {
@@ -398,9 +398,23 @@ func (r *Reader) tokenize(seg *Segment, raw []byte, pos syntax.Position) error {
 	if k == len(raw) {
 		return nil
 	}
+	if rep != 0 && bytes.IndexByte(raw[k+1:], rep) >= 0 {
+		r.splitRepeated(seg, raw, k)
+	} else {
+		r.split(seg, raw, k)
+	}
+	return nil
+}
+
+// split cuts raw after the tag (which ends at k) into elements and components, and
+// notes line breaks and bytes outside the syntax level. It is the hot loop of the
+// reader: one table lookup per byte, work only on service characters. Segments with
+// repetitions go to splitRepeated instead, so this loop stays as tight as it can.
+func (r *Reader) split(seg *Segment, raw []byte, k int) {
+	es, cs, rel := r.d.Element, r.d.Component, r.d.Release
 	cls := &r.class
 	start := int32(k + 1)
-	esc, repeated := false, false
+	esc := false
 	bad := int32(-1)
 	var flags uint8
 	n := len(raw)
@@ -423,19 +437,56 @@ func (r *Reader) tokenize(seg *Segment, raw []byte, pos syntax.Position) error {
 				seg.comps = append(seg.comps, span{start, int32(i), esc})
 				seg.elems = append(seg.elems, int32(len(seg.comps)))
 				start, esc = int32(i+1), false
-			case rep:
-				// A repetition (syntax version 4): a new occurrence of the same element.
+			}
+			continue
+		}
+		if c&clsNewline != 0 {
+			flags |= segNewline
+		} else if bad < 0 {
+			bad = int32(i)
+		}
+	}
+	seg.comps = append(seg.comps, span{start, int32(n), esc})
+	seg.elems = append(seg.elems, int32(len(seg.comps)))
+	seg.bad = bad
+	seg.flags |= flags
+}
+
+// splitRepeated is split for a segment holding the repetition separator (syntax
+// version 4): each repetition is an occurrence of its element, and seg.first maps
+// elements to their first occurrence.
+func (r *Reader) splitRepeated(seg *Segment, raw []byte, k int) {
+	es, cs, rel, rep := r.d.Element, r.d.Component, r.d.Release, r.d.Repetition
+	cls := &r.class
+	start := int32(k + 1)
+	esc, repeated := false, false
+	bad := int32(-1)
+	var flags uint8
+	n := len(raw)
+	seg.elems = append(seg.elems, 0)
+	for i := k + 1; i < n; i++ {
+		c := cls[raw[i]]
+		if c == 0 {
+			continue
+		}
+		if c&clsDelim != 0 {
+			switch raw[i] {
+			case rel:
+				esc = true
+				i++
+				continue
+			case cs:
+				seg.comps = append(seg.comps, span{start, int32(i), esc})
+				start, esc = int32(i+1), false
+			case es:
 				seg.comps = append(seg.comps, span{start, int32(i), esc})
 				seg.elems = append(seg.elems, int32(len(seg.comps)))
 				start, esc = int32(i+1), false
-				if !repeated {
-					repeated = true
-					seg.repeat = seg.repeat[:0]
-				}
-				for len(seg.repeat) < len(seg.elems)-1 {
-					seg.repeat = append(seg.repeat, false)
-				}
-				seg.repeat[len(seg.elems)-2] = true // marks the occurrence starting here (index len-1) via the one before
+			case rep:
+				seg.comps = append(seg.comps, span{start, int32(i), esc})
+				start, esc = int32(i+1), false
+				seg.addRepeat(!repeated)
+				repeated = true
 			}
 			continue
 		}
@@ -460,7 +511,6 @@ func (r *Reader) tokenize(seg *Segment, raw []byte, pos syntax.Position) error {
 	}
 	seg.bad = bad
 	seg.flags |= flags
-	return nil
 }
 
 // tagCache is a direct-mapped cache of interned tags keyed by their three bytes, in

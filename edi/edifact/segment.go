@@ -89,7 +89,20 @@ func (s *Segment) Components(i int) int {
 // with release characters removed, or nil when absent. It allocates nothing unless the
 // value holds a release character. The bytes are in the interchange's character set;
 // see String and Level.Decode.
-func (s *Segment) Component(i, j int) []byte { return s.RepComponent(i, 1, j) }
+func (s *Segment) Component(i, j int) []byte {
+	if s.first != nil {
+		return s.RepComponent(i, 1, j)
+	}
+	// No repetitions (the common case): occurrence i-1 is element i.
+	if i < 1 || i >= len(s.elems) || j < 1 {
+		return nil
+	}
+	k := int(s.elems[i-1]) + j - 1
+	if k >= int(s.elems[i]) {
+		return nil
+	}
+	return s.value(s.comps[k])
+}
 
 // Repetitions returns how many times data element i occurs (syntax version 4 repeats
 // an element with the repetition separator): 1 for a plain element, 0 when absent.
@@ -152,6 +165,26 @@ func (s *Segment) RawElem(i int) []byte {
 	return s.raw[s.comps[s.elems[o]].start:s.comps[s.elems[o+n]-1].end]
 }
 
+// trailingSeparator finds a separator ISO 9735 forbids: the segment ending with an
+// empty element (c = 0), or a composite ending with an empty component.
+func (s *Segment) trailingSeparator() (e, c int, ok bool) {
+	n := len(s.elems) - 1 // occurrences
+	if n < 1 {
+		return 0, 0, false
+	}
+	last := s.elems[n-1]
+	if s.elems[n]-last == 1 && s.comps[last].start == s.comps[last].end && (s.first == nil || s.first[len(s.first)-2] == int32(n-1)) {
+		return s.Len(), 0, true
+	}
+	for o := 0; o < n; o++ {
+		a, b := s.elems[o], s.elems[o+1]
+		if b-a > 1 && s.comps[b-1].start == s.comps[b-1].end {
+			return s.elemOfOcc(o), int(b - a), true
+		}
+	}
+	return 0, 0, false
+}
+
 // elemOfOcc maps an occurrence index to its 1-based data element.
 func (s *Segment) elemOfOcc(o int) int {
 	if s.first == nil {
@@ -208,6 +241,23 @@ func (s *Segment) value(c span) []byte {
 		s.scratch = append(s.scratch, v[i])
 	}
 	return s.scratch[from:len(s.scratch):len(s.scratch)]
+}
+
+// addRepeat starts a new occurrence that repeats the element of the previous one
+// (kept out of the tokenizer's loop, which it would slow down).
+//
+//go:noinline
+func (s *Segment) addRepeat(firstInSegment bool) {
+	s.elems = append(s.elems, int32(len(s.comps)))
+	if firstInSegment {
+		s.repeat = s.repeat[:0]
+	}
+	for len(s.repeat) < len(s.elems)-1 {
+		s.repeat = append(s.repeat, false)
+	}
+	// repeat[o-1] says occurrence o (starting here, o = len(elems)-1) continues the
+	// element of occurrence o-1.
+	s.repeat[len(s.elems)-2] = true
 }
 
 // Clone returns a deep copy of the segment that stays valid after the next Read.

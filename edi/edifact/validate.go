@@ -276,17 +276,12 @@ func (v *Validator) common(s *Segment) {
 	} else if s.level == LevelW && !utf8.Valid(s.raw) {
 		v.errf(at, s, 0, 0, CodeInvalidCharacter, ErrInvalidCharacter, "invalid UTF-8 in a UNOW interchange")
 	}
-	if n := s.Len(); n > 0 {
-		if len(s.RawElem(n)) == 0 {
-			v.errf(at, s, n, 0, CodeTrailingSeparator, ErrTrailingSeparator, "segment ends with an empty data element")
-			return
-		}
-		for i := 1; i <= n; i++ {
-			for k := 1; k <= s.Repetitions(i); k++ {
-				if c := s.RepComponents(i, k); c > 1 && len(s.RepComponent(i, k, c)) == 0 {
-					v.errf(at, s, i, c, CodeTrailingSeparator, ErrTrailingSeparator, "composite ends with an empty component")
-					return
-				}
+	if s.Len() > 0 {
+		if e, c, ok := s.trailingSeparator(); ok {
+			if c == 0 {
+				v.errf(at, s, e, 0, CodeTrailingSeparator, ErrTrailingSeparator, "segment ends with an empty data element")
+			} else {
+				v.errf(at, s, e, c, CodeTrailingSeparator, ErrTrailingSeparator, "composite ends with an empty component")
 			}
 		}
 	}
