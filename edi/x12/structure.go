@@ -152,7 +152,7 @@ func (c *StructureChecker) enter(d, i int, seg *Segment, report func(*SyntaxErro
 	if i == f.pos {
 		f.count++
 	} else {
-		if f.pos >= 0 {
+		if f.pos >= 0 && c.set.impl {
 			c.checkMin(f, seg.Pos, c.index, report)
 		}
 		for j := f.pos + 1; j < i; j++ {
@@ -310,27 +310,33 @@ func (c *StructureChecker) checkElements(seg *Segment, cs *cseg, loop string, re
 		n-- // trailing empty elements are a style fault, not an error
 	}
 	comp, rep := broadcast(c.delims.Component), broadcast(c.delims.Repetition)
+	// One scan of the whole segment usually clears every element's characters at once
+	// (it fails when an element separator is a control character: then each element is
+	// scanned on its own).
+	segPlain := plain(data[ends[0]:], comp, rep)
 	var present uint64
 	for i := 1; i <= n; i++ {
-		v := data[ends[i-1]+1 : ends[i]]
+		lo, hi := ends[i-1]+1, ends[i]
 		if i > len(cs.elems) {
 			sev, code := syntax.Error, "AK4:3"
 			if cs.text {
 				sev, code = syntax.Warning, ""
 			}
-			c.addElemErr(seg, cs, loop, i, 0, nil, v, sev, code,
+			c.addElemErr(seg, cs, loop, i, 0, nil, data[lo:hi], sev, code,
 				fmt.Errorf("%w: %s has %d elements, the spec defines %d (is a delimiter typed inside the text?)", ErrTooManyElements, seg.Tag(), n, len(cs.elems)))
 			break
 		}
-		if len(v) == 0 {
+		ln := int(hi - lo)
+		if ln <= 0 {
 			continue
 		}
 		present |= 1 << (i - 1)
 		e := &cs.elems[i-1]
 		// Fast path: a plain AN or ID value of the right length.
-		if e.plain && len(v) >= e.min && len(v) <= e.max && plain(v, comp, rep) {
+		if e.plain && ln >= e.min && ln <= e.max && (segPlain || plain(data[lo:hi], comp, rep)) {
 			continue
 		}
+		v := data[lo:hi]
 		if e.req == ReqNotUsed && c.set.impl {
 			c.addElemErr(seg, cs, loop, i, 0, e, v, syntax.Error, "IK4:I10", fmt.Errorf("%w: the implementation guide does not use %s%02d", ErrTooManyElements, seg.Tag(), i))
 			continue
