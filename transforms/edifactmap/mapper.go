@@ -116,20 +116,19 @@ func (m *Mapper) Read() (*harmonized.Record, error) {
 			m.err = io.EOF
 			continue
 		}
-		var se *edifact.SyntaxError
-		if err != nil && !errors.As(err, &se) {
-			m.endMessage()
-			m.err = fmt.Errorf("%s: %w", m.opts.File, err)
-			continue
-		}
-		if err != nil && seg == nil {
+		if err != nil {
+			var se *edifact.SyntaxError
+			if !errors.As(err, &se) {
+				m.endMessage()
+				m.err = fmt.Errorf("%s: %w", m.opts.File, err)
+				continue
+			}
 			if m.rec != nil {
 				m.rec.AddFlag(harmonized.FlagStructure, "", "%s: %v", m.opts.File, se)
 			}
-			continue
-		}
-		if err != nil && m.rec != nil {
-			m.rec.AddFlag(harmonized.FlagStructure, "", "%s: %v", m.opts.File, se)
+			if seg == nil {
+				continue
+			}
 		}
 		m.segment(seg)
 	}

@@ -471,6 +471,9 @@ func joinNonEmpty(sep string, parts ...string) string {
 	if n == 1 && strings.TrimSpace(last) == last {
 		return last
 	}
+	if n == 2 && len(parts) == 3 && parts[2] == "" && strings.TrimSpace(parts[0]) == parts[0] && strings.TrimSpace(parts[1]) == parts[1] && parts[0] != "" {
+		return parts[0] + sep + parts[1] // the common owner + number pair, in one allocation
+	}
 	out := make([]string, 0, len(parts))
 	for _, p := range parts {
 		if p = strings.TrimSpace(p); p != "" {

@@ -92,6 +92,8 @@ type Mapper struct {
 	// and stored on the line when it is complete.
 	desc, marks []byte
 
+	slab []harmonized.Position
+
 	// strs interns short element values (codes, units, SCACs), bounded so that memory
 	// stays flat however many distinct values a file holds.
 	strs map[string]string
@@ -125,15 +127,19 @@ func (m *Mapper) Read() (Item, error) {
 			m.err = io.EOF
 			continue
 		}
-		var se *x12.SyntaxError
-		if err != nil && !errors.As(err, &se) {
-			m.endSet(nil)
-			m.err = fmt.Errorf("%s: %w", m.opts.File, err)
-			continue
-		}
-		if err != nil && seg == nil {
-			m.syntaxFlag(se)
-			continue
+		if err != nil {
+			// Declared here, not above: errors.As takes its address, which would put it
+			// on the heap for every segment.
+			var se *x12.SyntaxError
+			if !errors.As(err, &se) {
+				m.endSet(nil)
+				m.err = fmt.Errorf("%s: %w", m.opts.File, err)
+				continue
+			}
+			if seg == nil {
+				m.syntaxFlag(se)
+				continue
+			}
 		}
 		m.segment(seg)
 	}
@@ -221,9 +227,15 @@ func (m *Mapper) pos() harmonized.Position {
 	return harmonized.Position{Offset: p.Offset, Line: p.Line, Segment: p.Segment}
 }
 
+// posPtr returns the current position as a pointer for a Source field. Positions are
+// carved from a small slab so that a bill's parties, containers and lines cost one
+// allocation, not one each.
 func (m *Mapper) posPtr() *harmonized.Position {
-	p := m.pos()
-	return &p
+	if len(m.slab) == cap(m.slab) {
+		m.slab = make([]harmonized.Position, 0, 32)
+	}
+	m.slab = append(m.slab, m.pos())
+	return &m.slab[len(m.slab)-1]
 }
 
 // segment routes one segment.
