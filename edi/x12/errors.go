@@ -121,4 +121,7 @@ var (
 	ErrTooManyRepetitions  = errors.New("element repeats more times than allowed")
 	ErrTooManyComponents   = errors.New("element has too many components")
 	ErrElementErrors       = errors.New("segment has data element errors")
+	ErrSegmentNotUsed      = errors.New("segment is not used by the implementation guide")
+	ErrElementNotUsed      = errors.New("element is not used by the implementation guide")
+	ErrElementPattern      = errors.New("element does not match its required format")
 )

@@ -174,7 +174,7 @@ func (c *StructureChecker) enter(d, i int, seg *Segment, report func(*SyntaxErro
 		report(c.segErr(seg, loopID, "AK3:5", fmt.Errorf("%w: %s is used %d times, at most %d", ErrSegmentOverMax, seg.Tag(), f.count, n.max)))
 	}
 	if n.req == ReqNotUsed && c.set.impl {
-		report(c.segErr(seg, loopID, "IK3:I4", fmt.Errorf("%w: the implementation guide does not use %s here", ErrUnexpectedSegment, seg.Tag())))
+		report(c.segErr(seg, loopID, "IK3:I4", fmt.Errorf("%w here", ErrSegmentNotUsed)))
 	}
 	c.checkElements(seg, n.seg, loopID, report)
 }
@@ -338,7 +338,7 @@ func (c *StructureChecker) checkElements(seg *Segment, cs *cseg, loop string, re
 		}
 		v := data[lo:hi]
 		if e.req == ReqNotUsed && c.set.impl {
-			c.addElemErr(seg, cs, loop, i, 0, e, v, syntax.Error, "IK4:I10", fmt.Errorf("%w: the implementation guide does not use %s%02d", ErrTooManyElements, seg.Tag(), i))
+			c.addElemErr(seg, cs, loop, i, 0, e, v, syntax.Error, "IK4:I10", ErrElementNotUsed)
 			continue
 		}
 		if e.typ == TypeComposite || e.reps > 1 {
@@ -538,7 +538,7 @@ func (c *StructureChecker) checkValue(seg *Segment, cs *cseg, loop string, i, j 
 		if c.set.impl {
 			sev, code = syntax.Error, "IK4:I12"
 		}
-		c.addElemErr(seg, cs, loop, i, j, e, v, sev, code, fmt.Errorf("%w: %q is not %s", ErrElementCharacter, v, e.patName))
+		c.addElemErr(seg, cs, loop, i, j, e, v, sev, code, fmt.Errorf("%w: %q is not %s", ErrElementPattern, v, e.patName))
 	}
 }
 
