@@ -343,3 +343,6 @@ func (n *runner) record(r *harmonized.Record) error {
 	}
 	return nil
 }
+
+// loadMapping is tabular.LoadMapping; a seam for tests.
+var loadMapping = tabular.LoadMapping
