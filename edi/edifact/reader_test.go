@@ -412,3 +412,43 @@ func TestRepetitions(t *testing.T) {
 		})
 	}
 }
+
+// A segment longer than MaxSegmentSize is skipped without being held in memory, up to
+// its real terminator, whatever the chunking (release characters split across reads
+// included).
+func TestSkipLongSegment(t *testing.T) {
+	t.Parallel()
+	in := "UNH+1'FTX+" + strings.Repeat("ab?'", 100000) + "c???'x??'UNT+3+1'"
+	for name, mk := range map[string]func() io.Reader{
+		"bytes":    func() io.Reader { return strings.NewReader(in) },
+		"one byte": func() io.Reader { return iotest.OneByteReader(strings.NewReader(in)) },
+		"half":     func() io.Reader { return iotest.HalfReader(strings.NewReader(in)) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rd := edifact.NewReader(mk())
+			rd.MaxSegmentSize = 1000
+			var got []string
+			for {
+				s, err := rd.Read()
+				if err == io.EOF {
+					break
+				}
+				switch {
+				case errors.Is(err, edifact.ErrSegmentTooLong):
+					got = append(got, "too long")
+				case err != nil:
+					t.Fatal(err)
+				default:
+					got = append(got, s.Tag()+" "+string(s.Bytes()))
+				}
+			}
+			if strings.Join(got, "|") != "UNH UNH+1|too long|UNT UNT+3+1" {
+				t.Errorf("got %q", got)
+			}
+			if rd.InputOffset() != int64(len(in)) {
+				t.Errorf("offset %d, want %d", rd.InputOffset(), len(in))
+			}
+		})
+	}
+}

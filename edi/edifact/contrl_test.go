@@ -1,0 +1,61 @@
+package edifact_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/icss/icss/edi/edifact"
+)
+
+func TestContrlOptionsValidate(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 27, 22, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		opts edifact.ContrlOptions
+		want string // substring of the error; empty: valid
+	}{
+		{"valid", edifact.ContrlOptions{Now: now}, ""},
+		{"no clock", edifact.ContrlOptions{}, "Now is required"},
+		{"reference too long", edifact.ContrlOptions{Now: now, Reference: "123456789012345"}, "Reference"},
+		{"clashing delimiters", edifact.ContrlOptions{Now: now, Delimiters: edifact.Delimiters{Component: '+', Element: '+', Terminator: '\''}}, "Delimiters"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := tt.opts.Validate()
+			if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("got %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// A CONTRL in version 4 with its own delimiters and a group: written with a UNA, read
+// back as a valid CONTRL:4:1 interchange.
+func TestContrlVersion4WithGroupAndUNA(t *testing.T) {
+	t.Parallel()
+	in := "UNB+UNOC:4+S:ZZZ+R:ZZZ+20261127:1200+IC9'UNG+CUSCAR+S+R+20261127:1200+G1+UN+D:95B'" +
+		"UNH+1+CUSCAR:D:95B:UN'BGM+85+X+9'DTM+137:20261399:102'UNT+4+1'UNE+1+G1'UNZ+1+IC9'"
+	rep, err := edifact.Inspect(strings.NewReader(in), edifact.InspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	d := edifact.Delimiters{Component: ':', Element: '|', Decimal: '.', Release: '?', Repetition: '*', Terminator: '\''}
+	err = edifact.WriteCONTRL(&buf, &rep.Interchanges[0], edifact.ContrlOptions{Now: time.Date(2026, 11, 27, 22, 0, 0, 0, time.UTC), Reference: "77", Delimiters: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "UNA:|.?*'UNB|UNOC:4|R:ZZZ|S:ZZZ|20261127:2200|77'UNH|77|CONTRL:4:1:UN'UCI|IC9|S:ZZZ|R:ZZZ|7'" +
+		"UCF|G1|S|R|7'UCM|1|CUSCAR:D:95B:UN|4'UCS|3'UCD|12|1:2'UNT|7|77'UNZ|1|77'"
+	if buf.String() != want {
+		t.Errorf("got  %s\nwant %s", buf.String(), want)
+	}
+	back, err := edifact.Inspect(&buf, edifact.InspectOptions{})
+	if err != nil || !back.Valid() {
+		t.Errorf("CONTRL does not validate: %v %q", err, issueKeys(back))
+	}
+}
