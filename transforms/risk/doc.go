@@ -17,15 +17,16 @@
 // A rule that fires contributes Weight × Value (Value defaults to 1). The shipped set is
 // DefaultRuleSet (rules/default.yaml, printed by `icss risk rules`):
 //
-//	- id: SEAL-MISSING
-//	  description: A loaded container has no seal (#20).
-//	  weight: 15
-//	  when: seal_missing
-//	  reason: "{{seal_detail}}"
-//	  exams: [nii_xray, devanning]
-//	  examples:
-//	    fire:     [{name: no seal, record: {key: S1, equipment: [{number: MSCU1234565, status: full, …}]}}]
-//	    not_fire: [{name: sealed, record: {…}}]
+//	rules:
+//	  - id: SEAL-MISSING
+//	    description: A loaded container has no seal (#20).
+//	    weight: 15
+//	    when: seal_missing
+//	    reason: "{{seal_detail}}"
+//	    exams: [nii_xray, devanning]
+//	    examples:
+//	      fire:     [{name: no seal, record: {key: S1, equipment: [{number: MSCU1234565, status: full, …}]}}]
+//	      not_fire: [{name: sealed, record: {…}}]
 //
 // Conditions made of facts, literals, logic, comparisons and arithmetic run as Go
 // closures (fast.go); anything else in the expr language runs on its VM.

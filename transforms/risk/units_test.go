@@ -1,0 +1,252 @@
+package risk
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/icss/icss/transforms/harmonized"
+)
+
+func TestNormalizeAndSimilarity(t *testing.T) {
+	t.Parallel()
+	norm := []struct{ in, want string }{
+		{"Acme Trading Co., Ltd.", "ACME TRADING"},
+		{"ACME TRADING LIMITED", "ACME TRADING"},
+		{"Société Générale S.A.", "SOCIETE GENERALE"},
+		{"ООО Ромашка", "ROMASHKA"},
+		{"Smith & Sons", "SMITH SONS"},
+		{"M/V Ocean Phantom", "OCEAN PHANTOM"},
+		{"LTD", "LTD"},
+		{"", ""},
+	}
+	for _, tt := range norm {
+		if got := Normalize(tt.in); got != tt.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	sim := []struct {
+		a, b     string
+		min, max float64
+	}{
+		{"Golden Dragon Import Export Co Ltd", "GOLDEN DRAGON IMPORT-EXPORT LIMITED", 1, 1},
+		{"Northern Star Trading LLC", "Northern Starr Trading", 0.9, 0.99},
+		{"Trading Northern Star", "Northern Star Trading", 1, 1},
+		{"Golden Dragon", "Golden Dragon Import Export", 0.5, 0.7},
+		{"Golden Gate Furniture", "Golden Dragon Import Export", 0, 0.5},
+		{"", "X", 0, 0},
+	}
+	for _, tt := range sim {
+		if got := Similarity(tt.a, tt.b); got < tt.min || got > tt.max {
+			t.Errorf("Similarity(%q, %q) = %.3f, want in [%g, %g]", tt.a, tt.b, got, tt.min, tt.max)
+		}
+	}
+}
+
+func TestWatchIndexThreshold(t *testing.T) {
+	t.Parallel()
+	ix := newWatchIndex([]WatchEntry{{ID: "1", Name: "Northern Star Trading LLC"}, {ID: "2", Name: "Acme"}}, 0.85)
+	var sc matchScratch
+	if m, ok := ix.match("NORTHERN STARR TRADING", &sc); !ok || m.Entry.ID != "1" {
+		t.Errorf("typo: %+v %v", m, ok)
+	}
+	if _, ok := ix.match("Southern Star Shipping", &sc); ok {
+		t.Error("a different firm matched")
+	}
+	if m, ok := ix.match("ACME INC", &sc); !ok || m.Entry.ID != "2" || m.Similarity != 1 {
+		t.Errorf("suffix: %+v %v", m, ok)
+	}
+}
+
+func TestRuleSetValidate(t *testing.T) {
+	t.Parallel()
+	base := string(DefaultRuleSetYAML())
+	tests := []struct{ name, from, to, want string }{
+		{"no version", "version: 1.0.0", "version: ''", "version: is required"},
+		{"bands out of order", "{name: medium, min: 20}", "{name: medium, min: 50}", "bands[1].min: 50 is not below bands[0].min 40"},
+		{"random rate", "random_rate: 0.01", "random_rate: 1.5", "selection.random_rate: 1.5 is not between 0 and 1"},
+		{"duplicate id", "id: HIST-COMMODITY\n", "id: HIST-COMMODITY-ORIGIN\n", `rules[1].id: "HIST-COMMODITY-ORIGIN" is already used by rules[0]`},
+		{"unknown exam", "exams: [radiation]", "exams: [sniffer_dog]", `(IN-TRANSIT).exams[0]: "sniffer_dog" is not one of`},
+		{"unknown key", "weight: 15\n    when: vague_description", "weigth: 15\n    when: vague_description", "field weigth not found"},
+		{"bad expression", "when: seal_missing\n", "when: seal_missing +\n", "(SEAL-MISSING).when"},
+		{"bad template", `reason: "{{seal_detail}}"`, `reason: "{{seal_detail"`, "(SEAL-MISSING).reason: unclosed {{"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(base, tt.from, tt.to, 1)
+			if src == base {
+				t.Fatalf("%q not found", tt.from)
+			}
+			rs, err := ParseRuleSet([]byte(src))
+			if err == nil {
+				_, err = Compile(rs)
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDrawIsUniformAndReproducible(t *testing.T) {
+	t.Parallel()
+	eng, _ := Compile(DefaultRuleSet())
+	other := eng.WithSeed(99)
+	const n = 200000
+	below, same := 0, 0
+	for i := range n {
+		key := fmt.Sprintf("MAEU%08d", i)
+		d := eng.Draw(key)
+		if d < 0 || d >= 1 {
+			t.Fatalf("draw %v out of [0,1)", d)
+		}
+		if d != eng.Draw(key) {
+			t.Fatal("draw not reproducible")
+		}
+		if d < 0.01 {
+			below++
+		}
+		if other.Draw(key) == d {
+			same++
+		}
+	}
+	// 1 % of 200,000 is 2,000 with a standard deviation of about 44.
+	if below < 1800 || below > 2200 {
+		t.Errorf("%d of %d draws below 0.01, want about 2000", below, n)
+	}
+	if same > 0 {
+		t.Errorf("%d draws unchanged by a new seed", same)
+	}
+}
+
+func TestApplyCapacity(t *testing.T) {
+	t.Parallel()
+	mk := func(key string, score float64, path string) Assessment {
+		return Assessment{Key: key, Score: score, Path: path, Selected: path != "", Port: "CAPRR", Day: "2026-11-27"}
+	}
+	as := []Assessment{
+		mk("A", 90, PathRule), mk("B", 80, PathRule), mk("C", 70, PathRule),
+		mk("D", 10, PathReferral), mk("E", 5, ""), mk("F", 30, ""), mk("G", 1, PathRandom),
+		{Key: "H", Score: 50, Port: "CAVAN", Day: "2026-11-27"},
+	}
+	ApplyCapacity(as, 3)
+	got := map[string]string{}
+	for _, a := range as {
+		got[a.Key] = fmt.Sprint(a.Selected, " ", a.Path)
+	}
+	want := map[string]string{
+		"A": "true rule", "B": "false over_capacity", "C": "false over_capacity",
+		"D": "true referral", "G": "true random", "E": "false ", "F": "false ",
+		"H": "true capacity",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+}
+
+func TestReadReferrals(t *testing.T) {
+	t.Parallel()
+	refs, err := ReadReferrals(strings.NewReader("source,bill,container,reason,referrer\npartner,maeu 123,,R1,CBP-NTC\nofficer,,MSCU1234565,OBS-3,B1234\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := NewReferrals(refs)
+	rec := &harmonized.Record{Key: "MAEU123"}
+	if r := ix.Match(rec); r == nil || r.String() != "partner CBP-NTC: R1" {
+		t.Errorf("by bill: %v", r)
+	}
+	rec = &harmonized.Record{Key: "X", Equipment: []harmonized.Equipment{{Number: "MSCU1234565"}}}
+	if r := ix.Match(rec); r == nil || r.Source != SourceOfficer || r.Line != 3 {
+		t.Errorf("by container: %+v", r)
+	}
+	bad := []struct{ in, want string }{
+		{"bill,reason\nX,R\n", `no "source" column`},
+		{"source,reason\npartner,R\n", `neither a "bill" nor a "container" column`},
+		{"source,bill,reason\nagency,X,R\n", `line 2: source "agency" is not partner or officer`},
+		{"source,bill,reason\npartner,,R\n", "line 2: neither bill nor container"},
+		{"source,bill,reason\npartner,X,\n", "line 2: reason is required"},
+	}
+	for _, tt := range bad {
+		if _, err := ReadReferrals(strings.NewReader(tt.in)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: error %v, want %q", tt.in, err, tt.want)
+		}
+	}
+}
+
+func TestHistoryRoundTrip(t *testing.T) {
+	t.Parallel()
+	g := newGen(11)
+	h := g.history(300)
+	h.Learn(g.record(), Outcome{Examined: true, Hit: true})
+	var buf bytes.Buffer
+	if _, err := h.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	h2, err := ReadHistory(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	h2.WriteTo(&again)
+	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
+		t.Error("history changed on a write–read–write round trip")
+	}
+	eng, _ := Compile(DefaultRuleSet())
+	a, b := eng.WithHistory(h), eng.WithHistory(h2)
+	for range 50 {
+		rec := g.record()
+		x, _ := a.Assess(rec, a.NewScratch())
+		y, _ := b.Assess(rec, b.NewScratch())
+		if !reflect.DeepEqual(x, y) {
+			t.Fatalf("assessments differ after a round trip: %+v / %+v", x, y)
+		}
+	}
+	if _, err := ReadHistory(strings.NewReader(`{"schema":"other/1"}`)); err == nil {
+		t.Error("a foreign schema was accepted")
+	}
+}
+
+func TestEvaluate(t *testing.T) {
+	t.Parallel()
+	var s []Scored
+	for i := range 200 {
+		// Scores tie in pairs; the tie-break by key puts the hit (even i) first.
+		s = append(s, Scored{Key: fmt.Sprintf("K%03d", i), Score: float64(200 - i/2), Hit: i%2 == 0 && i < 40})
+	}
+	m := Evaluate(s)
+	if m.N != 200 || m.Positives != 20 || m.Prevalence != 0.1 {
+		t.Fatalf("%+v", m)
+	}
+	// 1 %: top 2 → K000 (hit), K001 → 0.5. 10 %: top 20 → 10 hits.
+	want := map[string]float64{"1": 0.5, "2": 0.5, "5": 0.5, "10": 0.5}
+	if !reflect.DeepEqual(m.PrecisionAt, want) {
+		t.Errorf("precision %v, want %v", m.PrecisionAt, want)
+	}
+	if m.RecallAt["10"] != 0.5 || math.Abs(m.LiftAt["10"]-5) > 1e-12 {
+		t.Errorf("recall %v lift %v", m.RecallAt, m.LiftAt)
+	}
+	if e := Evaluate(nil); e.N != 0 {
+		t.Errorf("%+v", e)
+	}
+}
+
+func TestOutcomeOf(t *testing.T) {
+	t.Parallel()
+	for v, want := range map[string]Outcome{
+		"1": {true, true}, "0": {true, false}, "true": {true, true}, "Clean": {true, false},
+		"2": {true, true}, "": {}, "0.0": {true, false},
+	} {
+		rec := &harmonized.Record{Key: "K", Extra: map[string]string{"outcome": v}}
+		got, err := OutcomeOf(rec, OutcomeField)
+		if err != nil || got != want {
+			t.Errorf("%q: %+v %v, want %+v", v, got, err, want)
+		}
+	}
+	_, err := OutcomeOf(&harmonized.Record{Key: "K", Extra: map[string]string{"outcome": "maybe"}}, OutcomeField)
+	if err == nil || !strings.Contains(err.Error(), `record K: outcome "maybe" is not an outcome`) {
+		t.Errorf("error %v", err)
+	}
+}
