@@ -331,6 +331,9 @@ func (m *Mapper) endSet(se *x12.Segment) {
 	m.inSet = false
 	switch m.setID {
 	case "309":
+		if m.rec != nil && se == nil {
+			m.rec.AddFlag(harmonized.FlagStructure, "", "%s: transaction set %s ended without its SE (truncated input?); the bill may be incomplete", m.opts.File, m.setControl)
+		}
 		if m.rec != nil && m.declared > 0 && m.declared != m.bills {
 			m.rec.AddFlag(harmonized.FlagStructure, "", "M10-08 declares %d bills but the set holds %d", m.declared, m.bills)
 		}
