@@ -32,3 +32,14 @@ $icss edi inspect "$demo/acks"/*.x12 | grep -E '^[^ ]|^  interchange'
 echo
 echo "One of them, as sent back to the carrier:"
 cat "$(ls "$demo"/acks/997_000000103_* | head -1)"
+
+step "5. Normalize: one harmonized record per bill version (JSON lines, schema transforms/harmonized/schema.json)"
+$icss normalize --unmapped --out "$demo/records.jsonl" "$demo/inbox"/*.x12 2> "$demo/normalize.txt"
+grep -v '^unmapped:' "$demo/normalize.txt"
+echo "unmapped segments/elements: $(grep -c '^unmapped:' "$demo/normalize.txt" || true)"
+echo "First record, abridged:"
+head -1 "$demo/records.jsonl" | cut -c1-400; echo ...
+
+step "6. The carrier template: icss template writes it (and its mapping); a filled copy normalizes like EDI"
+$icss template --write-mapping "$demo/template.yaml" "$demo/template.xlsx"
+ls -l "$demo/template.xlsx" "$demo/template.yaml"
