@@ -59,3 +59,39 @@ func TestContrlVersion4WithGroupAndUNA(t *testing.T) {
 		t.Errorf("CONTRL does not validate: %v %q", err, issueKeys(back))
 	}
 }
+
+// DTM values are checked against their format qualifier (2379) for the common formats.
+func TestDTMFormats(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		dtm   string
+		valid bool
+	}{
+		{"DTM+137:20261127:102", true},
+		{"DTM+137:20260229:102", false},
+		{"DTM+137:202611271200:203", true},
+		{"DTM+137:202611272460:203", false},
+		{"DTM+137:261127:101", true},
+		{"DTM+137:2611271200:201", true},
+		{"DTM+137:20261127120059:204", true},
+		{"DTM+137:20261127120060:204", false},
+		{"DTM+137:1200:401", true},
+		{"DTM+137:20261101-20261130:718", true},
+		{"DTM+137:2026110120261130:718", false},
+		{"DTM+137:NEXT WEEK:ZZZ", true}, // a format this package does not know passes
+		{"DTM+137::203", true},          // an empty value is not checked (the sample BAPLIE has one)
+	}
+	for _, tt := range tests {
+		t.Run(tt.dtm, func(t *testing.T) {
+			t.Parallel()
+			in := "UNB+UNOA:3+S+R+261127:1200+1'UNH+1+ZZZ:D:1:UN'" + tt.dtm + "'UNT+3+1'UNZ+1+1'"
+			rep, err := edifact.Inspect(strings.NewReader(in), edifact.InspectOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Valid() != tt.valid {
+				t.Errorf("valid = %v, want %v: %q", rep.Valid(), tt.valid, issueKeys(rep))
+			}
+		})
+	}
+}

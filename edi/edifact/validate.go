@@ -781,8 +781,8 @@ func (v *Validator) checkDTM(s *Segment) {
 		ok = len(val) == 14 && validDate(string(val[:8])) && validTime(string(val[8:12])) && digitsBelow(string(val[12:]), 60)
 	case "401":
 		ok = len(val) == 4 && validTime(string(val))
-	case "718":
-		ok = len(val) == 16 && validDate(string(val[:8])) && validDate(string(val[8:]))
+	case "718": // CCYYMMDD-CCYYMMDD
+		ok = len(val) == 17 && val[8] == '-' && validDate(string(val[:8])) && validDate(string(val[9:]))
 	default:
 		return
 	}
