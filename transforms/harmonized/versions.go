@@ -306,3 +306,29 @@ func AttachEvent(r *Record, e *Event) bool {
 	})
 	return true
 }
+
+// LinkHouses completes the master side of house bills among current views (by key): a
+// master whose house bills are present lists their keys in Bill.HouseKeys, in key order,
+// and becomes a master. House bills name their master themselves (Bill.MasterKey).
+func LinkHouses(current map[string]*Record) {
+	houses := map[string][]string{}
+	for k, r := range current {
+		if r.Bill.MasterKey != "" && current[r.Bill.MasterKey] != nil {
+			houses[r.Bill.MasterKey] = append(houses[r.Bill.MasterKey], k)
+		}
+	}
+	for mk, hk := range houses {
+		sort.Strings(hk)
+		m := current[mk]
+		seen := map[string]bool{}
+		for _, k := range m.Bill.HouseKeys {
+			seen[k] = true
+		}
+		for _, k := range hk {
+			if !seen[k] {
+				m.Bill.HouseKeys = append(m.Bill.HouseKeys, k)
+			}
+		}
+		m.Bill.Kind = BillMaster
+	}
+}

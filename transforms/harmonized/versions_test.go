@@ -174,3 +174,20 @@ func TestAttachEvent(t *testing.T) {
 		t.Fatalf("events = %+v", r.Events)
 	}
 }
+
+func TestLinkHouses(t *testing.T) {
+	t.Parallel()
+	master := version(FilingOriginal, "", 1, func(r *Record) { r.Key, r.Bill.Kind, r.Bill.MasterKey, r.Bill.HouseKeys = "MAEUM1", BillSimple, "", nil })
+	h2 := version(FilingOriginal, "", 2, func(r *Record) { r.Key, r.Bill.MasterKey = "ABCDH2", "MAEUM1" })
+	h1 := version(FilingOriginal, "", 3, func(r *Record) { r.Key, r.Bill.MasterKey = "ABCDH1", "MAEUM1" })
+	orphan := version(FilingOriginal, "", 4, func(r *Record) { r.Key, r.Bill.MasterKey = "ABCDH3", "NOPE" })
+	cur := map[string]*Record{master.Key: master, h1.Key: h1, h2.Key: h2, orphan.Key: orphan}
+	LinkHouses(cur)
+	if master.Bill.Kind != BillMaster || strings.Join(master.Bill.HouseKeys, ",") != "ABCDH1,ABCDH2" {
+		t.Fatalf("master = %+v", master.Bill)
+	}
+	LinkHouses(cur)
+	if len(master.Bill.HouseKeys) != 2 {
+		t.Fatalf("linking twice duplicated keys: %v", master.Bill.HouseKeys)
+	}
+}

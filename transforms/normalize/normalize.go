@@ -96,8 +96,16 @@ func Run(opts Options, files []string, emit func(Line) error) (Result, error) {
 		}
 	}
 	if n.ledger != nil {
-		for _, k := range n.ledger.Keys() {
+		keys := n.ledger.Keys()
+		current := make(map[string]*harmonized.Record, len(keys))
+		for _, k := range keys {
 			if cur := n.ledger.Current(k); cur != nil {
+				current[k] = cur
+			}
+		}
+		harmonized.LinkHouses(current)
+		for _, k := range keys {
+			if cur := current[k]; cur != nil {
 				if err := n.out(Line{Record: cur}); err != nil {
 					return n.res, err
 				}
