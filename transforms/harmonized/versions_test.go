@@ -177,7 +177,9 @@ func TestAttachEvent(t *testing.T) {
 
 func TestLinkHouses(t *testing.T) {
 	t.Parallel()
-	master := version(FilingOriginal, "", 1, func(r *Record) { r.Key, r.Bill.Kind, r.Bill.MasterKey, r.Bill.HouseKeys = "MAEUM1", BillSimple, "", nil })
+	master := version(FilingOriginal, "", 1, func(r *Record) {
+		r.Key, r.Bill.Kind, r.Bill.MasterKey, r.Bill.HouseKeys = "MAEUM1", BillSimple, "", nil
+	})
 	h2 := version(FilingOriginal, "", 2, func(r *Record) { r.Key, r.Bill.MasterKey = "ABCDH2", "MAEUM1" })
 	h1 := version(FilingOriginal, "", 3, func(r *Record) { r.Key, r.Bill.MasterKey = "ABCDH1", "MAEUM1" })
 	orphan := version(FilingOriginal, "", 4, func(r *Record) { r.Key, r.Bill.MasterKey = "ABCDH3", "NOPE" })
