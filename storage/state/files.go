@@ -194,10 +194,16 @@ func (l *Ledger) fileFetched(ctx context.Context, id int64, sha256, blobKey stri
 
 // SetFileState moves the file to state s. A non-empty lastErr records a
 // failure: it is kept in LastError and counts one more attempt; an empty one
-// clears LastError. Going back to "seen" or "fetched" is allowed only to
-// record a failure in that same state, "fetched" and "duplicate" are set only
-// by FileFetched, and a file must have content before it is parsed,
-// acknowledged or archived.
+// clears LastError.
+//
+// States only move forward: seen → fetched (or duplicate) → archived →
+// parsed → acknowledged, with quarantined reachable from anywhere. Parsing
+// may start before the remote archive is recorded, so parsed follows fetched
+// as well. Setting the state a file is already in is allowed (to record a
+// failure there); "fetched" and "duplicate" are entered only through
+// FileFetched; anything else is ErrBadTransition and changes nothing, so a
+// late "archived" never rolls back a file that processing has moved on.
+// ReleaseFile takes a file out of quarantine.
 func (l *Ledger) SetFileState(ctx context.Context, id int64, s FileState, lastErr string) error {
 	if !s.Valid() {
 		return fmt.Errorf("state: file %d: unknown state %q", id, s)
@@ -227,22 +233,51 @@ func (l *Ledger) SetFileState(ctx context.Context, id int64, s FileState, lastEr
 	return nil
 }
 
+// allowedFrom lists, for each target state, the states a file may leave for it
+// (besides staying in the same state).
+var allowedFrom = map[FileState][]FileState{
+	FileArchived:     {FileFetched, FileDuplicate},
+	FileParsed:       {FileFetched, FileArchived},
+	FileAcknowledged: {FileParsed},
+	FileQuarantined:  {FileSeen, FileFetched, FileDuplicate, FileArchived, FileParsed, FileAcknowledged},
+}
+
 func checkTransition(f File, to FileState) error {
-	bad := func() error {
-		return fmt.Errorf("%w: %s/%s is %s", ErrBadTransition, f.Endpoint, f.Name, f.State)
+	if f.State == to {
+		return nil
 	}
-	switch to {
-	case FileSeen, FileFetched, FileDuplicate:
-		if f.State != to {
-			return bad()
+	for _, from := range allowedFrom[to] {
+		if f.State == from {
+			return nil
 		}
-	case FileParsed, FileAcknowledged, FileArchived:
-		if f.SHA256 == "" || f.State == FileDuplicate && to != FileArchived {
-			return bad()
-		}
-	case FileQuarantined:
 	}
-	return nil
+	return fmt.Errorf("%w: %s/%s is %s, cannot become %s", ErrBadTransition, f.Endpoint, f.Name, f.State, to)
+}
+
+// ReleaseFile takes a quarantined file back to where it can be retried: seen
+// when it has no content yet, fetched otherwise (a duplicate stays a
+// duplicate), with its attempts reset. It is what an operator runs once the
+// cause is fixed.
+func (l *Ledger) ReleaseFile(ctx context.Context, id int64) (File, error) {
+	var f File
+	err := l.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		f, err = scanFile(tx.QueryRowContext(ctx, l.q(`UPDATE files SET attempts = 0, last_error = '', updated_at = ?,
+			state = CASE WHEN sha256 IS NULL THEN 'seen' WHEN duplicate_of IS NOT NULL THEN 'duplicate' ELSE 'fetched' END
+			WHERE id = ? AND state = 'quarantined' RETURNING `+fileCols), l.stamp(), id))
+		if errors.Is(err, sql.ErrNoRows) {
+			var st string
+			if qerr := tx.QueryRowContext(ctx, l.q(`SELECT state FROM files WHERE id = ?`), id).Scan(&st); errors.Is(qerr, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return fmt.Errorf("%w: file is %s, not quarantined", ErrBadTransition, st)
+		}
+		return err
+	})
+	if err != nil {
+		return File{}, fmt.Errorf("state: release file %d: %w", id, err)
+	}
+	return f, nil
 }
 
 // RecordFileFailure counts one more failed attempt at the file, keeping it in

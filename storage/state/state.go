@@ -135,8 +135,9 @@ func sqliteDSN(cfg Config) string {
 		bt = 10 * time.Second
 	}
 	q := url.Values{}
-	q.Add("_pragma", "journal_mode(WAL)")
+	// busy_timeout first: switching to WAL needs the lock another process may hold.
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", bt.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")

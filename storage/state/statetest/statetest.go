@@ -323,8 +323,34 @@ func (s Suite) transitions(t *testing.T, e *env) {
 			t.Fatalf("state %s, want %s", got.State, to)
 		}
 	}
-	if err := e.l.SetFileState(ctx, f.ID, state.FileSeen, ""); !errors.Is(err, state.ErrBadTransition) {
-		t.Fatalf("back to seen: %v, want ErrBadTransition", err)
+	for _, to := range []state.FileState{state.FileSeen, state.FileArchived, state.FileParsed} {
+		if err := e.l.SetFileState(ctx, f.ID, to, ""); !errors.Is(err, state.ErrBadTransition) {
+			t.Fatalf("quarantined to %s: %v, want ErrBadTransition", to, err)
+		}
+	}
+	// An operator releases it once the cause is fixed.
+	rel, err := e.l.ReleaseFile(ctx, f.ID)
+	if err != nil || rel.State != state.FileFetched || rel.Attempts != 0 || rel.LastError != "" {
+		t.Fatalf("ReleaseFile = %+v, %v", rel, err)
+	}
+	if _, err := e.l.ReleaseFile(ctx, f.ID); !errors.Is(err, state.ErrBadTransition) {
+		t.Fatalf("releasing a file not quarantined: %v, want ErrBadTransition", err)
+	}
+	if _, err := e.l.ReleaseFile(ctx, 888888); !errors.Is(err, state.ErrNotFound) {
+		t.Fatalf("releasing an unknown file: %v, want ErrNotFound", err)
+	}
+	// A late "archived" never rolls back a file processing has moved on.
+	e.l.SetFileState(ctx, f.ID, state.FileParsed, "")
+	if err := e.l.SetFileState(ctx, f.ID, state.FileArchived, ""); !errors.Is(err, state.ErrBadTransition) {
+		t.Fatalf("parsed to archived: %v, want ErrBadTransition", err)
+	}
+	if got, _ := e.l.GetFile(ctx, f.ID); got.State != state.FileParsed {
+		t.Fatalf("a refused transition changed the state to %s", got.State)
+	}
+	g := seen(t, e.l, "acme", "g")
+	e.l.RecordFileFailure(ctx, g.ID, "boom", 1)
+	if rel, err := e.l.ReleaseFile(ctx, g.ID); err != nil || rel.State != state.FileSeen {
+		t.Fatalf("release of a file without content = %+v, %v; want seen", rel, err)
 	}
 	if err := e.l.SetFileState(ctx, 777777, state.FileParsed, ""); !errors.Is(err, state.ErrNotFound) {
 		t.Fatalf("unknown id: %v, want ErrNotFound", err)
