@@ -38,7 +38,7 @@ func ackEDIFACTFile(stdout, stderr io.Writer, name string, r io.Reader, dir stri
 		var buf bytes.Buffer
 		err = edifact.WriteCONTRL(&buf, ic, edifact.ContrlOptions{Now: opts.Now(), Reference: ref, Newline: opts.Newline})
 		if errors.Is(err, edifact.ErrNoAck) {
-			fmt.Fprintf(stdout, "%s: interchange %s holds only CONTRL messages, not acknowledged\n", name, ic.Control)
+			fmt.Fprintf(stdout, "%s: interchange %s at line %d not acknowledged: %v\n", name, ic.Control, ic.Pos.Line, err)
 			continue
 		}
 		if err != nil {

@@ -29,7 +29,7 @@ func TestAckEDIFACTFile(t *testing.T) {
 	if ok {
 		t.Error("input with a bad UNT count reported valid")
 	}
-	if !strings.Contains(out.String(), "CONTRL accepted with rejected messages for interchange IC1") || !strings.Contains(out.String(), "interchange IC2 holds only CONTRL messages") {
+	if !strings.Contains(out.String(), "CONTRL accepted with rejected messages for interchange IC1") || !strings.Contains(out.String(), "interchange IC2 at line 1 not acknowledged: no CONTRL for this interchange: it holds only CONTRL messages") {
 		t.Errorf("output:\n%s", out.String())
 	}
 	got, err := os.ReadFile(filepath.Join(dir, "CONTRL_IC1_1.edi"))

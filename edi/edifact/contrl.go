@@ -52,10 +52,11 @@ const (
 	ActionReceived     = "8" // interchange received
 )
 
-// ErrNoAck is returned by WriteCONTRL for an interchange that must not be answered
-// with a CONTRL: one that holds only CONTRL messages (ISO 9735-1 forbids acknowledging
-// an acknowledgement).
-var ErrNoAck = errors.New("interchange holds only CONTRL messages, which are not acknowledged")
+// ErrNoAck is returned (wrapped) by WriteCONTRL for an interchange that is not to be
+// answered with a CONTRL: one that holds only CONTRL messages (ISO 9735-1 forbids
+// acknowledging an acknowledgement), or messages without a UNB, which name no one to
+// answer.
+var ErrNoAck = errors.New("no CONTRL for this interchange")
 
 // WriteCONTRL writes the CONTRL interchange answering one inspected interchange: UCI
 // with the interchange's action and first error; unless the interchange is rejected,
@@ -68,7 +69,10 @@ func WriteCONTRL(w io.Writer, ic *syntax.Interchange, opts ContrlOptions) error 
 		return err
 	}
 	if onlyCONTRL(ic) {
-		return ErrNoAck
+		return fmt.Errorf("%w: it holds only CONTRL messages, which are not acknowledged", ErrNoAck)
+	}
+	if ic.Sender == "" || ic.Receiver == "" {
+		return fmt.Errorf("%w: no interchange header (UNB) names the parties", ErrNoAck)
 	}
 	id, version, _ := strings.Cut(ic.Version, ":")
 	if LevelOf(id) == LevelUnknown {

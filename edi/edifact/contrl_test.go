@@ -2,11 +2,14 @@ package edifact_test
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/icss/icss/edi/edifact"
+	"github.com/icss/icss/edi/syntax"
 )
 
 func TestContrlOptionsValidate(t *testing.T) {
@@ -93,5 +96,20 @@ func TestDTMFormats(t *testing.T) {
 				t.Errorf("valid = %v, want %v: %q", rep.Valid(), tt.valid, issueKeys(rep))
 			}
 		})
+	}
+}
+
+func TestNoCONTRLForBareMessages(t *testing.T) {
+	t.Parallel()
+	rep, err := edifact.Inspect(strings.NewReader("UNH+1+ZZZ:D:1:UN'BGM+1'UNT+3+1'"), edifact.InspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid() || len(rep.Interchanges) != 1 || rep.Interchanges[0].Issues[0].Severity != syntax.Warning {
+		t.Fatalf("a bare message is valid with a warning: %+v", rep.Interchanges)
+	}
+	err = edifact.WriteCONTRL(io.Discard, &rep.Interchanges[0], edifact.ContrlOptions{Now: time.Now()})
+	if !errors.Is(err, edifact.ErrNoAck) {
+		t.Errorf("got %v, want ErrNoAck", err)
 	}
 }
