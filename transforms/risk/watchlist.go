@@ -132,6 +132,17 @@ var legalSuffixes = map[string]bool{
 	"MV": true, "MT": true, "MS": true, "SS": true, "MY": true,
 }
 
+// abbreviations are spelled out before comparing: "INTL TRDG" is "INTERNATIONAL
+// TRADING". (Words that merely begin another, IMP for IMPORT, are handled by
+// wordSimilarity.)
+var abbreviations = map[string]string{
+	"INTL": "INTERNATIONAL", "TRDG": "TRADING", "MFG": "MANUFACTURING", "MFR": "MANUFACTURER",
+	"IMPEX": "IMPORT EXPORT", "EXIM": "EXPORT IMPORT", "ENTPR": "ENTERPRISE", "ENTS": "ENTERPRISES",
+	"IND": "INDUSTRIAL", "INDS": "INDUSTRIES", "SVCS": "SERVICES", "SVC": "SERVICE", "DIST": "DISTRIBUTION",
+	"RD": "ROAD", "ST": "STREET", "AVE": "AVENUE", "BLVD": "BOULEVARD", "BLDG": "BUILDING", "FL": "FLOOR",
+	"HWY": "HIGHWAY", "STE": "SUITE",
+}
+
 // translit maps Cyrillic and Greek letters to Latin so that a name written in either
 // script matches its romanised form.
 var translit = map[rune]string{
@@ -204,6 +215,9 @@ func appendTokens(dst []string, s string) []string {
 			if j > i {
 				w := s[i:j]
 				if pass == 1 || !legalSuffixes[w] {
+					if x, ok := abbreviations[w]; ok {
+						w = x
+					}
 					dst = append(dst, w)
 					kept++
 				}
@@ -231,7 +245,11 @@ func appendJoinedTokens(dst, norm []byte) []byte {
 				if len(dst) > start {
 					dst = append(dst, ' ')
 				}
-				dst = append(dst, norm[i:j]...)
+				if x, ok := abbreviations[string(norm[i:j])]; ok {
+					dst = append(dst, x...)
+				} else {
+					dst = append(dst, norm[i:j]...)
+				}
 			}
 			i = j
 		}
@@ -280,10 +298,17 @@ func compactSimilarity(a, b []string, buf *[2][]byte) float64 {
 	return levenshteinRatio(x, y, len(x)/5+1)
 }
 
-// wordSimilarity is 1 − Levenshtein distance / length of the longer word.
+// wordSimilarity is 1 − Levenshtein distance / length of the longer word; a word of
+// three letters or more that begins the other ("IMP", "IMPORT") scores 0.9.
 func wordSimilarity(a, b string) float64 {
 	if a == b {
 		return 1
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) >= 3 && b[:len(a)] == a {
+		return 0.9
 	}
 	if d := len(a) - len(b); d > 2 || d < -2 {
 		return 0
