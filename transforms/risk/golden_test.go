@@ -34,7 +34,9 @@ func TestScoreGolden(t *testing.T) {
 			r.Filing.FiledAt = dt(r.Itinerary.Departure.Time.Add(3 * time.Hour))
 			r.Itinerary.Transshipment = []harmonized.Location{{UNLOCODE: "IRBND"}}
 		},
-		func(r *harmonized.Record) { r.Parties[1] = harmonized.Party{Role: harmonized.RoleConsignee, Name: "TO ORDER"} },
+		func(r *harmonized.Record) {
+			r.Parties[1] = harmonized.Party{Role: harmonized.RoleConsignee, Name: "TO ORDER"}
+		},
 	}
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
