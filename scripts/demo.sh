@@ -33,6 +33,15 @@ echo
 echo "One of them, as sent back to the carrier:"
 cat "$(ls "$demo"/acks/997_000000103_* | head -1)"
 
+step "4b. EDIFACT: two CUSCAR interchanges in one file (the second has a wrong UNT count) get one CONTRL each"
+mkdir -p "$demo/edifact"
+cat edi/edifact/testdata/conformance/01_valid_cuscar_d95b.edi edi/edifact/testdata/conformance/03_unt_count.edi > "$demo/edifact/cuscar.edi"
+status=0
+$icss edi inspect "$demo/edifact/cuscar.edi" | grep -E '^[^ ]|^  interchange|^        error' || status=$?
+$icss edi ack --out "$demo/edifact" --newline "$demo/edifact/cuscar.edi" || status=$?
+[ "$status" = 1 ]
+cat "$demo"/edifact/CONTRL_IC03_*.edi
+
 step "5. Normalize: one harmonized record per bill version (JSON lines, schema transforms/harmonized/schema.json)"
 $icss normalize --unmapped --out "$demo/records.jsonl" "$demo/inbox"/*.x12 2> "$demo/normalize.txt"
 grep -v '^unmapped:' "$demo/normalize.txt"
