@@ -24,6 +24,21 @@
 // Each Purpose gets its own store (a directory, or an S3 bucket or prefix), so
 // access can be granted per purpose.
 //
+// # Performance
+//
+// Measured with BenchmarkDir and s3blob's BenchmarkS3 (make bench) on the
+// project's 2-core machine under load, versitygw on loopback:
+//
+//	                 Dir Put    Dir Get     S3 Put    S3 Get
+//	4 KiB objects    ~115/s     ~57,000/s   ~220/s    ~1,000/s
+//	1 MiB objects    77 MB/s    9 GB/s      78 MB/s   550 MB/s
+//	32 MiB objects   153 MB/s   9 GB/s      58-73 MB/s 840 MB/s
+//
+// Dir's small puts are bound by their four fsyncs (content, sidecar and both
+// directories): that is the price of an object that survives power loss.
+// Memory per Put is constant: 39 KB for Dir whatever the size; for S3 about
+// PartSize × Threads of pooled part buffers.
+//
 // # Usage
 //
 //	st, err := blob.OpenDir("/var/lib/icss/raw")
