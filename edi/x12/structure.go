@@ -42,6 +42,8 @@ type StructureChecker struct {
 	class  [256]uint8
 }
 
+var _ SetChecker = (*StructureChecker)(nil)
+
 // frame is an open loop: which of its nodes was seen last, and how many times.
 type frame struct {
 	loop  *cloop
