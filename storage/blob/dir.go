@@ -76,7 +76,7 @@ func OpenDirSet(root string) (Set, error) {
 	for _, p := range Purposes() {
 		d, err := OpenDir(filepath.Join(root, string(p)))
 		if err != nil {
-			set.closeAll()
+			set.Close()
 			return nil, err
 		}
 		set[p] = d
@@ -84,12 +84,18 @@ func OpenDirSet(root string) (Set, error) {
 	return set, nil
 }
 
-func (s Set) closeAll() {
+// Close closes every store of the set that has a Close method, returning the
+// first error.
+func (s Set) Close() error {
+	var first error
 	for _, st := range s {
 		if c, ok := st.(io.Closer); ok {
-			c.Close()
+			if err := c.Close(); err != nil && first == nil {
+				first = err
+			}
 		}
 	}
+	return first
 }
 
 // Close releases the lock file.

@@ -1,9 +1,12 @@
 package state_test
 
 import (
+	"context"
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/icss/icss/internal/testkit/pgtest"
 	"github.com/icss/icss/storage/state"
@@ -57,4 +60,23 @@ func BenchmarkPostgres(b *testing.B) {
 	statetest.Suite{NewDB: func(t testing.TB) state.Config {
 		return state.Config{Driver: state.DriverPostgres, DSN: srv.NewDatabase(t)}
 	}}.Bench(b)
+}
+
+// A connection error never shows the password of the DSN.
+func TestOpenErrorHidesPassword(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err = state.Open(ctx, state.Config{Driver: state.DriverPostgres, DSN: "postgres://icss:s3cr3t-pw@" + addr + "/db?sslmode=disable&connect_timeout=2"})
+	if err == nil {
+		t.Fatal("Open succeeded against a closed port")
+	}
+	if strings.Contains(err.Error(), "s3cr3t-pw") {
+		t.Fatalf("error shows the password: %v", err)
+	}
 }

@@ -77,6 +77,20 @@ func TestPresignGet(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("GET of a tampered URL: %s, want 403", resp.Status)
 	}
+	// An expired URL no longer reads.
+	short, err := st.PresignGet(ctx, "results/r1.csv", time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2100 * time.Millisecond)
+	resp, err = http.Get(short)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("GET of an expired URL: %s, want 403", resp.Status)
+	}
 	for _, d := range []time.Duration{0, 8 * 24 * time.Hour} {
 		if _, err := st.PresignGet(ctx, "results/r1.csv", d); err == nil {
 			t.Errorf("PresignGet with expiry %s succeeded", d)
