@@ -254,6 +254,10 @@ func (r *Reader) Read() (*Segment, error) {
 		return nil, r.errAt(pos, syntax.Error, "", CodeUnspecified, ErrSegmentTooLong, "")
 	}
 	raw := r.buf[r.pos:t]
+	if term == '\n' && len(raw) > 0 && raw[len(raw)-1] == '\r' && !released(raw[:len(raw)-1], rel) {
+		// A line feed terminator written as CR LF: the CR belongs to the line break.
+		raw = raw[:len(raw)-1]
+	}
 	r.consume(next)
 	seg := &r.seg
 	if err := r.tokenize(seg, raw, pos); err != nil {

@@ -146,6 +146,9 @@ func TestRead(t *testing.T) {
 			{err: edifact.ErrBadUNA}, {tag: "UNB", elems: [][]string{e("UNOA", "3")}},
 		}},
 		{"tag alone", "UNS'", []readResult{{tag: "UNS"}}},
+		{"line feed terminator written as CR LF", "UNA:+.? \nUNB+UNOA:3\r\nUNZ+0\r\n", []readResult{
+			{tag: "UNA"}, {tag: "UNB", elems: [][]string{e("UNOA", "3")}}, {tag: "UNZ", elems: [][]string{e("0")}},
+		}},
 		{"empty elements and components", "NAD+CA+::91+++X'", []readResult{
 			{tag: "NAD", elems: [][]string{e("CA"), e("", "", "91"), e(""), e(""), e("X")}},
 		}},
