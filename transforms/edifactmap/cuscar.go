@@ -446,7 +446,7 @@ func (m *Mapper) flushBill() {
 		b.Number = m.house
 	}
 	r.Key = harmonized.BillKey(b.IssuerSCAC, b.Number)
-	m.out = append(m.out, r.Check())
+	m.out = append(m.out, Item{Record: r.Check()})
 }
 
 // cnt reads consignment totals: 7 gross weight, 11 packages.

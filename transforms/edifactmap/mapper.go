@@ -1,5 +1,6 @@
 // Package edifactmap maps UN/EDIFACT CUSCAR customs cargo reports (D95B and D03B) onto
-// harmonized records, one per consignment (CNI), streaming.
+// harmonized records, one per consignment (CNI), and COARRI and IFTSTA messages onto
+// container events, streaming.
 //
 // # Business assembly
 //
@@ -24,6 +25,14 @@
 //   - LOC 9/11/76/88/7/8/13/60 give the itinerary (UN/LOCODE with list 139, Schedule D
 //     or K by length otherwise); header LOCs apply to every bill;
 //   - a TDT inside the consignment with mode 2 (rail) gives the rail carrier and train.
+//
+// # Events
+//
+// COARRI (container discharge/loading report, SMDG D95B) gives one discharge or load
+// event per EQD, at its DTM+203 moment of move, with the vessel and voyage of the TDT;
+// IFTSTA (multimodal status, D00B) one event per CNI from its STS text, RFF bill and
+// container, DTM+334 date, LOC+175 activity location and rail TDT. Read returns them as
+// Items with Event set, for harmonized.AttachEvent.
 package edifactmap
 
 import (
@@ -73,13 +82,13 @@ type Mapper struct {
 	seg  *edifact.Segment
 	used uint64
 	err  error
-	out  []*harmonized.Record
+	out  []Item
 	head int
 	seq  int64
 
 	// Interchange and message header.
 	sender, control, msgRef, msgType, version string
-	inMsg, cuscar                             bool
+	inMsg                                     bool
 	filing                                    harmonized.Filing
 	conv                                      harmonized.Conveyance
 	itin                                      harmonized.Itinerary
@@ -87,6 +96,13 @@ type Mapper struct {
 	equipment                                 map[string]*harmonized.Equipment
 	equipOrder                                []string
 	lastEquip                                 *harmonized.Equipment
+
+	// The event being assembled (COARRI, IFTSTA) and the message's defaults for it.
+	ev     *harmonized.Event
+	evKind harmonized.EventKind
+	evAt   *harmonized.DateTime
+	evLoc  *harmonized.Location
+	evRefs map[string]string
 
 	// The consignment being assembled.
 	rec      *harmonized.Record
@@ -102,13 +118,21 @@ func New(r io.Reader, opts Options) *Mapper {
 	return &Mapper{opts: opts, r: edifact.NewReader(r), goods: -1, partyIdx: -1}
 }
 
-// Read returns the next consignment's record, or io.EOF after the last. Messages other
-// than CUSCAR are reported as unmapped. Syntax errors become flags on the record being
-// assembled; only an unreadable input returns an error.
-func (m *Mapper) Read() (*harmonized.Record, error) {
+// Item is what Read returns: a consignment's record (CUSCAR) or a container event
+// (COARRI, IFTSTA).
+type Item struct {
+	Record *harmonized.Record
+	Event  *harmonized.Event
+}
+
+// Read returns the next consignment's record or container event, or io.EOF after the
+// last. Messages other than CUSCAR, COARRI and IFTSTA are reported as unmapped. Syntax
+// errors become flags on the record being assembled; only an unreadable input returns
+// an error.
+func (m *Mapper) Read() (Item, error) {
 	for m.head == len(m.out) {
 		if m.err != nil {
-			return nil, m.err
+			return Item{}, m.err
 		}
 		seg, err := m.r.Read()
 		if err == io.EOF {
@@ -132,12 +156,12 @@ func (m *Mapper) Read() (*harmonized.Record, error) {
 		}
 		m.segment(seg)
 	}
-	r := m.out[m.head]
-	m.out[m.head] = nil
+	it := m.out[m.head]
+	m.out[m.head] = Item{}
 	if m.head++; m.head == len(m.out) {
 		m.out, m.head = m.out[:0], 0
 	}
-	return r, nil
+	return it, nil
 }
 
 // s returns component j of element i decoded to UTF-8 and trimmed, marking the element used.
@@ -223,10 +247,14 @@ func (m *Mapper) segment(seg *edifact.Segment) {
 		switch {
 		case !m.inMsg:
 			reason = "segment outside a message"
-		case !m.cuscar:
-			reason = "message " + m.msgType + " carries no consignments"
-		default:
+		case m.msgType == "CUSCAR":
 			m.cuscarSegment(tag)
+		case m.msgType == "COARRI":
+			m.coarriSegment(tag)
+		case m.msgType == "IFTSTA":
+			m.iftstaSegment(tag)
+		default:
+			reason = "message " + m.msgType + " carries no consignments or container events"
 		}
 	}
 	m.unused(reason)
@@ -234,7 +262,8 @@ func (m *Mapper) segment(seg *edifact.Segment) {
 
 func (m *Mapper) startMessage() {
 	m.inMsg = true
-	m.cuscar = m.msgType == "CUSCAR"
+	m.ev, m.evKind, m.evAt, m.evLoc = nil, harmonized.EventOther, nil, nil
+	m.evRefs = map[string]string{}
 	m.filing.Type = harmonized.FilingOriginal
 	m.filing.ManifestType = ""
 	m.conv = harmonized.Conveyance{Mode: harmonized.ModeUnknown}
@@ -250,6 +279,7 @@ func (m *Mapper) endMessage() {
 		return
 	}
 	m.flushBill()
+	m.flushEvent()
 	m.inMsg = false
 }
 

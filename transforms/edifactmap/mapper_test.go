@@ -24,14 +24,17 @@ func mapAll(t testing.TB, in io.Reader, file string) ([]*harmonized.Record, []Un
 	m := New(in, Options{File: file, Unmapped: func(u Unmapped) { un = append(un, u) }})
 	var out []*harmonized.Record
 	for {
-		r, err := m.Read()
+		it, err := m.Read()
 		if err == io.EOF {
 			return out, un
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, r)
+		if it.Record == nil {
+			t.Fatalf("event from a CUSCAR: %+v", it.Event)
+		}
+		out = append(out, it.Record)
 	}
 }
 
@@ -79,6 +82,45 @@ func TestGoldenCUSCARSample(t *testing.T) {
 	r := recs[0]
 	if r.Key != "DOCV373MOB909999" || len(r.Parties) != 3 || len(r.Goods) != 1 || r.Goods[0].Containers[0] != "EQ123456" || r.Bill.Weight.KG != 55814 {
 		t.Fatalf("record = %+v", r)
+	}
+}
+
+// TestGoldenEventSamples maps the COARRI and IFTSTA samples into container events.
+func TestGoldenEventSamples(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"phpedifact_coarri_d95b_itg13.edi", "edifacttypes_iftsta_d00b_rail_status.edi"} {
+		path := corpus.Samples(t, name)[0]
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var un bytes.Buffer
+		m := New(f, Options{File: name, Unmapped: func(u Unmapped) { fmt.Fprintln(&un, u) }})
+		var out bytes.Buffer
+		enc := json.NewEncoder(&out)
+		n := 0
+		for {
+			it, err := m.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if it.Event == nil || it.Event.Container == "" || it.Event.At == nil {
+				t.Fatalf("%s: item %+v", name, it)
+			}
+			enc.Encode(it.Event)
+			n++
+		}
+		f.Close()
+		want := map[string]int{"phpedifact_coarri_d95b_itg13.edi": 21, "edifacttypes_iftsta_d00b_rail_status.edi": 1}[name]
+		if n != want {
+			t.Fatalf("%s: %d events, want %d", name, n, want)
+		}
+		base := "testdata/" + strings.TrimSuffix(name, ".edi")
+		compareGolden(t, base+".golden.jsonl", out.Bytes())
+		compareGolden(t, base+".unmapped.txt", un.Bytes())
 	}
 }
 
@@ -322,11 +364,14 @@ func FuzzMapper(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		m := New(bytes.NewReader(in), Options{File: "fuzz", Unmapped: func(Unmapped) {}})
 		for i := 0; i < 10000; i++ {
-			r, err := m.Read()
+			it, err := m.Read()
 			if err != nil {
 				return
 			}
-			if _, err := json.Marshal(r); err != nil {
+			if (it.Record == nil) == (it.Event == nil) {
+				t.Fatalf("item %+v", it)
+			}
+			if _, err := json.Marshal(it); err != nil {
 				t.Fatal(err)
 			}
 		}

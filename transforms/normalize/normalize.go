@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/icss/icss/edi"
+	"github.com/icss/icss/edi/edifact"
 	"github.com/icss/icss/edi/x12"
 	"github.com/icss/icss/transforms/edifactmap"
 	"github.com/icss/icss/transforms/harmonized"
@@ -62,8 +63,12 @@ type Result struct {
 	Errors []error
 }
 
-// eventSets are the X12 transaction sets that carry container events.
-var eventSets = map[string]bool{"315": true, "322": true, "404": true}
+// eventSets and eventMessages are the X12 transaction sets and EDIFACT messages that
+// carry container events.
+var (
+	eventSets     = map[string]bool{"315": true, "322": true, "404": true}
+	eventMessages = map[string]bool{"COARRI": true, "IFTSTA": true}
+)
 
 // Run normalises files and calls emit for every output line. Inputs that cannot be read
 // are reported in Result.Errors and skipped; an error from emit stops the run.
@@ -83,7 +88,7 @@ func Run(opts Options, files []string, emit func(Line) error) (Result, error) {
 			n.res.Errors = append(n.res.Errors, err)
 			continue
 		}
-		if kind == kindEvents {
+		if kind == kindEvents || kind == kindEDIFACTEvents {
 			n.file(f, kind)
 			continue
 		}
@@ -129,6 +134,7 @@ const (
 	kindX12 fileKind = iota
 	kindEvents
 	kindEDIFACT
+	kindEDIFACTEvents
 	kindTable
 )
 
@@ -145,6 +151,19 @@ func classify(name string) (fileKind, error) {
 	std, err := edi.Detect(peek)
 	switch {
 	case err == nil && std == edi.EDIFACT:
+		r := edifact.NewReader(br)
+		for i := 0; i < 32; i++ {
+			seg, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if seg != nil && seg.Tag() == "UNH" {
+				if eventMessages[string(seg.Component(2, 1))] {
+					return kindEDIFACTEvents, nil
+				}
+				break
+			}
+		}
 		return kindEDIFACT, nil
 	case err == nil && std == edi.X12:
 		r := x12.NewReader(br)
@@ -200,7 +219,7 @@ func (n *runner) file(name string, kind fileKind) error {
 	switch kind {
 	case kindX12, kindEvents:
 		err = n.x12(name, received)
-	case kindEDIFACT:
+	case kindEDIFACT, kindEDIFACTEvents:
 		err = n.edifact(name, received)
 	case kindTable:
 		err = n.table(name, received)
@@ -261,14 +280,18 @@ func (n *runner) edifact(name string, received *harmonized.DateTime) error {
 	}
 	m := edifactmap.New(bufio.NewReaderSize(f, 64<<10), opts)
 	for {
-		r, err := m.Read()
+		it, err := m.Read()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if err := n.record(r); err != nil {
+		if it.Event != nil {
+			n.event(it.Event)
+			continue
+		}
+		if err := n.record(it.Record); err != nil {
 			return err
 		}
 	}
