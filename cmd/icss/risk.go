@@ -208,19 +208,24 @@ func newRiskRulesCommand() *cobra.Command {
 }
 
 type riskLearnOptions struct {
-	Mapping, Out, Outcome, Rules string
+	Mapping, Out, Outcome, From, Results string
 }
 
 func newRiskLearnCommand() *cobra.Command {
 	var opts riskLearnOptions
 	cmd := &cobra.Command{
-		Use:   "learn [--mapping FILE] --out HISTORY.json FILE...",
-		Short: "Learn hit rates and peer statistics from labelled records",
-		Long: `Learn reads labelled records and writes the history "icss risk score --history"
-uses. With --mapping the inputs are CSV or XLSX tables read through that column mapping;
-without, they are harmonized records as JSON lines. The outcome is taken from the
-record's extra field named by --outcome (default "outcome"): 1/true/hit is a hit, 0/false/clean
-a clean exam, empty means not examined (the record still counts as seen).
+		Use:   "learn [--mapping FILE] [--from HISTORY.json] [--results RESULTS.csv] --out HISTORY.json FILE...",
+		Short: "Learn hit rates and peer statistics from records and exam outcomes",
+		Long: `Learn reads records with their exam outcomes and writes the history
+"icss risk score --history" uses. With --mapping the inputs are CSV or XLSX tables read
+through that column mapping; without, they are harmonized records as JSON lines.
+
+A record's outcome is its result in --results (a CSV with "bill" and "outcome" columns,
+the exam results recorded by bill key) if it is there, else the record's extra field
+named by --outcome (default "outcome"): 1/true/hit is a hit, 0/false/clean a clean
+exam, empty means not examined (the record still counts as seen, for first-time and
+rare-pair indicators and peer statistics). --from starts from an existing history, so
+each day's records and results update it.
 
 Exit status: 0 on success, 2 for usage, I/O or input errors.`,
 		Args: minArgs(1),
@@ -229,8 +234,29 @@ Exit status: 0 on success, 2 for usage, I/O or input errors.`,
 				return &usageError{errors.New("--out is required")}
 			}
 			h := risk.NewHistory()
+			if opts.From != "" {
+				var err error
+				if h, err = risk.LoadHistory(opts.From); err != nil {
+					return err
+				}
+			}
+			var results risk.Results
+			if opts.Results != "" {
+				f, err := os.Open(opts.Results)
+				if err != nil {
+					return err
+				}
+				results, err = risk.ReadResults(f)
+				f.Close()
+				if err != nil {
+					return fmt.Errorf("%s: %w", opts.Results, err)
+				}
+			}
 			for _, name := range args {
 				if err := eachLabelled(opts.Mapping, name, opts.Outcome, func(rec *harmonized.Record, o risk.Outcome) error {
+					if r, ok := results[rec.Key]; ok {
+						o = r
+					}
 					h.Learn(rec, o)
 					return nil
 				}); err != nil {
@@ -255,6 +281,8 @@ Exit status: 0 on success, 2 for usage, I/O or input errors.`,
 	cmd.Flags().StringVar(&opts.Mapping, "mapping", "", "column mapping (YAML) for CSV/XLSX inputs")
 	cmd.Flags().StringVar(&opts.Out, "out", "", "history file to write")
 	cmd.Flags().StringVar(&opts.Outcome, "outcome", risk.OutcomeField, "extra field holding the exam outcome")
+	cmd.Flags().StringVar(&opts.From, "from", "", "history to update (default: start empty)")
+	cmd.Flags().StringVar(&opts.Results, "results", "", "exam results CSV (bill, outcome)")
 	return cmd
 }
 

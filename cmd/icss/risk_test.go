@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -171,5 +172,47 @@ func TestRiskScoreCommand(t *testing.T) {
 	cmd.SetErr(io.Discard)
 	if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), in+": line 4: record 3:") {
 		t.Errorf("error %v, want one naming %s line 4", err, in)
+	}
+}
+
+// TestRiskLearnAndScore: exam results recorded by bill update a history that the
+// next scoring run reads.
+func TestRiskLearnAndScore(t *testing.T) {
+	dir := t.TempDir()
+	var day1 strings.Builder
+	for i := range 150 {
+		hs := "940161"
+		if i < 6 {
+			hs = "690721"
+		}
+		fmt.Fprintf(&day1, `{"key":"B%d","goods":[{"line":1,"description":"GOODS %d","hs":"%s","origin_country":"CN"}],"parties":[{"role":"consignee","name":"C%d"}]}`+"\n", i, i, hs, i%5)
+	}
+	os.WriteFile(filepath.Join(dir, "day1.jsonl"), []byte(day1.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "results.csv"), []byte("bill,outcome\nB0,hit\nB1,hit\nB2,hit\nB3,clean\nB10,clean\nB11,clean\nB12,clean\n"), 0o644)
+	h1 := filepath.Join(dir, "h1.json")
+	if out, code := run(t, "risk", "learn", "--results", filepath.Join(dir, "results.csv"), "--out", h1, filepath.Join(dir, "day1.jsonl")); code != 0 {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	h, err := risk.LoadHistory(h1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Records != 150 || h.Examined != 7 || h.Hits != 3 {
+		t.Errorf("records %v examined %v hits %v, want 150, 7, 3", h.Records, h.Examined, h.Hits)
+	}
+	// Learning the same day again from the first history doubles the counts.
+	h2 := filepath.Join(dir, "h2.json")
+	run(t, "risk", "learn", "--from", h1, "--results", filepath.Join(dir, "results.csv"), "--out", h2, filepath.Join(dir, "day1.jsonl"))
+	if h, _ := risk.LoadHistory(h2); h.Examined != 14 {
+		t.Errorf("examined %v after an update, want 14", h.Examined)
+	}
+	os.WriteFile(filepath.Join(dir, "day2.jsonl"), []byte(`{"key":"N1","goods":[{"line":1,"description":"TILES","hs":"690721","origin_country":"CN"}],"parties":[{"role":"consignee","name":"C1"}]}`+"\n"), 0o644)
+	outFile := filepath.Join(dir, "out.jsonl")
+	if out, code := run(t, "risk", "score", "--history", h1, "--out", outFile, filepath.Join(dir, "day2.jsonl")); code != 0 {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	got, _ := os.ReadFile(outFile)
+	if !strings.Contains(string(got), `"rule":"HIST-COMMODITY-ORIGIN"`) || !strings.Contains(string(got), "HS×origin 690721|CN: 3 hits in 4 exams") {
+		t.Errorf("the learned commodity×origin rate is not in the explanation: %s", got)
 	}
 }

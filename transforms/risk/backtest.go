@@ -1,7 +1,10 @@
 package risk
 
 import (
+	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"sort"
 	"strconv"
@@ -106,4 +109,59 @@ func (m Metrics) String() string {
 		fmt.Fprintf(&b, "%5d%% %9.4f %9.4f %7.3f\n", k, m.PrecisionAt[key], m.RecallAt[key], m.LiftAt[key])
 	}
 	return b.String()
+}
+
+// Results are recorded exam outcomes by bill key, the feedback that updates a History.
+type Results map[string]Outcome
+
+// ReadResults reads exam results from CSV with a header naming a "bill" (or "key")
+// column and an "outcome" column (1/0, true/false, hit/clean…). A bill examined twice
+// keeps its last result; a blank outcome is an error.
+func ReadResults(r io.Reader) (Results, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("results: header: %w", err)
+	}
+	bill, out := -1, -1
+	for i, h := range head {
+		switch strings.ToLower(strings.TrimSpace(h)) {
+		case "bill", "key":
+			bill = i
+		case "outcome":
+			out = i
+		}
+	}
+	if bill < 0 || out < 0 {
+		return nil, errors.New(`results: header: need a "bill" (or "key") and an "outcome" column`)
+	}
+	res := Results{}
+	for {
+		row, err := cr.Read()
+		if err == io.EOF {
+			return res, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("results: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		if bill >= len(row) || out >= len(row) {
+			return nil, fmt.Errorf("results: line %d: %d fields, too few", line, len(row))
+		}
+		key := cleanRef(row[bill])
+		if key == "" {
+			return nil, fmt.Errorf("results: line %d: bill is empty", line)
+		}
+		rec := &harmonized.Record{Key: key, Extra: map[string]string{OutcomeField: row[out]}}
+		o, err := OutcomeOf(rec, OutcomeField)
+		if err != nil {
+			return nil, fmt.Errorf("results: line %d: %w", line, err)
+		}
+		if !o.Examined {
+			return nil, fmt.Errorf("results: line %d: outcome is empty", line)
+		}
+		res[key] = o
+	}
 }

@@ -126,17 +126,20 @@ func (h *History) Learn(rec *harmonized.Record, o Outcome) {
 		}
 	}
 	var kb keyBuilder
-	seen := map[string]bool{}
-	add := func(dim string, kb []byte) {
-		if len(kb) == 0 {
+	// A record counts once per key even when several goods lines share it.
+	type dimKey struct{ dim, key string }
+	var seen []dimKey
+	add := func(dim string, b []byte) {
+		if len(b) == 0 {
 			return
 		}
-		key := string(kb)
-		id := dim + "\x00" + key
-		if seen[id] {
-			return
+		key := string(b)
+		for _, s := range seen {
+			if s.dim == dim && s.key == key {
+				return
+			}
 		}
-		seen[id] = true
+		seen = append(seen, dimKey{dim, key})
 		m := h.Dims[dim]
 		if m == nil {
 			m = map[string]*Count{}

@@ -250,3 +250,27 @@ func TestOutcomeOf(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+func TestReadResults(t *testing.T) {
+	t.Parallel()
+	res, err := ReadResults(strings.NewReader("key,outcome,officer\nmaeu 1,hit,x\nMAEU2,0,y\nMAEU1,clean,z\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Results{"MAEU1": {Examined: true}, "MAEU2": {Examined: true}}
+	if !reflect.DeepEqual(res, want) {
+		t.Errorf("%v, want %v", res, want)
+	}
+	for in, msg := range map[string]string{
+		"bill\nX\n":                 `need a "bill" (or "key") and an "outcome" column`,
+		"bill,outcome\nX,\n":        "line 2: outcome is empty",
+		"bill,outcome\nX,perhaps\n": `line 2: record X: outcome "perhaps" is not an outcome`,
+		"bill,outcome\n,1\n":        "line 2: bill is empty",
+		"outcome,bill\n1\n":         "line 2: 1 fields, too few",
+		"bill,outcome\n\"X,1\n":     "results: parse error on line 2",
+	} {
+		if _, err := ReadResults(strings.NewReader(in)); err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("%q: error %v, want %q", in, err, msg)
+		}
+	}
+}
