@@ -85,10 +85,10 @@ var (
 	).rules("R0203", "P0304")
 	segN2 = seg("N2", "Additional Name Information",
 		el(93, "Name", "M AN 1/60"),
-		el(93, "Name", "O AN 1/60"))
+		el(93, "Name", "O AN 1/60")).text()
 	segN3 = seg("N3", "Address Information",
 		el(166, "Address Information", "M AN 1/55"),
-		el(166, "Address Information", "O AN 1/55"))
+		el(166, "Address Information", "O AN 1/55")).text()
 	segN4 = seg("N4", "Geographic Location",
 		el(19, "City Name", "O AN 2/30"),
 		el(156, "State or Province Code", "O ID 2/2"),
