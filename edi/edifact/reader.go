@@ -271,6 +271,7 @@ func (r *Reader) Read() (*Segment, error) {
 	}
 	if seg.tag == "UNB" {
 		r.level = LevelOf(string(seg.Component(1, 1)))
+		seg.level = r.level // the UNB's own values decode at the level it declares
 		if !r.icUNA && r.d.Element == DefaultDelimiters.Element && string(seg.Component(1, 2)) == "4" {
 			// Syntax version 4 without UNA: the default repetition separator is '*'.
 			r.d.Repetition = '*'
