@@ -264,9 +264,11 @@ func (c *Client) keepAlive(s *session) {
 	}
 }
 
+// close tears the session down. The TCP connection goes first: sftp.Client.Close waits
+// for its reader, which on a silent link would wait forever.
 func (s *session) close() {
-	s.sftp.Close()
 	s.conn.Close()
+	s.sftp.Close()
 }
 
 // drop forgets s if it is still the current session, closing it.

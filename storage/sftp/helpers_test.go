@@ -13,6 +13,7 @@ import (
 	"github.com/icss/icss/internal/testkit/sshdtest"
 	"github.com/icss/icss/storage/blob"
 	"github.com/icss/icss/storage/state"
+	"github.com/skeema/knownhosts"
 )
 
 // rig is one endpoint on a real sshd with a local blob store and a SQLite ledger.
@@ -126,4 +127,15 @@ func (r *rig) files(t *testing.T, dir string) []string {
 		}
 	}
 	return out
+}
+
+// pinFor writes a known_hosts pinning srv's host key for addr.
+func pinFor(t *testing.T, addr string, srv *sshdtest.Server) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "known_hosts")
+	line := knownhosts.Line([]string{addr}, srv.HostKey) + "\n"
+	if err := os.WriteFile(p, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -11,7 +11,6 @@
 package sshdtest
 
 import (
-	"bufio"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/pem"
@@ -209,28 +208,16 @@ func Start(t testing.TB, opts Options) *Server {
 // start execs sshd and waits for "Server listening".
 func (s *Server) start(args []string) error {
 	cmd := exec.Command(Binary, args...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return err
-	}
+	ready := make(chan struct{})
+	cmd.Stderr = &logWriter{s: s, ready: ready}
+	// Per-connection sshd children inherit stderr and may outlive the listener (a client
+	// still connected); do not let them hold Wait, and so Stop, forever.
+	cmd.WaitDelay = time.Second
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", Binary, err)
 	}
-	ready := make(chan struct{})
 	exited := make(chan struct{})
 	go func() {
-		sc := bufio.NewScanner(stderr)
-		once := false
-		for sc.Scan() {
-			line := sc.Text()
-			s.logMu.Lock()
-			s.Log.WriteString(line + "\n")
-			s.logMu.Unlock()
-			if !once && strings.Contains(line, "Server listening on") {
-				once = true
-				close(ready)
-			}
-		}
 		_ = cmd.Wait()
 		close(exited)
 	}()
@@ -246,6 +233,31 @@ func (s *Server) start(args []string) error {
 		<-exited
 		return fmt.Errorf("sshd did not listen within 10s:\n%s", s.Logs())
 	}
+}
+
+// logWriter keeps sshd's stderr and signals the "Server listening" line.
+type logWriter struct {
+	s     *Server
+	ready chan struct{}
+	line  []byte
+	once  bool
+}
+
+func (w *logWriter) Write(p []byte) (int, error) {
+	w.s.logMu.Lock()
+	defer w.s.logMu.Unlock()
+	w.s.Log.Write(p)
+	if !w.once {
+		w.line = append(w.line, p...)
+		if strings.Contains(string(w.line), "Server listening on") {
+			w.once = true
+			w.line = nil
+			close(w.ready)
+		} else if i := strings.LastIndexByte(string(w.line), '\n'); i >= 0 {
+			w.line = w.line[i+1:]
+		}
+	}
+	return len(p), nil
 }
 
 // Logs returns sshd's stderr so far.
