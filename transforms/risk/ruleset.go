@@ -249,6 +249,9 @@ func (rs *RuleSet) Validate() error {
 			errs = append(errs, fmt.Errorf("bands[%d].name: is required", i))
 		}
 	}
+	if rs.Selection.Score <= 0 {
+		errs = append(errs, fmt.Errorf("selection.score: %g; a positive selection score is required", rs.Selection.Score))
+	}
 	if r := rs.Selection.RandomRate; r < 0 || r > 1 {
 		errs = append(errs, fmt.Errorf("selection.random_rate: %g is not between 0 and 1", r))
 	}

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -97,6 +96,7 @@ func (e *Engine) Score(ctx context.Context, r io.Reader, w io.Writer, opts Strea
 		opts.Name = "input"
 	}
 	stats := StreamStats{ByPath: map[string]int64{}}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -257,8 +257,9 @@ func (e *Engine) Score(ctx context.Context, r io.Reader, w io.Writer, opts Strea
 	if firstErr == nil && readErr != nil {
 		firstErr = readErr
 	}
-	if firstErr == nil && ctx.Err() != nil && !errors.Is(ctx.Err(), context.Canceled) {
-		firstErr = ctx.Err()
+	if firstErr == nil && parent.Err() != nil {
+		// Cancelled from outside: the output is incomplete.
+		firstErr = parent.Err()
 	}
 	if firstErr != nil {
 		return stats, firstErr

@@ -150,3 +150,15 @@ func FuzzScoreLine(f *testing.F) {
 		eng.Score(context.Background(), bytes.NewReader(line), &bytes.Buffer{}, StreamOptions{Workers: 1})
 	})
 }
+
+// TestScoreCancelled: a cancelled context is an error, never a silently short output.
+func TestScoreCancelled(t *testing.T) {
+	t.Parallel()
+	in, _ := benchInput(t, 2000)
+	eng, _ := Compile(DefaultRuleSet())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := eng.Score(ctx, bytes.NewReader(in), &bytes.Buffer{}, StreamOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v, want context.Canceled", err)
+	}
+}
