@@ -15,7 +15,6 @@ const (
 	lots   = 999999
 	mand   = 1
 	cond   = 0
-	maxDTM = 99
 )
 
 // syntaxErrorCodes is the code list of data element 0085.
