@@ -11,10 +11,10 @@ package edifact
 // indicator in stowage and terminal reports).
 
 const (
-	many   = 9999
-	lots   = 999999
-	mand   = 1
-	cond   = 0
+	many = 9999
+	lots = 999999
+	mand = 1
+	cond = 0
 )
 
 // syntaxErrorCodes is the code list of data element 0085.
