@@ -484,6 +484,12 @@ func (c *StructureChecker) checkValue(seg *Segment, cs *cseg, loop string, i, j 
 	for _, b := range v {
 		acc |= c.class[b]
 	}
+	if acc != 0 && acc&clsBad == 0 && cs.text && e.typ == TypeAN {
+		// A separator typed into free text: nothing can be misread (the element is
+		// neither composite nor repeating), so the text is kept with a warning.
+		c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Warning, "", fmt.Errorf("%w: %s%02d is free text holding a component or repetition separator", ErrTooManyComponents, seg.Tag(), i))
+		acc = 0
+	}
 	if acc != 0 {
 		switch {
 		case acc&clsComp != 0:
