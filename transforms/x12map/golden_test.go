@@ -191,3 +191,70 @@ func TestAMDSample(t *testing.T) {
 		t.Fatalf("bill 2 goods container = %v", recs[1].Goods[0].Containers)
 	}
 }
+
+// TestRail309 maps a hand-written rail 309 in 4040 (GS01 AQ) with the cases the AMD
+// sample lacks: rail carrier and train, VID20 check digit, M7 seals with their issuer,
+// H1 before a continuation N10 and H2, M12 T-train in-bond with a cargo control number,
+// a house bill under its master, a railcar, ISF parties, pounds and cubic feet.
+func TestRail309(t *testing.T) {
+	t.Parallel()
+	f, err := os.Open("testdata/rail-309-4040.x12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	items, un := mapAll(t, f, "rail-309-4040.x12")
+	out, report := render(t, items, un)
+	compareGolden(t, "testdata/rail-309-4040.golden.jsonl", out)
+	compareGolden(t, "testdata/rail-309-4040.unmapped.txt", report)
+	if len(items) != 2 {
+		t.Fatalf("%d items", len(items))
+	}
+	r := items[0].Record
+	c := r.Conveyance
+	if c.Mode != harmonized.ModeRail || c.RailCarrierSCAC != "CN" || c.Train != "Q11851" {
+		t.Errorf("conveyance %+v", c)
+	}
+	if r.Key != "ONEYPRR1234567" || r.Bill.CargoControlNumber != "9313ONEYPRR1234567" || r.Bill.Weight.KG != 4082.331 || r.Bill.Volume.M3 != 0.8495 {
+		t.Errorf("bill %+v weight %+v volume %+v", r.Bill, r.Bill.Weight, r.Bill.Volume)
+	}
+	e := r.Equipment[0]
+	if e.Number != "TGHU1234567" || e.Encoding != harmonized.EncodingNumberPlusCheck || e.Check != harmonized.CheckValid ||
+		len(e.Seals) != 2 || e.Seals[0].Issuer != "customs" || e.Seals[1].Number != "SL0002" {
+		t.Errorf("equipment %+v", e)
+	}
+	g := r.Goods[0]
+	if g.Description != "LED LAMPS 230V AND CONTROL GEAR FOR LAMPS OFTHE KIND USED IN BUILDINGS" || g.HS6 != "940540" || g.HS != "9405408440" ||
+		len(g.Hazmat) != 1 || g.Hazmat[0].UNNumber != "3480" || g.Hazmat[0].PackingGroup != "II" || !strings.Contains(g.Hazmat[0].Description, "PACKED IN EQUIPMENT") {
+		t.Errorf("goods %+v", g)
+	}
+	for _, role := range []harmonized.Role{harmonized.RoleSeller, harmonized.RoleBuyer, harmonized.RoleManufacturer, harmonized.RoleConsolidator} {
+		if r.Party(role) == nil {
+			t.Errorf("no %s", role)
+		}
+	}
+	if p := r.Party(harmonized.RoleConsignee); p.Country != "US" || len(p.Identifiers) != 1 {
+		t.Errorf("consignee %+v", p)
+	}
+	if len(r.InBond) != 1 || r.InBond[0].EntryType != "69" || r.InBond[0].Destination != "3901" {
+		t.Errorf("in-bond %+v", r.InBond)
+	}
+	if r.InTransit.Status != harmonized.TransitYes || r.InTransit.ArrivalCountry != "US" {
+		// Port of arrival 3604 (Schedule D) is in the US; the final destination is the
+		// consignee's US address: the manifest alone says domestic… unless the in-bond
+		// says otherwise. Here arrival is US and destination US: domestic.
+		if r.InTransit.Status != harmonized.TransitDomestic {
+			t.Errorf("in transit %+v", r.InTransit)
+		}
+	}
+	h := items[1].Record
+	if h.Key != "FWDRHB7770001" || h.Bill.Kind != harmonized.BillHouse || h.Bill.MasterKey != "ONEYMB5550001" {
+		t.Errorf("house bill %s %+v", h.Key, h.Bill)
+	}
+	if rc := h.Equipment[0]; rc.Check != harmonized.CheckNotApplicable || rc.Number != "CN123456" {
+		t.Errorf("railcar %+v", rc)
+	}
+	if len(h.Flags) != 0 {
+		t.Errorf("house bill flags %v", h.Flags)
+	}
+}
