@@ -30,4 +30,11 @@
 //
 // With Options.Unmapped set, every segment or element that no mapping used is reported
 // with its position; syntax errors become flags on the bill they interrupt.
+//
+// # Performance
+//
+// BenchmarkMap309 (generated 309, 20,000 bills, validation included) on one core of
+// the shared 2-core build machine: about 140,000-155,000 bills/s, 85 MB/s, 55
+// allocations per bill; memory stays flat (TestStreamingMemoryIsFlat: 200,000 bills
+// streamed with about 1 MiB of heap in use).
 package x12map
