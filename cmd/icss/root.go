@@ -24,6 +24,7 @@ func newRootCommand() *cobra.Command {
 		newRiskCommand(),
 		newNormalizeCommand(),
 		newTemplateCommand(),
+		newLedgerCommand(),
 	)
 	return root
 }
