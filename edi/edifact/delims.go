@@ -14,7 +14,9 @@ type Delimiters struct {
 }
 
 // DefaultDelimiters are the service characters an interchange without UNA uses at
-// syntax levels A and B (ISO 9735 §7.1): UNA:+.? '.
+// syntax levels A and B (ISO 9735 §7.1): UNA:+.? '. Syntax version 4 adds '*' as the
+// repetition separator; the Reader switches it on when a UNB without UNA declares
+// version 4.
 var DefaultDelimiters = Delimiters{Component: ':', Element: '+', Decimal: '.', Release: '?', Repetition: 0, Terminator: '\''}
 
 // levelBDelimiters are the information separators ISO 9735 prescribes when level B
