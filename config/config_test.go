@@ -33,8 +33,8 @@ func TestLoadExample(t *testing.T) {
 	if string(cn.SFTP().KeyPassphrase) != "s3cret-pass" {
 		t.Fatal("passphrase not resolved from the environment")
 	}
-	partner, _ := c.Endpoint("bnsf-results")
-	if partner.Outbox != "incoming" || partner.AfterPull != "archive" {
+	partner, _ := c.Endpoint("cbp-results")
+	if partner.Outbox != "incoming" || partner.MaxPacket != 261120 {
 		t.Fatalf("partner = %+v", partner.Config)
 	}
 	if c.State.DSN != "/var/lib/icss/ledger.db" || c.State.Driver != "sqlite" {
@@ -141,5 +141,23 @@ func ExampleLoadWith() {
 	}
 	// Output:
 	// cn-rail sftp.cn.example:22 inbox="inbox" outbox="" passphrase=**redacted**
-	// bnsf-results 203.0.113.7:2222 inbox="" outbox="incoming" passphrase=**redacted**
+	// cbp-results 203.0.113.7:2222 inbox="" outbox="incoming" passphrase=**redacted**
+}
+
+// FuzzParse feeds arbitrary YAML to Parse: errors are expected, panics are not, and an
+// accepted configuration must be valid.
+func FuzzParse(f *testing.F) {
+	example, _ := os.ReadFile("testdata/icss.yaml")
+	f.Add(example)
+	f.Add([]byte("endpoints: [{name: a, key_passphrase: {env: X}}]"))
+	f.Add([]byte("state: {driver: postgres, dsn_secret: {file: x}}"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := Parse(b, "/nonexistent/icss-fuzz", env(map[string]string{"ICSS_CN_KEY_PASSPHRASE": "p"}))
+		if err != nil {
+			return
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("Parse accepted a config that does not validate: %v", err)
+		}
+	})
 }

@@ -79,14 +79,16 @@ func pushFiles(ctx context.Context, out, errOut io.Writer, e config.Endpoint, ve
 	var errs []error
 	for _, f := range files {
 		var progress func(int64)
+		finish := func() {}
 		if tty {
 			fi, _ := os.Stat(f)
 			bar := newBar(errOut, fi.Size(), filepath.Base(f))
 			var last int64
 			progress = func(sent int64) { _ = bar.Add64(sent - last); last = sent }
-			defer bar.Finish()
+			finish = func() { _ = bar.Finish() }
 		}
 		res, err := client.Push(ctx, f, filepath.Base(f), progress)
+		finish()
 		if err != nil {
 			fmt.Fprintf(errOut, "%s: %v\n", f, err)
 			errs = append(errs, err)
