@@ -91,6 +91,9 @@ func (r *Record) Validate() []Flag {
 		if len(r.Goods) == 0 {
 			v.add(FlagNoGoods, "goods", "the bill declares no goods")
 		}
+		if len(r.Equipment) == 0 && r.Conveyance.TransportMethod == "O" {
+			v.add(FlagNoEquipment, "equipment", "a containerised ocean bill (transport method O) lists no container")
+		}
 	}
 	for i := range r.Parties {
 		p := &r.Parties[i]
@@ -112,6 +115,8 @@ func (r *Record) Validate() []Flag {
 			if _, _, err := NormalizeHS(g.HSOriginal); err != nil {
 				v.add(FlagHS, ".hs_original", "%v", err)
 			}
+		} else if r.Filing.Type != FilingDelete {
+			v.add(FlagHSMissing, ".hs_original", "goods item %d has no HS code", g.Line)
 		}
 		v.weight(".weight", g.Weight)
 		v.weight(".net_weight", g.NetWeight)

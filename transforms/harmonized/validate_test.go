@@ -50,6 +50,8 @@ func TestValidateFlags(t *testing.T) {
 		{"BadPartyCountry", func(r *Record) { r.Parties[0].Country = "ZZ" }, "country_invalid@parties[0].country"},
 		{"NoGoods", func(r *Record) { r.Goods = nil }, "goods_missing@goods"},
 		{"BadHS", func(r *Record) { r.Goods[0].HSOriginal = "40-11" }, "hs_invalid@goods[0].hs_original"},
+		{"NoHS", func(r *Record) { r.Goods[0].HSOriginal = "" }, "hs_missing@goods[0].hs_original"},
+		{"NoContainer", func(r *Record) { r.Conveyance.TransportMethod, r.Equipment, r.Goods[0].Containers = "O", nil, nil }, "equipment_missing@equipment"},
 		{"BadWeightUnit", func(r *Record) { r.Goods[0].Weight.Unit = "Q" }, "unit_unknown@goods[0].weight.unit"},
 		{"NegativeWeight", func(r *Record) { r.Goods[0].Weight.Value = -1 }, "weight_invalid@goods[0].weight"},
 		{"WeightMismatch", func(r *Record) { r.Goods[0].Weight.KG = 100 }, "weight_mismatch@bill.weight"},
