@@ -113,3 +113,31 @@ func TestNoCONTRLForBareMessages(t *testing.T) {
 		t.Errorf("got %v, want ErrNoAck", err)
 	}
 }
+
+// OnError hands every finding over as a typed error, so callers can branch with
+// errors.Is on the documented sentinels.
+func TestOnErrorTypedFindings(t *testing.T) {
+	t.Parallel()
+	in := "UNB+UNOA:3+S+R+261127:1200+1'UNH+1+ZZZ:D:1:UN'bgm'UNT+9+2'UNZ+2+1'"
+	var got []error
+	_, err := edifact.Inspect(strings.NewReader(in), edifact.InspectOptions{Validate: edifact.ValidateOptions{OnError: func(e *edifact.SyntaxError) { got = append(got, e) }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []error{edifact.ErrBadTag, edifact.ErrSegmentCount, edifact.ErrControlMismatch, edifact.ErrMessageCount} {
+		found := false
+		for _, e := range got {
+			found = found || errors.Is(e, want)
+		}
+		if !found {
+			t.Errorf("no finding wraps %v in %v", want, got)
+		}
+	}
+	var se *edifact.SyntaxError
+	if !errors.As(got[len(got)-1], &se) || se.Code != "29" || se.SegmentID != "UNZ" || se.Pos.Segment != 5 {
+		t.Errorf("last finding %+v", se)
+	}
+	if msg := got[1].Error(); msg != "line 1, segment 4 (UNT), element 1, component 1: segment count does not match: UNT says 9, the message has 3 segments" {
+		t.Errorf("message %q", msg)
+	}
+}

@@ -19,6 +19,10 @@ type ValidateOptions struct {
 	// input outside interchanges (0: 100); the rest are counted in a final issue, so
 	// memory stays bounded on a hopeless input.
 	MaxIssues int `json:"max_issues,omitempty" yaml:"max_issues,omitempty"`
+	// OnError, when set, receives every finding as a typed *SyntaxError (the sentinel in
+	// Err for errors.Is, the position, the CONTRL code) as it is found, before the
+	// report keeps or drops it, including the reader's own.
+	OnError func(*SyntaxError) `json:"-" yaml:"-"`
 }
 
 // Validator checks a stream of segments, one at a time, and builds the inspection
@@ -107,6 +111,9 @@ const (
 )
 
 func (v *Validator) add(at level, e *SyntaxError) {
+	if v.opts.OnError != nil {
+		v.opts.OnError(e)
+	}
 	is := e.Issue()
 	var list *[]syntax.Issue
 	var d *dropped
