@@ -117,8 +117,8 @@ func runPull(ctx context.Context, out, errOut io.Writer, opts pullOptions) error
 			errs = append(errs, err)
 			continue
 		}
-		fmt.Fprintf(out, "%s: %d taken, %d duplicate, %d recovered, %d skipped, %d failed, %d bytes\n", e.Name,
-			rep.Count(sftp.Taken), rep.Count(sftp.Duplicate), rep.Count(sftp.Recovered),
+		fmt.Fprintf(out, "%s: %d taken, %d duplicate, %d recovered, %d gone, %d skipped, %d failed, %d bytes\n", e.Name,
+			rep.Count(sftp.Taken), rep.Count(sftp.Duplicate), rep.Count(sftp.Recovered), rep.Count(sftp.Gone),
 			rep.Count(sftp.Skipped), rep.Count(sftp.Failed), rep.Bytes)
 		if err := rep.Err(); err != nil {
 			errs = append(errs, err)

@@ -55,7 +55,7 @@ func TestPullAndPushCommands(t *testing.T) {
 	if !errors.Is(err, errInvalidInput) {
 		t.Fatalf("pull with an oversize file: err = %v, want errInvalidInput (exit 1)\n%s%s", err, out.String(), errOut.String())
 	}
-	if !strings.Contains(out.String(), "carrier1: 2 taken, 0 duplicate, 0 recovered, 1 skipped, 0 failed, 10 bytes") ||
+	if !strings.Contains(out.String(), "carrier1: 2 taken, 0 duplicate, 0 recovered, 0 gone, 1 skipped, 0 failed, 10 bytes") ||
 		!strings.Contains(errOut.String(), `"huge.x12" skipped: 1001 bytes is over max_file_size 1000`) {
 		t.Fatalf("stdout:\n%s\nstderr:\n%s", out.String(), errOut.String())
 	}

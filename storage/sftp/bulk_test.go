@@ -217,3 +217,59 @@ func fileSHA(t testing.TB, p string) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// TestPullConcurrentRuns runs two pulls of the same endpoint at once, as overlapping cron
+// runs on one node or two nodes sharing a ledger would: still exactly once.
+func TestPullConcurrentRuns(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	want := map[string]string{}
+	for i, size := range fileSizes(150, 0, 5) {
+		name := fmt.Sprintf("BOTH%03d.x12", i)
+		want[name] = writeRandomFile(t, r.srvPath("inbox/"+name), uint64(3000+i), size)
+	}
+	other, err := Dial(context.Background(), r.cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	var wg sync.WaitGroup
+	reports := make([]*Report, 2)
+	for i, c := range []*Client{r.client, other} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := r.puller()
+			p.Client = c
+			rep, err := p.Run(context.Background())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			reports[i] = rep
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	// A file both runs fetched is "taken" by one and at most "recovered" or "failed" by
+	// the other (its archive rename found the file gone); the end state is what counts.
+	taken := 0
+	for i, rep := range reports {
+		taken += rep.Count(Taken) + rep.Count(Duplicate)
+		t.Logf("run %d: %d taken, %d duplicate, %d recovered, %d gone, %d failed", i, rep.Count(Taken), rep.Count(Duplicate), rep.Count(Recovered), rep.Count(Gone), rep.Count(Failed))
+		for _, f := range rep.Files {
+			if f.Outcome == Failed {
+				t.Errorf("%s failed: %v (a concurrent run is not a failure)", f.Name, f.Err)
+			}
+		}
+	}
+	if taken < len(want) {
+		t.Fatalf("taken %d, want at least %d", taken, len(want))
+	}
+	if _, err := r.puller().Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	checkExactlyOnce(t, r, want)
+}

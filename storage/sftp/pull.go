@@ -83,7 +83,8 @@ const (
 	Taken     Outcome = "taken"     // fetched, stored, recorded and archived
 	Duplicate Outcome = "duplicate" // same bytes as a file taken before; recorded and archived, not to be processed
 	Recovered Outcome = "recovered" // taken by an earlier, interrupted run; now archived
-	Skipped   Outcome = "skipped"   // left in the inbox on purpose (bad name, too large, not ready)
+	Skipped   Outcome = "skipped"   // left in the inbox on purpose (bad name, too large, quarantined)
+	Gone      Outcome = "gone"      // vanished while being taken: a concurrent run took it, or the carrier withdrew it
 	Failed    Outcome = "failed"    // left in the inbox after an error; the next run retries
 )
 
@@ -308,6 +309,11 @@ func (p *Puller) take(ctx context.Context, log *slog.Logger, name string, fi os.
 		return fail(fmt.Errorf("record seen: %w", err))
 	}
 	res.ID = f.ID
+	gone := func() FileResult {
+		res.Outcome, res.Reason = Gone, "no longer in the inbox (taken by a concurrent run, or withdrawn)"
+		log.Info("file vanished while being taken", "name", name)
+		return res
+	}
 	if f.State == state.FileQuarantined && f.SHA256 == "" {
 		res.Outcome, res.Reason = Skipped, fmt.Sprintf("quarantined after %d failures (last: %s)", f.Attempts, f.LastError)
 		return res
@@ -320,6 +326,9 @@ func (p *Puller) take(ctx context.Context, log *slog.Logger, name string, fi os.
 	}
 	defer func() { spool.Close(); os.Remove(spool.Name()) }()
 	n, sum, err := p.Client.download(ctx, remote, spool, cfg.MaxFileSize, p.OnBytes)
+	if errors.Is(err, os.ErrNotExist) {
+		return gone()
+	}
 	if err != nil {
 		return fail(err)
 	}
@@ -327,7 +336,9 @@ func (p *Puller) take(ctx context.Context, log *slog.Logger, name string, fi os.
 		return fail(fmt.Errorf("read %d bytes, listed %d: the file changed while it was read", n, fi.Size()))
 	}
 	// A writer that paused longer than StableFor and resumed is caught here.
-	if now, err := p.Client.Stat(ctx, remote); err != nil {
+	if now, err := p.Client.Stat(ctx, remote); errors.Is(err, os.ErrNotExist) {
+		return gone()
+	} else if err != nil {
 		return fail(fmt.Errorf("stat after download: %w", err))
 	} else if now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime()) {
 		return fail(fmt.Errorf("changed during download (size %d→%d, mtime %v→%v)", fi.Size(), now.Size(), fi.ModTime(), now.ModTime()))
