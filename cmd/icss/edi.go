@@ -149,6 +149,9 @@ func printIssues(w io.Writer, indent string, issues []syntax.Issue) {
 				}
 			}
 		}
+		if is.Loop != "" {
+			where += " in loop " + is.Loop
+		}
 		code := ""
 		if is.Code != "" {
 			code = " [" + is.Code + "]"

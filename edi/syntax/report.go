@@ -6,6 +6,12 @@ type Issue struct {
 	Pos      Position `json:"pos"`
 	// SegmentID is the tag of the segment at fault ("SE", "UNT", "N10").
 	SegmentID string `json:"segment_id,omitempty"`
+	// Loop is the loop or segment group holding the segment (its trigger segment's ID in
+	// X12, "SG4" in EDIFACT), when known.
+	Loop string `json:"loop,omitempty"`
+	// SetIndex is the segment's 1-based position in its transaction set or message (ST
+	// or UNH is 1), when known.
+	SetIndex int `json:"set_index,omitempty"`
 	// Element and Component are 1-based positions inside the segment; 0 means the
 	// segment (or element) as a whole.
 	Element   int `json:"element,omitempty"`

@@ -64,6 +64,8 @@ func (e *SyntaxError) Issue() syntax.Issue {
 		Severity:  e.Severity,
 		Pos:       e.Pos,
 		SegmentID: e.SegmentID,
+		Loop:      e.Loop,
+		SetIndex:  e.SetIndex,
 		Element:   e.Element,
 		Component: e.Component,
 		Code:      e.Code,
