@@ -87,9 +87,12 @@ func BenchmarkInspectStreamPeakHeap(b *testing.B) {
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 }
 
-// peakHeapDuring samples HeapInuse while f runs.
+// peakHeapDuring samples HeapInuse while f runs and returns its peak above the heap
+// in use before f (other benchmarks' inputs may still be live in the process).
 func peakHeapDuring(f func()) uint64 {
 	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
 	done := make(chan struct{})
 	var peak uint64
 	var wg sync.WaitGroup
@@ -110,5 +113,8 @@ func peakHeapDuring(f func()) uint64 {
 	f()
 	close(done)
 	wg.Wait()
-	return peak
+	if peak < base.HeapInuse {
+		return 0
+	}
+	return peak - base.HeapInuse
 }
