@@ -2,12 +2,15 @@ package config
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/icss/icss/storage/blob"
+	"github.com/icss/icss/storage/blob/s3blob"
 	"github.com/icss/icss/storage/sftp"
 	"github.com/icss/icss/storage/state"
 	"go.yaml.in/yaml/v3"
@@ -47,10 +50,40 @@ func (s State) Ledger(now func() time.Time) state.Config {
 	return state.Config{Driver: s.Driver, DSN: dsn, MaxOpenConns: s.MaxOpenConns, BusyTimeout: s.BusyTimeout, Now: now}
 }
 
-// Blob configures the blob store. Only the local directory is wired here so far.
+// Blob configures the blob store: a local directory (the embedded default), or S3
+// when S3 is set.
 type Blob struct {
 	// Dir is the root of the local store (one subdirectory per purpose).
 	Dir string `yaml:"dir"`
+	// S3, when set, keeps every purpose in its own bucket on an S3 server instead.
+	S3 *S3 `yaml:"s3"`
+}
+
+// S3 is an S3-compatible server with a bucket per purpose (BucketPrefix + purpose:
+// icss-raw, icss-records, icss-exam-lists, icss-evidence, icss-results).
+type S3 struct {
+	Endpoint     string `yaml:"endpoint"` // host[:port], no scheme
+	Region       string `yaml:"region"`
+	AccessKey    string `yaml:"access_key"`
+	SecretKey    Secret `yaml:"secret_key"`
+	Insecure     bool   `yaml:"insecure"`      // plain HTTP; loopback test servers only
+	BucketPrefix string `yaml:"bucket_prefix"` // default "icss-"
+}
+
+// SetConfig returns the s3blob configuration (evidence under retention).
+func (s S3) SetConfig() s3blob.SetConfig {
+	return s3blob.DefaultSetConfig(s3blob.Connection{
+		Endpoint: s.Endpoint, Region: s.Region, AccessKey: s.AccessKey,
+		SecretKey: string(s.SecretKey.Value()), Insecure: s.Insecure,
+	}, s.BucketPrefix)
+}
+
+// Open opens the configured blob stores, one per purpose; close them with Set.Close.
+func (b Blob) Open(ctx context.Context) (blob.Set, error) {
+	if b.S3 != nil {
+		return s3blob.OpenSet(ctx, b.S3.SetConfig())
+	}
+	return blob.OpenDirSet(b.Dir)
 }
 
 // Endpoint is an SFTP endpoint: sftp.Config plus its key passphrase secret.
@@ -131,6 +164,9 @@ func Parse(data []byte, baseDir string, opts Options) (*Config, error) {
 		}
 	}
 	resolve("state.dsn_secret", &c.State.DSNSecret)
+	if c.Blob.S3 != nil {
+		resolve("blob.s3.secret_key", &c.Blob.S3.SecretKey)
+	}
 	for i := range c.Endpoints {
 		resolve(fmt.Sprintf("endpoints[%d].key_passphrase", i), &c.Endpoints[i].KeyPassphrase)
 	}
@@ -154,6 +190,9 @@ func (c *Config) complete(baseDir string) {
 			c.State.DSN = filepath.Join(c.DataDir, "ledger.db")
 		}
 		c.State.DSN = absPath(baseDir, c.State.DSN)
+	}
+	if c.Blob.S3 != nil && c.Blob.S3.BucketPrefix == "" {
+		c.Blob.S3.BucketPrefix = "icss-"
 	}
 	if c.Blob.Dir == "" {
 		c.Blob.Dir = filepath.Join(c.DataDir, "blobs")
@@ -187,6 +226,15 @@ func (c *Config) Validate() error {
 	if !c.State.DSNSecret.IsSet() || c.State.DSNSecret.set {
 		if err := ledger.Validate(); err != nil {
 			bad("state", err)
+		}
+	}
+	if s3 := c.Blob.S3; s3 != nil {
+		if !s3.SecretKey.IsSet() {
+			bad("blob.s3.secret_key", errors.New("is required ({env: NAME} or {file: PATH})"))
+		} else if s3.SecretKey.set {
+			if err := s3.SetConfig().Validate(); err != nil {
+				bad("blob.s3", err)
+			}
 		}
 	}
 	if len(c.Endpoints) == 0 {

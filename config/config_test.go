@@ -104,11 +104,15 @@ func TestErrorsNameTheField(t *testing.T) {
 			[]string{"endpoints[0].key_passphrase: environment variable NOPE is not set"}},
 		{"BadDriver", "state: {driver: mysql}\nendpoints: [" + ok + "]", []string{"state: state: Driver \"mysql\""}},
 		{"NoEndpoints", "data_dir: x", []string{"endpoints: none configured"}},
+		{"S3WithoutSecret", "blob: {s3: {endpoint: s3.example, access_key: icss}}\nendpoints: [" + ok + "]",
+			[]string{"blob.s3.secret_key: is required"}},
+		{"S3WithScheme", "blob: {s3: {endpoint: \"https://s3.example\", access_key: icss, secret_key: {env: S}}}\nendpoints: [" + ok + "]",
+			[]string{"blob.s3: s3: Endpoint"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := Parse([]byte(tt.yaml), t.TempDir(), env(nil))
+			_, err := Parse([]byte(tt.yaml), t.TempDir(), env(map[string]string{"S": "secret"}))
 			if err == nil {
 				t.Fatal("accepted")
 			}
@@ -117,7 +121,7 @@ func TestErrorsNameTheField(t *testing.T) {
 					t.Errorf("error %q\ndoes not contain %q", err, w)
 				}
 			}
-			if strings.Contains(err.Error(), "hunter2") {
+			if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "secret\"") {
 				t.Error("the literal secret is echoed in the error")
 			}
 			var fe *FieldError

@@ -94,15 +94,15 @@ func runPull(ctx context.Context, out, errOut io.Writer, opts pullOptions) error
 		return err
 	}
 	defer ledger.Close()
-	blobs, err := blob.OpenDirSet(cfg.Blob.Dir)
+	blobs, err := cfg.Blob.Open(ctx)
 	if err != nil {
 		return err
 	}
+	defer blobs.Close()
 	raw, err := blobs.Get(blob.Raw)
 	if err != nil {
 		return err
 	}
-	defer closeSet(blobs)
 	if err := os.MkdirAll(cfg.SpoolDir, 0o750); err != nil {
 		return err
 	}
@@ -192,12 +192,4 @@ func pullEndpoint(ctx context.Context, out, errOut io.Writer, tty bool, e config
 	}
 	mu.Unlock()
 	return rep, err
-}
-
-func closeSet(s blob.Set) {
-	for _, st := range s {
-		if c, ok := st.(io.Closer); ok {
-			c.Close()
-		}
-	}
 }

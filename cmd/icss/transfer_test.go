@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -11,7 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/icss/icss/internal/testkit/s3test"
 	"github.com/icss/icss/internal/testkit/sshdtest"
+	"github.com/icss/icss/storage/blob"
+	"github.com/minio/minio-go/v7"
 )
 
 // writeConfig writes an icss config for one endpoint on srv and returns its path.
@@ -76,5 +81,32 @@ func TestPullAndPushCommands(t *testing.T) {
 	var ue *usageError
 	if !errors.As(err, &ue) {
 		t.Fatalf("unknown endpoint: err = %v, want a usage error", err)
+	}
+}
+
+// TestPullIntoS3 pulls into a real versitygw instead of the local store: the raw file
+// lands in the icss-raw bucket under its SHA-256.
+func TestPullIntoS3(t *testing.T) {
+	srv := sshdtest.Start(t, sshdtest.Options{Dirs: []string{"inbox", "outbox"}, Passphrase: "pw"})
+	s3 := s3test.Start(t)
+	t.Setenv("ICSS_TEST_PASSPHRASE", "pw")
+	t.Setenv("ICSS_TEST_S3_SECRET", s3.SecretKey)
+	cfg := writeConfig(t, srv)
+	b, _ := os.ReadFile(cfg)
+	b = append(fmt.Appendf(nil, "blob:\n  s3: {endpoint: %q, region: %q, access_key: %q, secret_key: {env: ICSS_TEST_S3_SECRET}, insecure: true, bucket_prefix: icss-test-}\n",
+		s3.Endpoint, s3.Region, s3.AccessKey), b...)
+	os.WriteFile(cfg, b, 0o644)
+	p := srv.Path("inbox/a.x12")
+	os.WriteFile(p, []byte("ISA*s3"), 0o644)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(p, old, old)
+	var out, errOut bytes.Buffer
+	if err := runPull(context.Background(), &out, &errOut, pullOptions{Config: cfg}); err != nil {
+		t.Fatalf("%v\n%s%s", err, out.String(), errOut.String())
+	}
+	sum := sha256.Sum256([]byte("ISA*s3"))
+	key := blob.ContentKey("", hex.EncodeToString(sum[:]))
+	if _, err := s3.Client(t).StatObject(context.Background(), "icss-test-raw", key, minio.StatObjectOptions{}); err != nil {
+		t.Fatalf("raw object %s not in bucket icss-test-raw: %v\n%s", key, err, out.String())
 	}
 }
