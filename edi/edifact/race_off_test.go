@@ -1,0 +1,5 @@
+//go:build !race
+
+package edifact_test
+
+const raceEnabled = false
