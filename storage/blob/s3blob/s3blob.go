@@ -319,11 +319,9 @@ func (s *Store) putMultipart(ctx context.Context, key string, r io.Reader, po mi
 	}
 	defer func() {
 		if err != nil {
-			core.AbortMultipartUpload(context.WithoutCancel(ctx), s.cfg.Bucket, obj, uploadID)
+			s.abort(ctx, core, obj, uploadID)
 		}
 	}()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	free := make(chan []byte, s.cfg.Threads)
 	for range s.cfg.Threads - 1 {
 		free <- take()
@@ -334,11 +332,14 @@ func (s *Store) putMultipart(ctx context.Context, key string, r io.Reader, po mi
 		parts    []minio.CompletePart
 		firstErr error
 	)
+	// A failure stops reading new parts but lets the parts in flight finish:
+	// a part the server is still receiving when the upload is aborted can
+	// outlive the abort and leave storage behind (S3 documents this).
+	failed := func() bool { mu.Lock(); defer mu.Unlock(); return firstErr != nil }
 	fail := func(e error) {
 		mu.Lock()
 		if firstErr == nil {
 			firstErr = e
-			cancel()
 		}
 		mu.Unlock()
 	}
@@ -359,11 +360,9 @@ func (s *Store) putMultipart(ctx context.Context, key string, r io.Reader, po mi
 		if rerr != nil { // the short last part has been sent
 			break
 		}
-		select {
-		case buf = <-free:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
+		buf = <-free
+		if failed() || ctx.Err() != nil {
+			free <- buf
 			break
 		}
 		n, rerr = io.ReadFull(r, buf)
@@ -389,6 +388,23 @@ func (s *Store) putMultipart(ctx context.Context, key string, r io.Reader, po mi
 	copts.SetMatchETagExcept("*")
 	_, err = core.CompleteMultipartUpload(ctx, s.cfg.Bucket, obj, uploadID, parts, copts)
 	return err
+}
+
+// abort aborts a multipart upload, also when the caller's context is done.
+// When the context was cancelled, parts may still be arriving at the server,
+// so the abort is repeated a little later to catch them.
+func (s *Store) abort(ctx context.Context, core minio.Core, obj, uploadID string) {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	core.AbortMultipartUpload(actx, s.cfg.Bucket, obj, uploadID)
+	if ctx.Err() != nil {
+		go func() {
+			time.Sleep(2 * time.Second)
+			actx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			core.AbortMultipartUpload(actx, s.cfg.Bucket, obj, uploadID)
+		}()
+	}
 }
 
 // errRecorder remembers the reader's first error so the cause of an aborted
