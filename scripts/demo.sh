@@ -42,6 +42,9 @@ $icss edi ack --out "$demo/edifact" --newline "$demo/edifact/cuscar.edi" || stat
 [ "$status" = 1 ]
 cat "$demo"/edifact/CONTRL_IC03_*.edi
 
+step "4c. SFTP: the same files from a carrier's drop box on a local OpenSSH sshd, pulled exactly once; an acknowledgment pushed back"
+scripts/demo-sftp.sh "$icss" "$demo" testdata/demo/*.x12
+
 step "5. Normalize: one harmonized record per bill version (JSON lines, schema transforms/harmonized/schema.json)"
 $icss normalize --unmapped --out "$demo/records.jsonl" "$demo/inbox"/*.x12 2> "$demo/normalize.txt"
 grep -v '^unmapped:' "$demo/normalize.txt"
