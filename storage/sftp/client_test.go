@@ -68,6 +68,16 @@ func TestHostKeyPinning(t *testing.T) {
 	})
 }
 
+func TestRSAKey(t *testing.T) {
+	t.Parallel()
+	srv := sshdtest.Start(t, sshdtest.Options{Dirs: []string{"inbox"}, RSAClientKey: true})
+	c, err := Dial(context.Background(), testConfig(srv).WithDefaults(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+}
+
 func TestEncryptedKey(t *testing.T) {
 	t.Parallel()
 	srv := sshdtest.Start(t, sshdtest.Options{Dirs: []string{"inbox"}, Passphrase: "correct horse"})

@@ -99,9 +99,9 @@ func Start(t testing.TB, dirs ...string) *Server {
 			t.Fatal(err)
 		}
 	}
-	hostSigner, hostPub := key(t, "")
+	hostSigner, _ := keyPEM(t)
+	hostPub := hostSigner.PublicKey()
 	clientSigner, clientPEM := keyPEM(t)
-	_ = clientSigner
 	cfg := &ssh.ServerConfig{
 		PublicKeyCallback: func(_ ssh.ConnMetadata, k ssh.PublicKey) (*ssh.Permissions, error) {
 			if string(k.Marshal()) == string(clientSigner.PublicKey().Marshal()) {
@@ -352,19 +352,6 @@ func (d *dropFile) WriteAt(p []byte, off int64) (int, error) {
 		return 0, terr
 	}
 	return d.File.WriteAt(p, off)
-}
-
-func key(t testing.TB, _ string) (ssh.Signer, ssh.PublicKey) {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, s.PublicKey()
 }
 
 func keyPEM(t testing.TB) (ssh.Signer, []byte) {

@@ -11,7 +11,9 @@
 package sshdtest
 
 import (
+	"crypto"
 	"crypto/ed25519"
+	"crypto/rsa"
 	"crypto/rand"
 	"encoding/pem"
 	"errors"
@@ -45,6 +47,8 @@ type Options struct {
 	Dirs []string
 	// Passphrase, when set, encrypts the client key file written to ClientKeyFile.
 	Passphrase string
+	// RSAClientKey makes the client key RSA (3072 bits) instead of ed25519.
+	RSAClientKey bool
 	// Root, when set, is the directory served (it must exist); default a fresh temp directory.
 	// With Chroot it must be root-owned and not group/world writable all the way up.
 	Root string
@@ -133,8 +137,8 @@ func Start(t testing.TB, opts Options) *Server {
 			}
 		}
 	}
-	hostPub, hostPEM := newKey(t, "")
-	clientPub, clientPEM := newKey(t, opts.Passphrase)
+	hostPub, hostPEM := newKey(t, "", false)
+	clientPub, clientPEM := newKey(t, opts.Passphrase, opts.RSAClientKey)
 	hostKeyFile := filepath.Join(dir, "host_ed25519")
 	clientKeyFile := filepath.Join(dir, "client_ed25519")
 	authKeys := filepath.Join(dir, "authorized_keys")
@@ -279,11 +283,17 @@ func (s *Server) Stop() {
 // Path returns the local path of a name relative to Root.
 func (s *Server) Path(name string) string { return filepath.Join(s.Root, filepath.FromSlash(name)) }
 
-// newKey makes an ed25519 key pair; the private half is an OpenSSH PEM, encrypted when
-// passphrase is set.
-func newKey(t testing.TB, passphrase string) (ssh.PublicKey, []byte) {
+// newKey makes an ed25519 (or RSA) key pair; the private half is an OpenSSH PEM,
+// encrypted when passphrase is set.
+func newKey(t testing.TB, passphrase string, rsaKey bool) (ssh.PublicKey, []byte) {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	var priv crypto.Signer
+	var err error
+	if rsaKey {
+		priv, err = rsa.GenerateKey(rand.Reader, 3072)
+	} else {
+		_, priv, err = ed25519.GenerateKey(rand.Reader)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +306,7 @@ func newKey(t testing.TB, passphrase string) (ssh.PublicKey, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp, err := ssh.NewPublicKey(pub)
+	sp, err := ssh.NewPublicKey(priv.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
