@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -63,10 +64,11 @@ type Puller struct {
 	Ledger Ledger
 	// KeyPrefix is put before blob.ContentKey's "sha256/..." (e.g. "raw/"); may be empty.
 	KeyPrefix string
-	// SpoolDir holds downloads until they are stored; default os.TempDir().
+	// SpoolDir holds downloads until they are stored; default os.TempDir(). Spool files
+	// a killed run left behind are removed by a later run once a day old.
 	SpoolDir string
-	// Now is the clock (default time.Now); Sleep waits between the two listings.
-	Now   func() time.Time
+	// Sleep waits between the two listings (default: a timer honouring ctx); tests and
+	// schedulers may replace it. Pull reads no clock itself: the ledger stamps its rows.
 	Sleep func(context.Context, time.Duration) error
 	Log   *slog.Logger
 	// OnPlan, OnBytes and OnFile report progress (for a progress bar); all optional and
@@ -157,6 +159,7 @@ func (p *Puller) Run(ctx context.Context) (*Report, error) {
 		}
 	}
 
+	p.removeStaleSpool(log)
 	first, markers, present, err := p.list(ctx, add)
 	if err != nil {
 		return nil, err
@@ -320,7 +323,7 @@ func (p *Puller) take(ctx context.Context, log *slog.Logger, name string, fi os.
 	}
 
 	remote := path.Join(cfg.Inbox, name)
-	spool, err := os.CreateTemp(p.SpoolDir, "icss-pull-*")
+	spool, err := os.CreateTemp(p.SpoolDir, spoolPattern)
 	if err != nil {
 		return fail(fmt.Errorf("spool: %w", err))
 	}
@@ -421,6 +424,26 @@ func (p *Puller) archive(ctx context.Context, name string, id int64) error {
 func archiveName(name string, id int64) string {
 	suffix := fmt.Sprintf(".%d", id)
 	return truncTo(name, MaxNameLength-len(suffix)) + suffix
+}
+
+// spoolPattern names spool files; removeStaleSpool relies on it.
+const spoolPattern = "icss-pull-*"
+
+// removeStaleSpool deletes spool files of runs killed at least a day ago (a live run's
+// files are younger: a download that takes a day is not a live run).
+func (p *Puller) removeStaleSpool(log *slog.Logger) {
+	dir := p.SpoolDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	old, _ := filepath.Glob(filepath.Join(dir, spoolPattern))
+	for _, f := range old {
+		if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > 24*time.Hour {
+			if os.Remove(f) == nil {
+				log.Info("removed a stale spool file", "file", f)
+			}
+		}
+	}
 }
 
 // markArchived records that the file left the inbox; a row already past that point

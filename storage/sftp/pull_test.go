@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -225,5 +226,25 @@ func TestPullLargePacketsOpenSSH(t *testing.T) {
 	}
 	if got := fileSHA(t, r.srvPath("outbox/f5-copy.bin")); got != want["f5.bin"] {
 		t.Fatalf("pushed copy sha256 %s", got)
+	}
+}
+
+func TestPullRemovesStaleSpoolFiles(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	stale := filepath.Join(r.dir, "icss-pull-123")
+	young := filepath.Join(r.dir, "icss-pull-456")
+	os.WriteFile(stale, []byte("left by a killed run"), 0o600)
+	os.WriteFile(young, []byte("a live run's download"), 0o600)
+	day := time.Now().Add(-25 * time.Hour)
+	os.Chtimes(stale, day, day)
+	if _, err := r.puller().Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale spool file kept: %v", err)
+	}
+	if _, err := os.Stat(young); err != nil {
+		t.Errorf("young spool file removed: %v", err)
 	}
 }
