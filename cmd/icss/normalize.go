@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -97,15 +96,18 @@ func runNormalize(stdout, stderr io.Writer, opts normalizeOptions, files []strin
 		file, out = f, f
 	}
 	w := bufio.NewWriterSize(out, 256<<10)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	var line []byte
 	res, err := normalize.Run(nopts, files, func(l normalize.Line) error {
+		// AppendJSON writes what encoding/json would, several times faster.
 		if l.Record != nil {
-			return enc.Encode(l.Record)
+			line = l.Record.AppendJSON(line[:0])
+		} else {
+			line = l.Event.AppendJSON(append(line[:0], `{"event":`...))
+			line = append(line, '}')
 		}
-		return enc.Encode(struct {
-			Event *harmonized.Event `json:"event"`
-		}{l.Event})
+		line = append(line, '\n')
+		_, err := w.Write(line)
+		return err
 	})
 	if ferr := w.Flush(); err == nil {
 		err = ferr

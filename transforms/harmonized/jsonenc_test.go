@@ -1,0 +1,88 @@
+package harmonized
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"testing"
+	"time"
+)
+
+// stdJSON is encoding/json's output for v with HTML escaping off, without the newline.
+func stdJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
+
+func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	odd := fullRecord()
+	odd.Key = "A\"B\\C\n\t\b\f\x01<>&\u2028\u2029é\xff"
+	odd.Bill.Pieces = 1e21
+	odd.Bill.Weight.KG = 1e-7
+	odd.Bill.Weight.Value = -0.5
+	odd.Goods[0].Quantity = 0.1
+	odd.Extra = map[string]string{"z": "1", "a": "2", "é": "3"}
+	odd.Filing.FiledAt.Time = time.Date(2026, 11, 27, 8, 15, 30, 123456789, time.FixedZone("X", -5*3600))
+	nils := New()
+	nils.Parties, nils.Goods, nils.Equipment = nil, nil, nil
+	empty := New()
+	empty.Extra = map[string]string{}
+	tests := map[string]*Record{"Full": fullRecord(), "Odd": odd, "New": New(), "NilSlices": nils, "EmptyMap": empty}
+	for name, r := range tests {
+		want := stdJSON(t, r)
+		if got := r.AppendJSON(nil); !bytes.Equal(got, want) {
+			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
+		}
+	}
+	for _, e := range fullRecord().Events {
+		if got, want := e.AppendJSON(nil), stdJSON(t, &e); !bytes.Equal(got, want) {
+			t.Errorf("event:\n got %s\nwant %s", got, want)
+		}
+	}
+}
+
+func FuzzAppendJSON(f *testing.F) {
+	f.Add("MAEU1", "TIRES", 14404.0, 390.0, int64(1))
+	f.Add("\x00\"\\\u2028", "\xff\xfe", 1e21, -1e-9, int64(-7))
+	f.Fuzz(func(t *testing.T, key, desc string, kg, qty float64, seq int64) {
+		if math.IsNaN(kg) || math.IsInf(kg, 0) || math.IsNaN(qty) || math.IsInf(qty, 0) {
+			return // encoding/json refuses them
+		}
+		r := fullRecord()
+		r.Key, r.Goods[0].Description, r.Bill.Weight.KG, r.Goods[0].Quantity, r.Filing.Sequence = key, desc, kg, qty, seq
+		r.Extra = map[string]string{desc: key}
+		if got, want := r.AppendJSON(nil), stdJSON(t, r); !bytes.Equal(got, want) {
+			t.Fatalf("\n got %s\nwant %s", got, want)
+		}
+	})
+}
+
+func BenchmarkAppendJSON(b *testing.B) {
+	r := fullRecord()
+	b.ReportAllocs()
+	var buf []byte
+	for b.Loop() {
+		buf = r.AppendJSON(buf[:0])
+	}
+	b.SetBytes(int64(len(buf)))
+}
+
+func BenchmarkEncodingJSON(b *testing.B) {
+	r := fullRecord()
+	b.ReportAllocs()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	for b.Loop() {
+		buf.Reset()
+		enc.Encode(r)
+	}
+	b.SetBytes(int64(buf.Len()))
+}
