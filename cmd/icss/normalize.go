@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -63,6 +64,11 @@ others were still written), 2 for usage, mapping or output failure.`,
 }
 
 func runNormalize(stdout, stderr io.Writer, opts normalizeOptions, files []string) error {
+	if !opts.Current {
+		// Streaming keeps a few MiB live: collect less often (memory stays flat, a few
+		// times that), which saves about a tenth of the CPU on large manifests.
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	nopts := normalize.Options{Current: opts.Current}
 	if opts.Mapping != "" {
 		m, err := tabular.LoadMapping(opts.Mapping)
