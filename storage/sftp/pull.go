@@ -336,7 +336,9 @@ func (p *Puller) take(ctx context.Context, log *slog.Logger, name string, fi os.
 		return fail(err)
 	}
 	if n != fi.Size() {
-		return fail(fmt.Errorf("read %d bytes, listed %d: the file changed while it was read", n, fi.Size()))
+		// pkg/sftp's pipelined reads leave a gap where a server answers short, so a
+		// max_packet above the server's read limit shows up here, never as corrupt data.
+		return fail(fmt.Errorf("read %d bytes, listed %d: the file changed while it was read, or the server reads less than max_packet %d at a time", n, fi.Size(), cfg.MaxPacket))
 	}
 	// A writer that paused longer than StableFor and resumed is caught here.
 	if now, err := p.Client.Stat(ctx, remote); errors.Is(err, os.ErrNotExist) {
