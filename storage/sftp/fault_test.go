@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/icss/icss/internal/testkit/sftpfault"
+	"github.com/icss/icss/storage/blob"
 	"github.com/icss/icss/storage/state"
 )
 
@@ -144,5 +145,32 @@ func TestFaultArchiveRenameFailsThenRecovers(t *testing.T) {
 	}
 	if got := r.files(t, "inbox/archive"); !slices.Equal(got, []string{"m.x12"}) {
 		t.Fatalf("archive = %v", got)
+	}
+}
+
+// TestFaultShortReadsFailTheSizeCheck: a server that reads less than max_packet at a time
+// makes pkg/sftp's pipelined download skip bytes; the size check must catch it, so that
+// nothing is stored, recorded or archived.
+func TestFaultShortReadsFailTheSizeCheck(t *testing.T) {
+	t.Parallel()
+	r, srv := faultRig(t, nil)
+	r.put(t, "big.x12", randomBytes(11, 1<<20))
+	srv.Faults.ShortReads.Store(10000)
+	rep, err := r.puller().Run(context.Background())
+	if err != nil || rep.Count(Failed) != 1 || !strings.Contains(rep.Err().Error(), "reads less than max_packet") {
+		t.Fatalf("%+v %v", rep.Files, err)
+	}
+	stored := 0
+	r.blobs.List(context.Background(), "", func(blob.Info) error { stored++; return nil })
+	if stored != 0 {
+		t.Fatalf("%d objects stored from a short-read download", stored)
+	}
+	if _, err := os.Stat(srv.Path("inbox/big.x12")); err != nil {
+		t.Fatal("the file must stay in the inbox")
+	}
+	// With reads the server can serve whole, it comes through intact.
+	srv.Faults.ShortReads.Store(0)
+	if rep, err := r.puller().Run(context.Background()); err != nil || rep.Count(Taken) != 1 {
+		t.Fatalf("%+v %v", rep.Files, err)
 	}
 }

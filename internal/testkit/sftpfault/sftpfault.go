@@ -34,6 +34,9 @@ type Faults struct {
 	DropReadAfter atomic.Int64
 	// DropWriteAfter is the same for bytes written to files.
 	DropWriteAfter atomic.Int64
+	// ShortReads, when > 0, answers every read with at most that many bytes, as servers
+	// with a small read limit do.
+	ShortReads atomic.Int64
 
 	mu       sync.Mutex
 	deny     func(method, name string) bool
@@ -205,7 +208,7 @@ func (h *handlers) Fileread(r *sftp.Request) (io.ReaderAt, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &dropFile{File: f, counter: &h.s.Faults.DropReadAfter, conn: h.conn}, nil
+	return &dropFile{File: f, counter: &h.s.Faults.DropReadAfter, conn: h.conn, short: &h.s.Faults.ShortReads}, nil
 }
 
 func (h *handlers) Filewrite(r *sftp.Request) (io.WriterAt, error) {
@@ -326,6 +329,7 @@ type dropFile struct {
 	*os.File
 	counter *atomic.Int64
 	conn    net.Conn
+	short   *atomic.Int64 // nil for writes
 }
 
 func (d *dropFile) tick(n int) error {
@@ -340,6 +344,9 @@ func (d *dropFile) tick(n int) error {
 }
 
 func (d *dropFile) ReadAt(p []byte, off int64) (int, error) {
+	if max := d.short.Load(); max > 0 && int64(len(p)) > max {
+		p = p[:max]
+	}
 	n, err := d.File.ReadAt(p, off)
 	if terr := d.tick(n); terr != nil {
 		return 0, terr
