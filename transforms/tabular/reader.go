@@ -22,6 +22,36 @@ import (
 // ErrHeader is wrapped when a mapped column is not in the file's header row.
 var ErrHeader = errors.New("column not found in the header row")
 
+// ErrLineTooLong is returned when a CSV line exceeds MaxLineBytes: encoding/csv would
+// otherwise hold an endless line in memory.
+var ErrLineTooLong = errors.New("line longer than the limit")
+
+// MaxLineBytes bounds one line of a CSV input (a row without embedded line breaks).
+const MaxLineBytes = 4 << 20
+
+// lineLimiter fails a read once max bytes have passed without a line feed.
+type lineLimiter struct {
+	r    io.Reader
+	max  int
+	run  int
+	line int
+}
+
+func (l *lineLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for _, c := range p[:n] {
+		if c == '\n' {
+			l.run = 0
+			l.line++
+			continue
+		}
+		if l.run++; l.run > l.max {
+			return 0, fmt.Errorf("line %d: %w (%d bytes)", l.line+1, ErrLineTooLong, l.max)
+		}
+	}
+	return n, err
+}
+
 // source yields the rows of a table.
 type source interface {
 	// next returns the next row and where it starts, or io.EOF. The row is valid until
@@ -73,7 +103,7 @@ type pendingRecord struct {
 // NewCSVReader returns a Reader of CSV text. file names the input in provenance and
 // errors. It reads up to the header row and resolves the mapping's columns against it.
 func NewCSVReader(r io.Reader, m *Mapping, file string) (*Reader, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(&lineLimiter{r: r, max: MaxLineBytes})
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true

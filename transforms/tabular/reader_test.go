@@ -360,6 +360,19 @@ func TestBrokenCSVReportsPosition(t *testing.T) {
 	}
 }
 
+func TestLineLimit(t *testing.T) {
+	t.Parallel()
+	m, _ := ParseMapping([]byte("name: x\ncolumns: [{column: BL, field: bill.number}]"))
+	in := io.MultiReader(strings.NewReader("BL,X\nB1,"), strings.NewReader(strings.Repeat("x", MaxLineBytes+1)))
+	r, err := NewCSVReader(in, m, "long.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Read(); !errors.Is(err, ErrLineTooLong) || !strings.Contains(err.Error(), "long.csv") || !strings.Contains(err.Error(), "line 2") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 func TestKCSHistory(t *testing.T) {
 	t.Parallel()
 	path := corpus.Shared(t, "data", "kcs", "df_syn_valid_eng.csv")
