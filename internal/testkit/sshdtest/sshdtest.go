@@ -13,8 +13,8 @@ package sshdtest
 import (
 	"crypto"
 	"crypto/ed25519"
-	"crypto/rsa"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/pem"
 	"errors"
 	"fmt"
