@@ -2,12 +2,14 @@ package sftp
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/icss/icss/internal/testkit/sshdtest"
 )
@@ -73,4 +75,36 @@ func BenchmarkDownload(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkPullSmallFiles measures a pull of 200 EDI-sized files (4 KiB) from OpenSSH:
+// listing, download, SHA-256, local store (fsync), three ledger transactions and the
+// remote archive per file. The stability wait is skipped (Sleep is a no-op).
+func BenchmarkPullSmallFiles(b *testing.B) {
+	const files, size = 200, 4 << 10
+	srv := sshdtest.Start(b, sshdtest.Options{Dirs: []string{"inbox"}})
+	cfg := testConfig(srv)
+	cfg.StableFor = time.Millisecond
+	r := newRigFor(b, srv, cfg)
+	p := r.puller()
+	p.Sleep = func(context.Context, time.Duration) error { return nil }
+	data := randomBytes(1, files*size)
+	b.SetBytes(files * size)
+	b.ReportAllocs()
+	round := 0
+	for b.Loop() {
+		b.StopTimer()
+		for i := range files {
+			// Distinct content per round, or every file after the first round is a duplicate.
+			chunk := append([]byte(fmt.Sprintf("%08d", round)), data[i*size+8:(i+1)*size]...)
+			r.put(b, fmt.Sprintf("r%d-%03d.x12", round, i), chunk)
+		}
+		round++
+		b.StartTimer()
+		rep, err := p.Run(context.Background())
+		if err != nil || rep.Count(Taken) != files {
+			b.Fatalf("%v, %d taken", err, rep.Count(Taken))
+		}
+	}
+	b.ReportMetric(float64(files*b.N)/b.Elapsed().Seconds(), "files/s")
 }

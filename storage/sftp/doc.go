@@ -42,6 +42,10 @@
 // endpoint's configuration). The default stays at the 32 KiB every server must accept.
 // Memory does not grow with file size: downloads stream through a spool file.
 //
+// BenchmarkPullSmallFiles (200 files of 4 KiB per run, everything a real pull does per
+// file, on the same machine shared with other builds): 120-240 files/s, bound by the
+// fsyncs of the local store and the SQLite ledger (three transactions per file).
+//
 // # Testing
 //
 // Tests run against a real OpenSSH sshd (internal/testkit/sshdtest); faults that a real

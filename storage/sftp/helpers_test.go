@@ -38,7 +38,7 @@ func newRig(t *testing.T, edit func(*Config)) *rig {
 	return newRigFor(t, srv, cfg)
 }
 
-func newRigFor(t *testing.T, srv *sshdtest.Server, cfg Config) *rig {
+func newRigFor(t testing.TB, srv *sshdtest.Server, cfg Config) *rig {
 	t.Helper()
 	cfg = cfg.WithDefaults()
 	var c *Client
@@ -80,7 +80,7 @@ func (r *rig) puller() *Puller {
 
 // put writes a file into the served inbox, as a carrier would, with an mtime in the past
 // so the stability check sees a settled file.
-func (r *rig) put(t *testing.T, name string, data []byte) string {
+func (r *rig) put(t testing.TB, name string, data []byte) string {
 	t.Helper()
 	p := r.srvPath("inbox/" + name)
 	if err := os.WriteFile(p, data, 0o644); err != nil {
