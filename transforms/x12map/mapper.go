@@ -332,10 +332,11 @@ func (m *Mapper) endSet(se *x12.Segment) {
 	switch m.setID {
 	case "309":
 		if m.rec != nil && se == nil {
-			m.rec.AddFlag(harmonized.FlagStructure, "", "%s: transaction set %s ended without its SE (truncated input?); the bill may be incomplete", m.opts.File, m.setControl)
+			m.rec.AddFlag(harmonized.FlagStructure, "provenance.set_control", "%s: transaction set %s ended without its SE (truncated input?); the bill may be incomplete", m.opts.File, m.setControl)
 		}
 		if m.rec != nil && m.declared > 0 && m.declared != m.bills {
-			m.rec.AddFlag(harmonized.FlagStructure, "", "M10-08 declares %d bills but the set holds %d", m.declared, m.bills)
+			m.rec.AddFlag(harmonized.FlagStructure, "provenance.set_control", "%s: transaction set %s: M10-08 declares %d bills but the set holds %d (flagged on its last bill)",
+				m.opts.File, m.setControl, m.declared, m.bills)
 		}
 		m.flushBill()
 	case "315", "322", "404":
