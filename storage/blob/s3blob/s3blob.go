@@ -97,8 +97,8 @@ type Config struct {
 	// Retention, when set, puts every new object under object-lock retention
 	// (evidence). The bucket must have been created with object lock.
 	Retention *Retention `json:"retention,omitempty" yaml:"retention,omitempty"`
-	// SpoolDir is where Put without a known SHA-256 spools the content to
-	// hash it before upload; "" means os.TempDir().
+	// SpoolDir is where Put without a known SHA-256 spools content larger
+	// than PartSize to hash it before upload; "" means os.TempDir().
 	SpoolDir string `json:"spool_dir" yaml:"spool_dir"`
 	// Now is the clock used for retention dates; nil means time.Now.
 	Now func() time.Time `json:"-" yaml:"-"`
@@ -211,8 +211,9 @@ const metaSHA256 = "sha256"
 // server refuses to replace an existing object, also for multipart uploads
 // (the header goes with the completion). The content passes through a
 // verifying reader: a wrong size or digest aborts the upload before it
-// completes. When opts.SHA256 is empty the content is first spooled to a
-// temporary file to learn its digest, which S3 needs in the headers.
+// completes. When opts.SHA256 is empty the content is first read to learn
+// its digest, which S3 needs in the headers: in memory up to PartSize,
+// through a temporary file in SpoolDir beyond.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, opts blob.PutOptions) (blob.Info, error) {
 	if err := blob.ValidateKey(key); err != nil {
 		return blob.Info{}, err
@@ -234,12 +235,28 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	}
 	sum := strings.ToLower(opts.SHA256)
 	if sum == "" {
-		f, n, digest, err := s.spool(ctx, key, r, size)
-		if err != nil {
-			return blob.Info{}, err
+		// Content that fits in one part is hashed in memory; larger content
+		// is spooled to disk, so memory stays bounded whatever the size.
+		bp := s.bufs.Get().(*[]byte)
+		defer s.bufs.Put(bp)
+		n, err := io.ReadFull(ctxReader{ctx, r}, *bp)
+		switch {
+		case err == io.EOF || err == io.ErrUnexpectedEOF:
+			if size >= 0 && int64(n) != size {
+				return blob.Info{}, fmt.Errorf("put %s: %w: got %d bytes, want %d", key, blob.ErrSizeMismatch, n, size)
+			}
+			h := sha256.Sum256((*bp)[:n])
+			r, size, sum = bytes.NewReader((*bp)[:n]), int64(n), hex.EncodeToString(h[:])
+		case err != nil:
+			return blob.Info{}, fmt.Errorf("put %s: %w", key, err)
+		default:
+			f, n, digest, err := s.spool(ctx, key, io.MultiReader(bytes.NewReader(*bp), r), size)
+			if err != nil {
+				return blob.Info{}, err
+			}
+			defer f.Close()
+			r, size, sum = f, n, digest
 		}
-		defer f.Close()
-		r, size, sum = f, n, digest
 	}
 	md := map[string]string{}
 	for k, v := range opts.Metadata {
