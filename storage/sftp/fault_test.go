@@ -174,3 +174,35 @@ func TestFaultShortReadsFailTheSizeCheck(t *testing.T) {
 		t.Fatalf("%+v %v", rep.Files, err)
 	}
 }
+
+// TestFaultPushWithoutHardLinks publishes by rename when the server refuses hard links,
+// and still never replaces a different file.
+func TestFaultPushWithoutHardLinks(t *testing.T) {
+	t.Parallel()
+	r, srv := faultRig(t, nil)
+	srv.Faults.FailCmd(func(method, _ string) error {
+		if method == "Link" {
+			return errors.New("injected: no hard links here")
+		}
+		return nil
+	})
+	ctx := context.Background()
+	src := filepath.Join(t.TempDir(), "out.x12")
+	os.WriteFile(src, []byte("ISA*rename"), 0o644)
+	if _, err := r.client.Push(ctx, src, "out.x12", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(srv.Path("outbox/out.x12")); string(got) != "ISA*rename" {
+		t.Fatalf("remote = %q", got)
+	}
+	if res, err := r.client.Push(ctx, src, "out.x12", nil); err != nil || !res.Already {
+		t.Fatalf("repeat: %+v %v", res, err)
+	}
+	os.WriteFile(src, []byte("ISA*other"), 0o644)
+	if _, err := r.client.Push(ctx, src, "out.x12", nil); !errors.Is(err, ErrConflict) {
+		t.Fatalf("conflict: %v", err)
+	}
+	if ents, _ := os.ReadDir(srv.Path("outbox")); len(ents) != 1 {
+		t.Fatalf("outbox has %d entries", len(ents))
+	}
+}

@@ -139,24 +139,27 @@ func (c *Client) publish(ctx context.Context, tmp, final string, size int64, sum
 	}
 	if link {
 		lerr := c.do(ctx, "link "+final, func(fc *sftp.Client) error { return fc.Link(tmp, final) })
-		if lerr != nil {
-			// The link fails when final exists: ours from a retried request, or someone else's.
-			if same, err := c.sameContent(ctx, final, size, sum); err != nil || !same {
-				if err == nil {
-					err = fmt.Errorf("%w: %s (%v)", ErrConflict, final, lerr)
-				}
-				return err
-			}
+		if lerr == nil {
+			return c.Remove(ctx, tmp)
 		}
-		return c.Remove(ctx, tmp)
+		// The link fails when final exists (ours, from a retried request, or someone
+		// else's: sameContent tells) or when the server's filesystem has no hard links.
+		same, err := c.sameContent(ctx, final, size, sum)
+		if err != nil {
+			return err
+		}
+		if same {
+			return c.Remove(ctx, tmp)
+		}
+		c.log.Info("hard link refused; publishing by rename", "name", final, "err", lerr)
 	}
 	if same, err := c.sameContent(ctx, final, size, sum); err != nil {
 		return err
 	} else if same {
 		return c.Remove(ctx, tmp)
 	}
-	// Without hardlinks a file created between the check above and the rename would be
-	// replaced; servers lacking hardlink@openssh.com leave no atomic alternative.
+	// Without hard links, a file created between the check above and the rename would be
+	// replaced by posix-rename; such servers leave no atomic no-replace alternative.
 	return c.Rename(ctx, tmp, final)
 }
 
