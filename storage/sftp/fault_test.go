@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -204,5 +205,23 @@ func TestFaultPushWithoutHardLinks(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(srv.Path("outbox")); len(ents) != 1 {
 		t.Fatalf("outbox has %d entries", len(ents))
+	}
+}
+
+// TestConcurrencyLimit: no more than max_concurrent files are transferred at once, and
+// the limit is used.
+func TestConcurrencyLimit(t *testing.T) {
+	t.Parallel()
+	r, srv := faultRig(t, func(c *Config) { c.MaxConcurrent = 3 })
+	for i := range 12 {
+		r.put(t, fmt.Sprintf("f%02d.x12", i), randomBytes(uint64(i), 100_000))
+	}
+	srv.Faults.ReadDelay.Store(int64(5 * time.Millisecond))
+	rep, err := r.puller().Run(context.Background())
+	if err != nil || rep.Count(Taken) != 12 {
+		t.Fatalf("%+v %v", rep.Files, err)
+	}
+	if got := srv.MaxOpenReads.Load(); got != 3 {
+		t.Fatalf("at most %d files were read at once, want exactly max_concurrent 3", got)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
@@ -37,6 +38,8 @@ type Faults struct {
 	// ShortReads, when > 0, answers every read with at most that many bytes, as servers
 	// with a small read limit do.
 	ShortReads atomic.Int64
+	// ReadDelay, when > 0, is slept (nanoseconds) before each read is answered: a slow link.
+	ReadDelay atomic.Int64
 
 	mu       sync.Mutex
 	deny     func(method, name string) bool
@@ -87,6 +90,9 @@ type Server struct {
 	Faults         *Faults
 	// Conns counts the SSH connections accepted so far (redials show up here).
 	Conns atomic.Int64
+	// OpenReads is the number of files open for reading now; MaxOpenReads the most
+	// there ever were at once (a client's concurrency limit shows up here).
+	OpenReads, MaxOpenReads atomic.Int64
 
 	ln net.Listener
 	wg sync.WaitGroup
@@ -208,7 +214,15 @@ func (h *handlers) Fileread(r *sftp.Request) (io.ReaderAt, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &dropFile{File: f, counter: &h.s.Faults.DropReadAfter, conn: h.conn, short: &h.s.Faults.ShortReads}, nil
+	n := h.s.OpenReads.Add(1)
+	for {
+		m := h.s.MaxOpenReads.Load()
+		if n <= m || h.s.MaxOpenReads.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	return &dropFile{File: f, counter: &h.s.Faults.DropReadAfter, conn: h.conn, short: &h.s.Faults.ShortReads,
+		delay: &h.s.Faults.ReadDelay, open: &h.s.OpenReads}, nil
 }
 
 func (h *handlers) Filewrite(r *sftp.Request) (io.WriterAt, error) {
@@ -329,7 +343,16 @@ type dropFile struct {
 	*os.File
 	counter *atomic.Int64
 	conn    net.Conn
-	short   *atomic.Int64 // nil for writes
+	short   *atomic.Int64 // the rest are nil for writes
+	delay   *atomic.Int64
+	open    *atomic.Int64
+}
+
+func (d *dropFile) Close() error {
+	if d.open != nil {
+		d.open.Add(-1)
+	}
+	return d.File.Close()
 }
 
 func (d *dropFile) tick(n int) error {
@@ -344,6 +367,9 @@ func (d *dropFile) tick(n int) error {
 }
 
 func (d *dropFile) ReadAt(p []byte, off int64) (int, error) {
+	if ns := d.delay.Load(); ns > 0 {
+		time.Sleep(time.Duration(ns))
+	}
 	if max := d.short.Load(); max > 0 && int64(len(p)) > max {
 		p = p[:max]
 	}
