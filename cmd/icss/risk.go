@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -349,6 +350,7 @@ func eachLabelled(mappingPath, name, outcome string, fn func(*harmonized.Record,
 type riskBacktestOptions struct {
 	Mapping, History, Eval, Outcome, Rules string
 	JSON                                   bool
+	Bootstrap                              int
 }
 
 func newRiskBacktestCommand() *cobra.Command {
@@ -362,6 +364,8 @@ the --eval file with the rule set and that history, ranks it by score (ties by r
 key) and reports n, prevalence, and precision, recall and lift when inspecting the
 top 1, 2, 5 and 10 % (ceil(k % × n) records). With --json it prints one object:
 {"n":…,"prevalence":…,"precision_at":{"1":…},"recall_at":{…},"lift_at":{…}}.
+--bootstrap N adds 95 % confidence intervals of the precisions from N seeded
+resamples of the evaluated records ("precision_ci" in the JSON).
 
 Exit status: 0 on success, 2 for usage, I/O or input errors.`,
 		Args: exactArgs(0),
@@ -369,21 +373,30 @@ Exit status: 0 on success, 2 for usage, I/O or input errors.`,
 			if opts.Mapping == "" || opts.History == "" || opts.Eval == "" {
 				return &usageError{errors.New("--mapping, --history and --eval are required")}
 			}
-			m, err := runRiskBacktest(opts)
+			m, ci, err := runRiskBacktest(opts)
 			if err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
 			if opts.JSON {
 				return json.NewEncoder(out).Encode(struct {
-					N           int                `json:"n"`
-					Prevalence  float64            `json:"prevalence"`
-					PrecisionAt map[string]float64 `json:"precision_at"`
-					RecallAt    map[string]float64 `json:"recall_at"`
-					LiftAt      map[string]float64 `json:"lift_at"`
-				}{m.N, m.Prevalence, m.PrecisionAt, m.RecallAt, m.LiftAt})
+					N           int                      `json:"n"`
+					Prevalence  float64                  `json:"prevalence"`
+					PrecisionAt map[string]float64       `json:"precision_at"`
+					RecallAt    map[string]float64       `json:"recall_at"`
+					LiftAt      map[string]float64       `json:"lift_at"`
+					PrecisionCI map[string]risk.Interval `json:"precision_ci,omitempty"`
+				}{m.N, m.Prevalence, m.PrecisionAt, m.RecallAt, m.LiftAt, ci})
 			}
 			fmt.Fprint(out, m)
+			if len(ci) > 0 {
+				fmt.Fprintf(out, "precision 95 %% intervals (%d resamples):", opts.Bootstrap)
+				for _, k := range risk.Rates {
+					iv := ci[strconv.Itoa(k)]
+					fmt.Fprintf(out, " %d%% [%.3f, %.3f]", k, iv.Low, iv.High)
+				}
+				fmt.Fprintln(out)
+			}
 			return nil
 		},
 	}
@@ -394,13 +407,14 @@ Exit status: 0 on success, 2 for usage, I/O or input errors.`,
 	f.StringVar(&opts.Outcome, "outcome", risk.OutcomeField, "extra field holding the exam outcome")
 	f.StringVar(&opts.Rules, "rules", "", "rule-set YAML file (default: the shipped rule set)")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
+	f.IntVar(&opts.Bootstrap, "bootstrap", 0, "resamples for 95 % confidence intervals of the precisions (0: none)")
 	return cmd
 }
 
-func runRiskBacktest(opts riskBacktestOptions) (risk.Metrics, error) {
+func runRiskBacktest(opts riskBacktestOptions) (risk.Metrics, map[string]risk.Interval, error) {
 	eng, err := loadEngine(opts.Rules, "")
 	if err != nil {
-		return risk.Metrics{}, err
+		return risk.Metrics{}, nil, err
 	}
 	h := risk.NewHistory()
 	for _, name := range strings.Split(opts.History, ",") {
@@ -411,7 +425,7 @@ func runRiskBacktest(opts riskBacktestOptions) (risk.Metrics, error) {
 			h.Learn(rec, o)
 			return nil
 		}); err != nil {
-			return risk.Metrics{}, err
+			return risk.Metrics{}, nil, err
 		}
 	}
 	eng = eng.WithHistory(h)
@@ -429,7 +443,12 @@ func runRiskBacktest(opts riskBacktestOptions) (risk.Metrics, error) {
 		return nil
 	})
 	if err != nil {
-		return risk.Metrics{}, err
+		return risk.Metrics{}, nil, err
 	}
-	return risk.Evaluate(scored), nil
+	m := risk.Evaluate(scored)
+	var ci map[string]risk.Interval
+	if opts.Bootstrap > 0 {
+		ci = risk.BootstrapPrecision(scored, opts.Bootstrap, 1)
+	}
+	return m, ci, nil
 }

@@ -21,21 +21,25 @@ import (
 func TestRiskBacktestKCS(t *testing.T) {
 	dir := corpus.Shared(t, "data", "kcs")
 	root := corpus.Root(t)
-	m, err := runRiskBacktest(riskBacktestOptions{
-		Mapping: filepath.Join(root, "testdata", "kcs", "mapping.yaml"),
-		History: filepath.Join(dir, "df_syn_train_eng.csv"),
-		Eval:    filepath.Join(dir, "df_syn_valid_eng.csv"),
-		Outcome: risk.OutcomeField,
+	m, ci, err := runRiskBacktest(riskBacktestOptions{
+		Mapping:   filepath.Join(root, "testdata", "kcs", "mapping.yaml"),
+		History:   filepath.Join(dir, "df_syn_train_eng.csv"),
+		Eval:      filepath.Join(dir, "df_syn_valid_eng.csv"),
+		Outcome:   risk.OutcomeField,
+		Bootstrap: 500,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("KCS train → valid:\n%s", m)
+	t.Logf("KCS train → valid:\n%sprecision 95 %% intervals: %v", m, ci)
 	if m.N != 8134 || m.Positives != 1704 {
 		t.Errorf("n %d, positives %d; want 8134 and 1704 (the valid split of RISK.md §2.1)", m.N, m.Positives)
 	}
 	if p := m.PrecisionAt["5"]; p < 0.70 {
 		t.Errorf("precision at 5 %% = %.4f, want ≥ 0.70", p)
+	}
+	if iv := ci["5"]; iv.Low > m.PrecisionAt["5"] || iv.High < m.PrecisionAt["5"] {
+		t.Errorf("interval %+v does not hold the precision %v", iv, m.PrecisionAt["5"])
 	}
 	if l := m.LiftAt["5"]; l < 3 {
 		t.Errorf("lift at 5 %% = %.3f, want ≥ 3", l)

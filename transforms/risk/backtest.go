@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -164,4 +165,50 @@ func ReadResults(r io.Reader) (Results, error) {
 		}
 		res[key] = o
 	}
+}
+
+// Interval is a two-sided confidence interval.
+type Interval struct {
+	Low  float64 `json:"low"`
+	High float64 `json:"high"`
+}
+
+// BootstrapPrecision estimates 95 % confidence intervals of precision at each of Rates
+// by resampling the evaluated records with replacement n times (RISK.md §6.1). The
+// resampling is seeded, so the intervals are reproducible. s must be sorted as
+// Evaluate leaves it.
+func BootstrapPrecision(s []Scored, n int, seed uint64) map[string]Interval {
+	out := map[string]Interval{}
+	if len(s) == 0 || n <= 0 {
+		return out
+	}
+	r := rand.New(rand.NewPCG(seed, 0xb007))
+	// Resampling a ranked list keeps its order: count how many times each rank is
+	// drawn, then walk the ranks.
+	counts := make([]int32, len(s))
+	samples := map[int][]float64{}
+	for range n {
+		clear(counts)
+		for range len(s) {
+			counts[r.IntN(len(s))]++
+		}
+		for _, k := range Rates {
+			top := min(max(int(math.Ceil(float64(k)/100*float64(len(s)))), 1), len(s))
+			taken, hits := 0, 0
+			for i := 0; i < len(s) && taken < top; i++ {
+				c := min(int(counts[i]), top-taken)
+				taken += c
+				if s[i].Hit {
+					hits += c
+				}
+			}
+			samples[k] = append(samples[k], float64(hits)/float64(top))
+		}
+	}
+	for _, k := range Rates {
+		v := samples[k]
+		sort.Float64s(v)
+		out[strconv.Itoa(k)] = Interval{Low: v[int(0.025*float64(len(v)))], High: v[min(len(v)-1, int(0.975*float64(len(v))))]}
+	}
+	return out
 }

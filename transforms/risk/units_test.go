@@ -274,3 +274,24 @@ func TestReadResults(t *testing.T) {
 		}
 	}
 }
+
+func TestBootstrapPrecision(t *testing.T) {
+	t.Parallel()
+	var s []Scored
+	for i := range 2000 {
+		// The top fifth is 80 % hits, the rest 10 %.
+		hit := (i < 400 && i%5 != 0) || (i >= 400 && i%10 == 0)
+		s = append(s, Scored{Key: fmt.Sprintf("K%04d", i), Score: float64(2000 - i), Hit: hit})
+	}
+	m := Evaluate(s)
+	ci := BootstrapPrecision(s, 500, 1)
+	for _, k := range []string{"1", "2", "5", "10"} {
+		p, iv := m.PrecisionAt[k], ci[k]
+		if !(iv.Low <= p && p <= iv.High) || iv.High-iv.Low > 0.35 || iv.High == iv.Low {
+			t.Errorf("rate %s: precision %v, interval %+v", k, p, iv)
+		}
+	}
+	if !reflect.DeepEqual(ci, BootstrapPrecision(s, 500, 1)) {
+		t.Error("the same seed gave other intervals")
+	}
+}
