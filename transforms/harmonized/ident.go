@@ -255,6 +255,44 @@ func Country(code string) (string, error) {
 	return "", fmt.Errorf("country %q %w", code, ErrCountry)
 }
 
+// canadianProvinces are the postal abbreviations of Canada's provinces and territories.
+var canadianProvinces = map[string]bool{"AB": true, "BC": true, "MB": true, "NB": true, "NL": true, "NS": true, "NT": true,
+	"NU": true, "ON": true, "PE": true, "QC": true, "SK": true, "YT": true}
+
+// PlaceCountry reads the country from a free-text place name as carriers write them
+// ("PRINCE RUPERT BC", "MONTREAL, QC, CANADA", "CHICAGO IL US", "SHANGHAI, CN"): a
+// trailing ISO country code or name, else a trailing Canadian province code (US state
+// codes are not used: "CA" is both California and Canada). It returns "" when the text
+// does not say.
+func PlaceCountry(place string) string {
+	f := strings.FieldsFunc(strings.ToUpper(place), func(r rune) bool { return r == ' ' || r == ',' || r == '-' || r == '/' })
+	if len(f) < 2 {
+		return ""
+	}
+	last := f[len(f)-1]
+	switch last {
+	case "CANADA":
+		return "CA"
+	case "USA", "US":
+		return "US"
+	}
+	if len(last) == 2 && canadianProvinces[last] {
+		return "CA"
+	}
+	if len(last) == 2 {
+		if _, ok := countryAlpha2[last]; ok && len(f) >= 3 && len(f[len(f)-2]) == 2 {
+			// "CITY ST CC": a code after a state or province is a country.
+			return last
+		}
+	}
+	if len(f) == 2 && len(last) == 2 && strings.Contains(place, ",") {
+		if _, ok := countryAlpha2[last]; ok {
+			return last // "SHANGHAI, CN"
+		}
+	}
+	return ""
+}
+
 // CountryName returns the English name of an alpha-2 code, or "".
 func CountryName(alpha2 string) string { return countryAlpha2[alpha2] }
 

@@ -377,3 +377,16 @@ func FuzzParseDates(f *testing.F) {
 		}
 	})
 }
+
+func TestPlaceCountry(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"PRINCE RUPERT BC": "CA", "MONTREAL, QC, CANADA": "CA", "PRINCE RUPERT BC CA": "CA", "CHICAGO IL US": "US",
+		"SHANGHAI, CN": "CN", "NEW YORK NY US": "US", "SANTOS": "", "LOS ANGELES CA": "", "CARTAGENA CO": "", "": "",
+	}
+	for in, want := range tests {
+		if got := PlaceCountry(in); got != want {
+			t.Errorf("PlaceCountry(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

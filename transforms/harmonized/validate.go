@@ -303,16 +303,25 @@ func LocationCountry(l *Location) string {
 
 // DetermineInTransit decides whether the bill's cargo arrives in one country and is
 // destined to another (for ICSS: discharged in Canada, destined to the United States,
-// or the reverse). The arrival country comes from the port of arrival or discharge; the
-// destination from the final destination, place of delivery, an in-bond destination or,
-// failing those, the consignee's country. Basis names the fields used.
+// or the reverse). The arrival country comes from the port of arrival or discharge (for
+// rail and road manifests, from the port of discharge or the place of receipt first,
+// since their port of arrival is the border crossing); the destination from the final
+// destination, place of delivery, an in-bond destination or, failing those, the
+// consignee's country. Basis names the fields used.
 func DetermineInTransit(r *Record) InTransit {
 	it := &r.Itinerary
 	var arr, arrBy string
-	for _, c := range []struct {
+	type cand struct {
 		name string
 		l    *Location
-	}{{"port_of_arrival", it.PortOfArrival}, {"port_of_discharge", it.PortOfDischarge}} {
+	}
+	arrivals := []cand{{"port_of_arrival", it.PortOfArrival}, {"port_of_discharge", it.PortOfDischarge}}
+	if r.Conveyance.Mode == ModeRail || r.Conveyance.Mode == ModeRoad {
+		// A land manifest's port of arrival is the border crossing; the cargo arrived in
+		// the country where the vessel discharged it, where the land leg begins.
+		arrivals = []cand{{"port_of_discharge", it.PortOfDischarge}, {"place_of_receipt", it.PlaceOfReceipt}, {"port_of_arrival", it.PortOfArrival}}
+	}
+	for _, c := range arrivals {
 		if cc := LocationCountry(c.l); cc != "" {
 			arr, arrBy = cc, "itinerary."+c.name
 			break

@@ -239,13 +239,10 @@ func TestRail309(t *testing.T) {
 	if len(r.InBond) != 1 || r.InBond[0].EntryType != "69" || r.InBond[0].Destination != "3901" {
 		t.Errorf("in-bond %+v", r.InBond)
 	}
-	if r.InTransit.Status != harmonized.TransitYes || r.InTransit.ArrivalCountry != "US" {
-		// Port of arrival 3604 (Schedule D) is in the US; the final destination is the
-		// consignee's US address: the manifest alone says domestic… unless the in-bond
-		// says otherwise. Here arrival is US and destination US: domestic.
-		if r.InTransit.Status != harmonized.TransitDomestic {
-			t.Errorf("in transit %+v", r.InTransit)
-		}
+	// The rail manifest's port of arrival is the US border; the cargo came off the ship
+	// at Prince Rupert (M11-10 "PRINCE RUPERT BC"): in transit from Canada to the US.
+	if r.InTransit.Status != harmonized.TransitYes || r.InTransit.ArrivalCountry != "CA" || r.InTransit.DestinationCountry != "US" {
+		t.Errorf("in transit %+v", r.InTransit)
 	}
 	h := items[1].Record
 	if h.Key != "FWDRHB7770001" || h.Bill.Kind != harmonized.BillHouse || h.Bill.MasterKey != "ONEYMB5550001" {

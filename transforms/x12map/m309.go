@@ -242,7 +242,7 @@ func (m *Mapper) m11() {
 	}
 	b.TypeCode = m.el(9)
 	if p := m.el(10); p != "" {
-		r.Itinerary.PlaceOfReceipt = &harmonized.Location{Name: p}
+		r.Itinerary.PlaceOfReceipt = &harmonized.Location{Name: p, Country: harmonized.PlaceCountry(p)}
 	}
 	m.houseNum = strings.ToUpper(m.el(11))
 	b.IssuerSCAC = strings.ToUpper(m.el(12))
