@@ -45,7 +45,9 @@ every version in memory). With --unmapped it lists on standard error every input
 segment, element or column that no mapping used.
 
 Filing.received_at is each file's modification time unless --received-at gives one
-(RFC 3339).
+(RFC 3339). Filing.version is 0 in the streamed output: versions are numbered when
+they are applied to a ledger (--current here, or the state ledger); filing.sequence
+orders the versions of the batch.
 
 Exit status: 0 when every input was read, 1 when some input could not be read (the
 others were still written), 2 for usage, mapping or output failure.`,
