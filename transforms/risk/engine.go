@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -225,7 +226,9 @@ func (e *Engine) fires(i int, rec *harmonized.Record, sc *Scratch) (bool, error)
 func (e *Engine) Assess(rec *harmonized.Record, sc *Scratch) (Assessment, error) {
 	var a Assessment
 	err := e.assess(rec, sc, &a)
-	a.Reasons = append([]Reason(nil), a.Reasons...)
+	// Copies: the scratch's reasons and the shared exam lists stay the engine's.
+	a.Reasons = slices.Clone(a.Reasons)
+	a.Exams = slices.Clone(a.Exams)
 	return a, err
 }
 
