@@ -255,3 +255,20 @@ func TestRail309(t *testing.T) {
 		t.Errorf("house bill flags %v", h.Flags)
 	}
 }
+
+// TestBareDelete maps an amendment whose delete carries only an M13: the bill key still
+// comes out whole (M13-01 + M13-04), so the delete finds its bill.
+func TestBareDelete(t *testing.T) {
+	t.Parallel()
+	in := "ISA*00*          *00*          *02*MAEU           *ZZ*CBSA           *261128*0900*U*00401*000000002*0*P*>~" +
+		"GS*SO*MAEU*CBSA*20261128*0900*2*X*004010~ST*309*0001~M10*MAEU*O*DK*9778791*MAERSK ESSEN*648E**1*Y~" +
+		"P4*3001*20261205*1*M029~LX*1~M13*CMDU*3001*D*SSZ10000001~SE*7*0001~GE*1*2~IEA*1*000000002~"
+	items, un := mapAll(t, strings.NewReader(in), "delete.x12")
+	if len(un) != 0 || len(items) != 1 {
+		t.Fatalf("%d items, unmapped %v", len(items), un)
+	}
+	r := items[0].Record
+	if r.Key != "CMDUSSZ10000001" || r.Filing.Type != harmonized.FilingDelete || len(r.Flags) != 0 {
+		t.Fatalf("record %s %s flags %v", r.Key, r.Filing.Type, r.Flags)
+	}
+}

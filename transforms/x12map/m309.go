@@ -157,7 +157,7 @@ func (m *Mapper) startBill() {
 	}
 	m.rec = r
 	m.party, m.equip, m.goods, m.hazmat, m.inBond = -1, -1, -1, -1, -1
-	m.houseNum, m.houseIss = "", ""
+	m.houseNum, m.houseIss, m.m13SCAC = "", "", ""
 }
 
 // flushBill completes the bill being assembled and queues it.
@@ -169,6 +169,9 @@ func (m *Mapper) flushBill() {
 	m.endGoods()
 	m.rec = nil
 	b := &r.Bill
+	if b.IssuerSCAC == "" {
+		b.IssuerSCAC = m.m13SCAC
+	}
 	switch {
 	case m.houseNum != "":
 		// M11-11/13: this LX is a house bill under the master M11-01/12.
@@ -187,7 +190,7 @@ func (m *Mapper) flushBill() {
 // m13 reads an amendment: its type decides the filing type of the bill.
 func (m *Mapper) m13() {
 	r := m.rec
-	m.el(1)
+	m.m13SCAC = strings.ToUpper(m.el(1)) // the bill's SCAC when no M11 follows (a bare delete)
 	m.el(2)
 	r.Filing.AmendmentType = m.el(3)
 	switch r.Filing.AmendmentType {

@@ -83,6 +83,7 @@ type Mapper struct {
 	inBond   int // index of the current M12, -1 when none
 	houseNum string
 	houseIss string
+	m13SCAC  string
 
 	// The event being assembled (315, 322, 404), and the function of its last R4.
 	ev     *harmonized.Event
