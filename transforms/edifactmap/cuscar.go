@@ -316,8 +316,10 @@ func (m *Mapper) location() *harmonized.Location {
 		l.ScheduleD = code
 	case digits && len(code) == 5:
 		l.ScheduleK = code
-	case code != "":
+	case code != "" && list != "":
 		l.Raw = list + ":" + code
+	case code != "":
+		l.Raw = code
 	}
 	return l
 }

@@ -1,6 +1,6 @@
 // Package edifactmap maps UN/EDIFACT CUSCAR customs cargo reports (D95B and D03B) onto
-// harmonized records, one per consignment (CNI), and COARRI and IFTSTA messages onto
-// container events, streaming.
+// harmonized records, one per consignment (CNI), and COARRI, IFTSTA and BAPLIE messages
+// onto container events, streaming.
 //
 // # Business assembly
 //
@@ -31,6 +31,7 @@
 // COARRI (container discharge/loading report, SMDG D95B) gives one discharge or load
 // event per EQD, at its DTM+203 moment of move, with the vessel and voyage of the TDT;
 // IFTSTA (multimodal status, D00B) one event per CNI from its STS text, RFF bill and
-// container, DTM+334 date, LOC+175 activity location and rail TDT. Read returns them as
-// Items with Event set, for harmonized.AttachEvent.
+// container, DTM+334 date, LOC+175 activity location and rail TDT; BAPLIE (SMDG 2.x
+// bayplan) one load event per stowage cell with the container's ports. Read returns
+// them as Items with Event set, for harmonized.AttachEvent.
 package edifactmap

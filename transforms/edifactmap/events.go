@@ -262,3 +262,88 @@ func statusKind(text string, def harmonized.EventKind) harmonized.EventKind {
 	}
 	return def
 }
+
+// baplieSegment maps a bayplan (SMDG BAPLIE 2.x, D95B to D04B): one load event per
+// stowage cell (LOC+147, which comes before the EQD it describes), with the container's
+// ports of loading (LOC+9) and discharge (LOC+11, or 83 place of delivery), the vessel
+// and voyage of the TDT, and the departure date of the header (DTM+136 actual, else 133
+// estimated). A stow plan says a container is on board: it is the ISF "+2" evidence.
+func (m *Mapper) baplieSegment(tag string) {
+	if m.ev != nil {
+		m.ev.Provenance.End = m.pos()
+	}
+	switch tag {
+	case "BGM":
+		m.s(1, 1)
+		m.s(2, 1)
+		m.s(3, 1)
+		m.evKind = harmonized.EventLoad
+	case "TDT":
+		if m.ev != nil {
+			m.used = 0
+			return
+		}
+		m.tdt()
+	case "DTM":
+		q, v, f := m.s(1, 1), m.s(1, 2), m.s(1, 3)
+		dt, err := harmonized.ParseEDIFACTDate(v, f)
+		switch {
+		case err != nil || m.ev != nil:
+			m.used = 0
+		case q == "136" || (q == "133" && m.evAt == nil):
+			m.evAt = dt
+		case q == "137":
+			m.filing.FiledAt = dt
+		default:
+			m.used = 0
+		}
+	case "RFF":
+		q, v := m.s(1, 1), m.s(1, 2)
+		switch {
+		case m.ev == nil && q == "VON":
+			m.conv.Voyage = v
+		case m.ev != nil && q == "BM" && v != "1":
+			m.ev.Bill = strings.ToUpper(v) // "1" is SMDG's placeholder, not a bill
+		case m.ev != nil && q == "BM":
+		default:
+			m.used = 0
+		}
+	case "LOC":
+		q := m.s(1, 1)
+		if q == "147" {
+			m.evKind = harmonized.EventLoad
+			e := m.newEvent()
+			e.Code = "BAPLIE:cell " + m.s(2, 1)
+			e.Location = nil
+			return
+		}
+		l := m.location()
+		switch {
+		case m.ev == nil && q == "5":
+			m.evLoc = l
+		case m.ev != nil && (q == "9" || q == "6"):
+			m.ev.Location = l
+		case m.ev != nil && (q == "11" || q == "12" || q == "83" || q == "8"):
+			if m.ev.Destination == nil || q == "83" || q == "8" {
+				m.ev.Destination = l
+			}
+		default:
+			m.used = 0
+		}
+	case "EQD":
+		if m.ev == nil {
+			m.used = 0
+			return
+		}
+		m.s(1, 1)
+		m.ev.Container = harmonized.ParseContainer("", m.s(2, 1), "").Number
+	case "NAD":
+		if m.ev != nil && m.s(1, 1) == "CA" {
+			if id := strings.ToUpper(m.s(2, 1)); harmonized.CheckSCAC(id) == nil {
+				m.ev.CarrierSCAC = id
+			}
+			return
+		}
+		m.used = 0
+	}
+}

@@ -218,6 +218,8 @@ func (m *Mapper) segment(seg *edifact.Segment) {
 			m.coarriSegment(tag)
 		case m.msgType == "IFTSTA":
 			m.iftstaSegment(tag)
+		case m.msgType == "BAPLIE":
+			m.baplieSegment(tag)
 		default:
 			reason = "message " + m.msgType + " carries no consignments or container events"
 		}

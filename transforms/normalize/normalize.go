@@ -59,7 +59,7 @@ type Result struct {
 // carry container events.
 var (
 	eventSets     = map[string]bool{"315": true, "322": true, "404": true}
-	eventMessages = map[string]bool{"COARRI": true, "IFTSTA": true}
+	eventMessages = map[string]bool{"COARRI": true, "IFTSTA": true, "BAPLIE": true}
 )
 
 // Run normalises files and calls emit for every output line. Inputs that cannot be read
