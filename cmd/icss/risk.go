@@ -351,6 +351,16 @@ type riskBacktestOptions struct {
 	Mapping, History, Eval, Outcome, Rules string
 	JSON                                   bool
 	Bootstrap                              int
+	// Simulate is the weekly exam budget in per cent (0: no simulation); RandomShare
+	// the share of it drawn at random.
+	Simulate, RandomShare float64
+}
+
+// simResult is one strategy of the weekly simulation.
+type simResult struct {
+	Strategy          string          `json:"strategy"`
+	MeanNormPrecision float64         `json:"mean_norm_precision"`
+	Batches           []risk.SimBatch `json:"batches"`
 }
 
 func newRiskBacktestCommand() *cobra.Command {
@@ -367,13 +377,19 @@ top 1, 2, 5 and 10 % (ceil(k % × n) records). With --json it prints one object:
 --bootstrap N adds 95 % confidence intervals of the precisions from N seeded
 resamples of the evaluated records ("precision_ci" in the JSON).
 
+--simulate K runs the feedback loop on the --eval file week by week (RISK.md §6.3):
+each week K % of the records are examined, --random-share of them (default 0.1) at
+random and the rest by score; only examined records reveal their outcome and the
+history learns from them before the next week. It compares the engine with its random
+floor, the engine without one, and random selection alone ("simulation" in the JSON).
+
 Exit status: 0 on success, 2 for usage, I/O or input errors.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.Mapping == "" || opts.History == "" || opts.Eval == "" {
 				return &usageError{errors.New("--mapping, --history and --eval are required")}
 			}
-			m, ci, err := runRiskBacktest(opts)
+			m, ci, sims, err := runRiskBacktest(opts)
 			if err != nil {
 				return err
 			}
@@ -386,7 +402,8 @@ Exit status: 0 on success, 2 for usage, I/O or input errors.`,
 					RecallAt    map[string]float64       `json:"recall_at"`
 					LiftAt      map[string]float64       `json:"lift_at"`
 					PrecisionCI map[string]risk.Interval `json:"precision_ci,omitempty"`
-				}{m.N, m.Prevalence, m.PrecisionAt, m.RecallAt, m.LiftAt, ci})
+					Simulation  []simResult              `json:"simulation,omitempty"`
+				}{m.N, m.Prevalence, m.PrecisionAt, m.RecallAt, m.LiftAt, ci, sims})
 			}
 			fmt.Fprint(out, m)
 			if len(ci) > 0 {
@@ -396,6 +413,9 @@ Exit status: 0 on success, 2 for usage, I/O or input errors.`,
 					fmt.Fprintf(out, " %d%% [%.3f, %.3f]", k, iv.Low, iv.High)
 				}
 				fmt.Fprintln(out)
+			}
+			if len(sims) > 0 {
+				printSimulation(out, opts, sims)
 			}
 			return nil
 		},
@@ -408,13 +428,15 @@ Exit status: 0 on success, 2 for usage, I/O or input errors.`,
 	f.StringVar(&opts.Rules, "rules", "", "rule-set YAML file (default: the shipped rule set)")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object")
 	f.IntVar(&opts.Bootstrap, "bootstrap", 0, "resamples for 95 % confidence intervals of the precisions (0: none)")
+	f.Float64Var(&opts.Simulate, "simulate", 0, "weekly exam budget in per cent for the feedback-loop simulation (0: none)")
+	f.Float64Var(&opts.RandomShare, "random-share", 0.1, "share of the simulated budget drawn at random")
 	return cmd
 }
 
-func runRiskBacktest(opts riskBacktestOptions) (risk.Metrics, map[string]risk.Interval, error) {
+func runRiskBacktest(opts riskBacktestOptions) (risk.Metrics, map[string]risk.Interval, []simResult, error) {
 	eng, err := loadEngine(opts.Rules, "")
 	if err != nil {
-		return risk.Metrics{}, nil, err
+		return risk.Metrics{}, nil, nil, err
 	}
 	h := risk.NewHistory()
 	for _, name := range strings.Split(opts.History, ",") {
@@ -425,30 +447,74 @@ func runRiskBacktest(opts riskBacktestOptions) (risk.Metrics, map[string]risk.In
 			h.Learn(rec, o)
 			return nil
 		}); err != nil {
-			return risk.Metrics{}, nil, err
+			return risk.Metrics{}, nil, nil, err
 		}
 	}
-	eng = eng.WithHistory(h)
-	sc := eng.NewScratch()
+	learned := eng.WithHistory(h)
+	sc := learned.NewScratch()
 	var scored []risk.Scored
+	var labelled []risk.Labelled
 	err = eachLabelled(opts.Mapping, opts.Eval, opts.Outcome, func(rec *harmonized.Record, o risk.Outcome) error {
 		if !o.Examined {
 			return nil // an unlabelled record cannot be judged
 		}
-		a, err := eng.Assess(rec, sc)
+		a, err := learned.Assess(rec, sc)
 		if err != nil {
 			return err
 		}
 		scored = append(scored, risk.Scored{Key: rec.Key, Score: a.Score, Hit: o.Hit})
+		if opts.Simulate > 0 {
+			labelled = append(labelled, risk.Labelled{Record: rec, Outcome: o})
+		}
 		return nil
 	})
 	if err != nil {
-		return risk.Metrics{}, nil, err
+		return risk.Metrics{}, nil, nil, err
 	}
 	m := risk.Evaluate(scored)
 	var ci map[string]risk.Interval
 	if opts.Bootstrap > 0 {
 		ci = risk.BootstrapPrecision(scored, opts.Bootstrap, 1)
 	}
-	return m, ci, nil
+	var sims []simResult
+	if opts.Simulate > 0 {
+		names, batches := risk.WeeklyBatches(labelled)
+		for _, st := range []struct {
+			name  string
+			share float64
+		}{{fmt.Sprintf("engine, %.0f %% random", opts.RandomShare*100), opts.RandomShare}, {"engine, no random floor", 0}, {"random only", 1}} {
+			res, err := eng.Simulate(h, names, batches, risk.SimConfig{Budget: opts.Simulate / 100, RandomShare: st.share})
+			if err != nil {
+				return risk.Metrics{}, nil, nil, err
+			}
+			sum := 0.0
+			for _, b := range res {
+				sum += b.NormPrecision
+			}
+			sims = append(sims, simResult{Strategy: st.name, MeanNormPrecision: sum / float64(max(len(res), 1)), Batches: res})
+		}
+	}
+	return m, ci, sims, nil
+}
+
+func printSimulation(w io.Writer, opts riskBacktestOptions, sims []simResult) {
+	fmt.Fprintf(w, "weekly simulation, budget %g %%: precision per week (norm-precision), only examined records teach the history\n", opts.Simulate)
+	fmt.Fprintf(w, "%-9s %6s %8s", "week", "n", "examined")
+	for _, s := range sims {
+		fmt.Fprintf(w, " %26s", s.Strategy)
+	}
+	fmt.Fprintln(w)
+	for i, b := range sims[0].Batches {
+		fmt.Fprintf(w, "%-9s %6d %8d", b.Batch, b.N, b.Examined)
+		for _, s := range sims {
+			x := s.Batches[i]
+			fmt.Fprintf(w, " %18.3f (%.3f)", x.Precision, x.NormPrecision)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "%-25s", "mean norm-precision")
+	for _, s := range sims {
+		fmt.Fprintf(w, " %26.3f", s.MeanNormPrecision)
+	}
+	fmt.Fprintln(w)
 }

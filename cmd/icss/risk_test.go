@@ -21,7 +21,7 @@ import (
 func TestRiskBacktestKCS(t *testing.T) {
 	dir := corpus.Shared(t, "data", "kcs")
 	root := corpus.Root(t)
-	m, ci, err := runRiskBacktest(riskBacktestOptions{
+	m, ci, _, err := runRiskBacktest(riskBacktestOptions{
 		Mapping:   filepath.Join(root, "testdata", "kcs", "mapping.yaml"),
 		History:   filepath.Join(dir, "df_syn_train_eng.csv"),
 		Eval:      filepath.Join(dir, "df_syn_valid_eng.csv"),

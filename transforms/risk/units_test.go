@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/icss/icss/transforms/harmonized"
 )
@@ -293,5 +294,58 @@ func TestBootstrapPrecision(t *testing.T) {
 	}
 	if !reflect.DeepEqual(ci, BootstrapPrecision(s, 500, 1)) {
 		t.Error("the same seed gave other intervals")
+	}
+}
+
+func TestSimulate(t *testing.T) {
+	t.Parallel()
+	g := newGen(5)
+	h := g.history(300)
+	// Steel wire from Ukraine is always non-compliant; the history knows it a little.
+	for range 3 {
+		rec := g.record()
+		setGoods(rec, steelWire)
+		h.Learn(rec, Outcome{Examined: true, Hit: true})
+	}
+	var recs []Labelled
+	for i := range 1200 {
+		rec := g.record()
+		hit := false
+		if i%20 == 0 {
+			setGoods(rec, steelWire)
+			hit = true
+		}
+		rec.Itinerary.Arrival = dt(time.Date(2026, 1, 5+i/200*7, 8, 0, 0, 0, time.UTC))
+		recs = append(recs, Labelled{Record: rec, Outcome: Outcome{Examined: true, Hit: hit}})
+	}
+	names, batches := WeeklyBatches(recs)
+	if len(names) != 6 || names[0] != "2026-W02" || len(batches[0]) != 200 {
+		t.Fatalf("batches %v, first %d records", names, len(batches[0]))
+	}
+	eng, _ := Compile(DefaultRuleSet())
+	before, _ := eng.WithHistory(h).Assess(recs[0].Record, eng.NewScratch())
+	run := func(share float64) []SimBatch {
+		res, err := eng.Simulate(h, names, batches, SimConfig{Budget: 0.05, RandomShare: share})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	engine, random := run(0.1), run(1)
+	for i, b := range engine {
+		if b.Examined != 10 || b.Positives != 10 {
+			t.Errorf("%s: examined %d positives %d, want 10 and 10", b.Batch, b.Examined, b.Positives)
+		}
+		if b.Precision < 0.9 || random[i].Precision > 0.5 {
+			t.Errorf("%s: engine %v, random %v", b.Batch, b.Precision, random[i].Precision)
+		}
+	}
+	// The simulation learns on a copy: the caller's history is untouched.
+	after, _ := eng.WithHistory(h).Assess(recs[0].Record, eng.NewScratch())
+	if !reflect.DeepEqual(before, after) {
+		t.Error("Simulate changed the history it was given")
+	}
+	if _, err := eng.Simulate(h, names, batches, SimConfig{Budget: 0}); err == nil {
+		t.Error("a zero budget was accepted")
 	}
 }
