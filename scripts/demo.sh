@@ -45,8 +45,8 @@ cat "$demo"/edifact/CONTRL_IC03_*.edi
 step "4c. SFTP: the same files from a carrier's drop box on a local OpenSSH sshd, pulled exactly once; an acknowledgment pushed back"
 scripts/demo-sftp.sh "$icss" "$demo" testdata/demo/*.x12
 
-step "5. Normalize: one harmonized record per bill version (JSON lines, schema transforms/harmonized/schema.json)"
-$icss normalize --unmapped --out "$demo/records.jsonl" "$demo/inbox"/*.x12 2> "$demo/normalize.txt"
+step "5. Normalize: X12 and CUSCAR alike, one harmonized record per bill version (JSON lines, schema transforms/harmonized/schema.json)"
+$icss normalize --unmapped --out "$demo/records.jsonl" "$demo/inbox"/*.x12 "$demo/edifact/cuscar.edi" 2> "$demo/normalize.txt"
 grep -v '^unmapped:' "$demo/normalize.txt"
 echo "unmapped segments/elements: $(grep -c '^unmapped:' "$demo/normalize.txt" || true)"
 echo "First record, abridged:"
