@@ -527,8 +527,12 @@ func (m *Mapper) mea() {
 	unit, v := m.s(3, 1), m.s(3, 2)
 	n, err := harmonized.ParseNumber(v, false)
 	g := m.curGoods()
+	if err == nil && g == nil && m.lastEquip != nil && (dim == "G" || dim == "AAB" || dim == "WT") {
+		m.lastEquip.GrossWeight, _ = harmonized.NewWeight(n, unit)
+		return
+	}
 	if err != nil || g == nil {
-		m.used = 0 // container measurements (tare, VGM) and totals: reported
+		m.used = 0 // tare, VGM and volumes of containers: reported
 		return
 	}
 	switch dim {

@@ -456,6 +456,7 @@ func appendEquipment(b []byte, e *Equipment) []byte {
 	o.strOE("kind", e.Kind)
 	o.strOE("size_type", e.SizeType)
 	o.str("status", string(e.Status))
+	o.weight("gross_weight", e.GrossWeight)
 	if len(e.Seals) > 0 {
 		o.key("seals")
 		o.b = append(o.b, '[')

@@ -401,8 +401,11 @@ type Equipment struct {
 	SizeType string `json:"size_type,omitempty"`
 	// Status is full, empty or unknown.
 	Status LoadStatus `json:"status"`
-	Seals  []Seal     `json:"seals,omitempty"`
-	Source *Position  `json:"source,omitempty"`
+	// GrossWeight is the container's declared gross weight (EDIFACT MEA after EQD), when
+	// the message gives one.
+	GrossWeight *Weight   `json:"gross_weight,omitempty"`
+	Seals       []Seal    `json:"seals,omitempty"`
+	Source      *Position `json:"source,omitempty"`
 }
 
 // ContainerEncoding is the way a container number was written.

@@ -47,7 +47,7 @@ func fullRecord() *Record {
 		Hazmat:     []Hazmat{{UNNumber: "2319", Class: "3", PackingGroup: "III", Description: "TERPENE HYDROCARBONS"}},
 		Containers: []string{"HASU5044950"}, Source: &pos}}
 	r.Equipment = []Equipment{{Number: "HASU5044950", Raw: "HASU|5044950", Encoding: EncodingNumberWithCheck, Check: CheckValid, Kind: "4B",
-		SizeType: "45G1", Status: StatusFull, Seals: []Seal{{Number: "MLBR3014246", Raw: "mlbr 3014246", Issuer: "carrier", IssuerCode: "CA",
+		SizeType: "45G1", Status: StatusFull, GrossWeight: &Weight{KG: 16404, Value: 16404, Unit: "KGM"}, Seals: []Seal{{Number: "MLBR3014246", Raw: "mlbr 3014246", Issuer: "carrier", IssuerCode: "CA",
 			Class: "H", Condition: "1"}}, Source: &pos}}
 	r.InBond = []InBond{{EntryType: "62", Number: "V12345678", Destination: "3604", ForeignDestination: "35177", Value: "1000",
 		ControlNumber: "C1", BondedCarrierSCAC: "CN", References: []Reference{{Qualifier: "XC", Value: "9313ABC"}}}}

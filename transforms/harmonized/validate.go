@@ -167,6 +167,7 @@ func (r *Record) Validate() []Flag {
 		if e.SizeType != "" {
 			v.err(FlagSizeType, ".size_type", CheckSizeType(e.SizeType))
 		}
+		v.weight(".gross_weight", e.GrossWeight)
 		if e.Status == StatusFull && len(e.Seals) == 0 && e.Check != CheckNotApplicable {
 			v.add(FlagSealMissing, ".seals", "loaded container %s has no seal", e.Number)
 		}
