@@ -155,8 +155,9 @@ const PathOverCapacity = "over_capacity"
 // (ASYCUDA's expected rate, CBSA's quota-based referrals). Referrals and random picks
 // always stay and use the budget first; rule and hit selections are kept by score
 // (ties by key) while budget remains, the rest become "over_capacity"; remaining
-// budget is topped up with the highest-scoring unselected records (path "capacity").
-// k ≤ 0 leaves the selection as it is.
+// budget is topped up with the highest-scoring unselected records that have a positive
+// score (path "capacity"): a record nothing speaks against is never examined just to
+// fill the budget. k ≤ 0 leaves the selection as it is.
 func ApplyCapacity(as []Assessment, k int) {
 	if k <= 0 {
 		return
@@ -198,7 +199,7 @@ func ApplyCapacity(as []Assessment, k int) {
 			if left == 0 {
 				break
 			}
-			if a := &as[i]; !a.Selected && a.Path == "" {
+			if a := &as[i]; !a.Selected && a.Path == "" && a.Score > 0 {
 				a.Selected, a.Path = true, PathCapacity
 				left--
 			}

@@ -132,6 +132,7 @@ func TestApplyCapacity(t *testing.T) {
 		mk("A", 90, PathRule), mk("B", 80, PathRule), mk("C", 70, PathRule),
 		mk("D", 10, PathReferral), mk("E", 5, ""), mk("F", 30, ""), mk("G", 1, PathRandom),
 		{Key: "H", Score: 50, Port: "CAVAN", Day: "2026-11-27"},
+		{Key: "I", Score: 20, Port: "CAVAN", Day: "2026-11-28"}, {Key: "J", Score: 0, Port: "CAVAN", Day: "2026-11-28"},
 	}
 	ApplyCapacity(as, 3)
 	got := map[string]string{}
@@ -141,7 +142,7 @@ func TestApplyCapacity(t *testing.T) {
 	want := map[string]string{
 		"A": "true rule", "B": "false over_capacity", "C": "false over_capacity",
 		"D": "true referral", "G": "true random", "E": "false ", "F": "false ",
-		"H": "true capacity",
+		"H": "true capacity", "I": "true capacity", "J": "false ",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)
