@@ -55,3 +55,16 @@ head -1 "$demo/records.jsonl" | cut -c1-400; echo ...
 step "6. The carrier template: icss template writes it (and its mapping); a filled copy normalizes like EDI"
 $icss template --write-mapping "$demo/template.yaml" "$demo/template.xlsx"
 ls -l "$demo/template.xlsx" "$demo/template.yaml"
+
+step "7. Risk: the rule set's own examples run as tests, then every record scored and explained (a partner referral, an exam budget of 10 per port and day)"
+$icss risk test
+first=$(head -1 "$demo/records.jsonl" | grep -o '"key":"[^"]*"' | head -1 | cut -d'"' -f4)
+printf 'source,bill,container,reason,referrer\npartner,%s,,NTC-R7,CBP-NTC\n' "$first" > "$demo/referrals.csv"
+$icss risk score --referrals "$demo/referrals.csv" --capacity 10 --out "$demo/assessments.jsonl" "$demo/records.jsonl"
+echo "Selected, abridged (score, path, reasons):"
+grep '"selected":true' "$demo/assessments.jsonl" | head -5 | cut -c1-320
+if [ -d ../shared/data/kcs ]; then
+  step "7b. Learning from exam outcomes: KCS declarations, history learned from train, evaluated on valid"
+  $icss risk backtest --mapping testdata/kcs/mapping.yaml --bootstrap 200 \
+    --history ../shared/data/kcs/df_syn_train_eng.csv --eval ../shared/data/kcs/df_syn_valid_eng.csv
+fi
