@@ -96,9 +96,9 @@ func (ix *watchIndex) match(name string, sc *matchScratch) (WatchMatch, bool) {
 		}
 		prev = c
 		s := tokenSetSimilarity(sc.toks, ix.tokens[c])
-		if s < ix.threshold {
-			// Words run together or split ("WANCHAI", "WAN CHAI"): compare the names
-			// without blanks.
+		if s < ix.threshold && s >= 0.5 {
+			// Words run together or split ("WANCHAI", "WAN CHAI"): when the words
+			// already mostly agree, compare the names without blanks.
 			s = max(s, compactSimilarity(sc.toks, ix.tokens[c], &sc.compact))
 		}
 		if s > bestSim {
