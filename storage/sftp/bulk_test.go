@@ -155,8 +155,8 @@ func checkExactlyOnce(t *testing.T, r *rig, want map[string]string) {
 				continue
 			}
 			rows[f.Name]++
-			if s != state.FileArchived {
-				t.Errorf("%s is %s in the ledger, want archived", f.Name, s)
+			if want := state.FileArchived; f.DuplicateOf != 0 && s != state.FileDuplicate || f.DuplicateOf == 0 && s != want {
+				t.Errorf("%s is %s in the ledger (duplicate of %d), want archived, or duplicate for a duplicate", f.Name, s, f.DuplicateOf)
 			}
 			if f.SHA256 != want[f.Name] {
 				t.Errorf("%s: ledger sha256 %s, want %s", f.Name, f.SHA256, want[f.Name])

@@ -55,9 +55,14 @@ var _ Blobs = (blob.Store)(nil)
 // Crash safety follows from that order: a kill before FileFetched leaves the file in the
 // inbox and a "seen" row, so the next run fetches it again (a blob already stored is
 // found by its key); a kill after FileFetched leaves a fetched row and the file in the
-// inbox, so the next run re-reads it, finds the same hash, and only archives it. A file
-// whose identity is known with a different hash is left in place and reported: it is
-// never silently dropped.
+// inbox, so the next run re-reads it, finds the same hash, and only archives it; a kill
+// after the remote archive leaves a fetched row whose file is gone from the inbox, which
+// the next run marks archived. A file whose identity is known with a different hash is
+// left in place and reported: it is never silently dropped.
+//
+// Ledger states written: seen, fetched or duplicate (by FileFetched), then archived for
+// a fetched file once it has left the inbox. A duplicate stays a duplicate (never to be
+// processed), and a row the processing stages have already moved on is not touched.
 type Puller struct {
 	Client *Client
 	Blobs  Blobs
@@ -382,9 +387,13 @@ func (p *Puller) take(ctx context.Context, log *slog.Logger, name string, fi os.
 		// The raw copy is safe and recorded; the next run archives it (Recovered).
 		return fail(fmt.Errorf("archive: %w", err))
 	}
-	if err := p.markArchived(ctx, f.ID); err != nil {
-		// Remote is archived; reconcile marks the row on the next run.
-		return fail(err)
+	// Only a fetched row advances to archived: a duplicate stays a duplicate (it is never
+	// processed), and a row the processing stages have moved on keeps its state.
+	if res.Outcome == Taken || res.Outcome == Recovered && f.State == state.FileFetched {
+		if err := p.markArchived(ctx, f.ID); err != nil {
+			// Remote is archived; reconcile marks the row on the next run.
+			return fail(err)
+		}
 	}
 	log.Info("pulled", "name", name, "size", n, "sha256", sum, "outcome", res.Outcome)
 	return res
@@ -448,28 +457,23 @@ func (p *Puller) removeStaleSpool(log *slog.Logger) {
 	}
 }
 
-// markArchived records that the file left the inbox; a row already past that point
-// (parsed, acknowledged, quarantined by the processing stages) keeps its state.
+// markArchived records that a fetched file left the inbox (state.FileArchived: next
+// come parsed and acknowledged).
 func (p *Puller) markArchived(ctx context.Context, id int64) error {
-	err := p.Ledger.SetFileState(ctx, id, state.FileArchived, "")
-	if err != nil && !errors.Is(err, state.ErrBadTransition) {
+	if err := p.Ledger.SetFileState(ctx, id, state.FileArchived, ""); err != nil {
 		return fmt.Errorf("record archived: %w", err)
 	}
 	return nil
 }
 
 // reconcile finishes what a run killed between the remote archive and the ledger update
-// left: files recorded as fetched (or duplicate) that are no longer in the inbox were
-// archived (or deleted) by that run.
+// left: files recorded as fetched that are no longer in the inbox were archived (or
+// deleted) by that run.
 func (p *Puller) reconcile(ctx context.Context, log *slog.Logger, present map[string]bool) error {
 	cfg := p.Client.Config()
-	var pending []state.File
-	for _, s := range []state.FileState{state.FileFetched, state.FileDuplicate} {
-		fs, err := p.Ledger.FilesInState(ctx, cfg.Name, s)
-		if err != nil {
-			return fmt.Errorf("sftp %s: reconcile: %w", cfg.Name, err)
-		}
-		pending = append(pending, fs...)
+	pending, err := p.Ledger.FilesInState(ctx, cfg.Name, state.FileFetched)
+	if err != nil {
+		return fmt.Errorf("sftp %s: reconcile: %w", cfg.Name, err)
 	}
 	for _, f := range pending {
 		if present[f.Name] {

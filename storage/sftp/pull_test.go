@@ -72,6 +72,11 @@ func TestPullTakesStableFilesOnceAndArchives(t *testing.T) {
 	if err != nil || rep.Count(Duplicate) != 1 {
 		t.Fatalf("resend: %+v, %v", rep.Files, err)
 	}
+	// The duplicate is archived remotely but stays a duplicate in the ledger: never processed.
+	dups, err := r.ledger.FilesInState(ctx, "carrier1", state.FileDuplicate)
+	if err != nil || len(dups) != 1 || dups[0].Name != "a-again.x12" || dups[0].DuplicateOf != rep.Files[0].DupOf {
+		t.Fatalf("duplicates = %+v, %v", dups, err)
+	}
 }
 
 func TestPullLeavesGrowingFile(t *testing.T) {
@@ -165,36 +170,54 @@ func TestPullSkipsBadNamesAndLargeFiles(t *testing.T) {
 
 func TestPullRerunAfterCrashBeforeArchive(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, nil)
-	ctx := context.Background()
-	data := []byte("UNA:+.? 'UNB+...")
-	sum := r.put(t, "m.edi", data)
-	fi, _ := os.Stat(r.srvPath("inbox/m.edi"))
-	// What a run killed after FileFetched leaves: blob stored, row fetched, file in inbox.
-	f, _, err := r.ledger.FileSeen(ctx, "carrier1", "m.edi", fi.Size(), fi.ModTime().UTC().Truncate(time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := blob.ContentKey("raw/", sum)
-	if _, err := r.blobs.Put(ctx, key, bytes.NewReader(data), int64(len(data)), blob.PutOptions{SHA256: sum}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.ledger.FileFetched(ctx, f.ID, sum, key); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := r.puller().Run(ctx)
-	if err != nil || rep.Count(Recovered) != 1 {
-		t.Fatalf("%+v, %v", rep.Files, err)
-	}
-	got, err := r.ledger.GetFile(ctx, f.ID)
-	if err != nil || got.State != state.FileArchived {
-		t.Fatalf("ledger row = %+v, %v", got, err)
-	}
-	if _, err := r.blobs.Stat(ctx, key); err != nil {
-		t.Fatal(err)
-	}
-	if errors.Is(err, blob.ErrNotExist) {
-		t.Fatal("blob lost")
+	// What a run killed after FileFetched leaves: blob stored, row fetched, file in the
+	// inbox. Meanwhile the processing stages may already have moved the row on.
+	for _, tt := range []struct {
+		name      string
+		movedTo   state.FileState // "" = still fetched
+		wantAfter state.FileState
+	}{
+		{"StillFetched", "", state.FileArchived},
+		{"AlreadyParsed", state.FileParsed, state.FileParsed},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRig(t, nil)
+			ctx := context.Background()
+			data := []byte("UNA:+.? 'UNB+..." + tt.name)
+			sum := r.put(t, "m.edi", data)
+			fi, _ := os.Stat(r.srvPath("inbox/m.edi"))
+			f, _, err := r.ledger.FileSeen(ctx, "carrier1", "m.edi", fi.Size(), fi.ModTime().UTC().Truncate(time.Second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			key := blob.ContentKey("raw/", sum)
+			if _, err := r.blobs.Put(ctx, key, bytes.NewReader(data), int64(len(data)), blob.PutOptions{SHA256: sum}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.ledger.FileFetched(ctx, f.ID, sum, key); err != nil {
+				t.Fatal(err)
+			}
+			if tt.movedTo != "" {
+				if err := r.ledger.SetFileState(ctx, f.ID, tt.movedTo, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rep, err := r.puller().Run(ctx)
+			if err != nil || rep.Count(Recovered) != 1 {
+				t.Fatalf("%+v, %v", rep.Files, err)
+			}
+			got, err := r.ledger.GetFile(ctx, f.ID)
+			if err != nil || got.State != tt.wantAfter {
+				t.Fatalf("ledger row = %+v, %v; want state %s", got, err, tt.wantAfter)
+			}
+			if files := r.files(t, "inbox/archive"); len(files) != 1 {
+				t.Fatalf("archive = %v", files)
+			}
+			if _, err := r.blobs.Stat(ctx, key); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
 
