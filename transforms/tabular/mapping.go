@@ -62,7 +62,8 @@ type Column struct {
 	UnitColumn string `yaml:"unit_column,omitempty"`
 	// Scheme names the identifier scheme of a parties.<role>.id column.
 	Scheme string `yaml:"scheme,omitempty"`
-	// Split separates several values in one cell (seals, transshipment ports).
+	// Split separates several values in one cell (seals; transshipment ports, where it
+	// defaults to ";").
 	Split string `yaml:"split,omitempty"`
 	// Values translates source codes before use ({"F": "full", "E": "empty"}).
 	Values map[string]string `yaml:"values,omitempty"`

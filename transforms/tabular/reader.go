@@ -849,7 +849,11 @@ func (s *rowState) set(c *boundColumn, v string, row []string) {
 	case "conveyance.manifest_reference":
 		s.text(&rec.Conveyance.ManifestReference, c, v)
 	case "itinerary.transshipment":
-		for _, p := range split(v, c.Split) {
+		sep := c.Split
+		if sep == "" {
+			sep = ";" // a list of ports, whatever the mapping says
+		}
+		for _, p := range split(v, sep) {
 			l := harmonized.Location{Name: p}
 			if code := harmonized.NormalizeLOCODE(p); harmonized.CheckLOCODE(code) == nil {
 				l = harmonized.Location{UNLOCODE: code}
@@ -942,8 +946,9 @@ func (s *rowState) set(c *boundColumn, v string, row []string) {
 	case "goods.hs_scheme":
 		s.goodsItem().HSScheme = v
 	case "goods.quantity":
+		g := s.goodsItem() // the line exists even when its quantity is unreadable
 		if n, ok := s.number(c, v); ok {
-			s.goodsItem().Quantity = n
+			g.Quantity = n
 		}
 	case "goods.package_type":
 		s.goodsItem().PackageType = v
