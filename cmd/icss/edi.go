@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -51,23 +51,25 @@ or I/O failure.`,
 }
 
 func runEDIInspect(out io.Writer, opts ediInspectOptions, files []string) error {
+	bw := bufio.NewWriter(out)
+	defer bw.Flush()
 	invalid := false
-	enc := json.NewEncoder(out)
 	for _, name := range files {
-		rep, err := inspectFile(name)
-		if err != nil {
+		vs := &verdictSink{}
+		if opts.JSON {
+			vs.next = syntax.NewJSONWriter(bw)
+		} else {
+			vs.next = &textSink{w: bw, verdict: vs}
+		}
+		if err := inspectFile(name, vs); err != nil {
 			return err
 		}
-		if !rep.Valid() {
+		if !vs.valid() {
 			invalid = true
 		}
-		if opts.JSON {
-			if err := enc.Encode(rep); err != nil {
-				return err
-			}
-			continue
-		}
-		printReport(out, rep)
+	}
+	if err := bw.Flush(); err != nil {
+		return err
 	}
 	if invalid {
 		return errInvalidInput
@@ -83,79 +85,14 @@ func openInput(name string) (io.ReadCloser, error) {
 	return os.Open(name)
 }
 
-func inspectFile(name string) (*syntax.Report, error) {
+func inspectFile(name string, sink syntax.Sink) error {
 	f, err := openInput(name)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
-	rep, err := edi.Inspect(f, name)
-	if err != nil {
-		return nil, fmt.Errorf("inspect %s: %w", name, err)
+	if err := edi.InspectTo(f, name, sink); err != nil {
+		return fmt.Errorf("inspect %s: %w", name, err)
 	}
-	return rep, nil
-}
-
-func verdict(ok bool) string {
-	if ok {
-		return "accepted"
-	}
-	return "rejected"
-}
-
-func printReport(w io.Writer, rep *syntax.Report) {
-	state := "valid"
-	if !rep.Valid() {
-		state = "INVALID"
-	}
-	fmt.Fprintf(w, "%s: %s, %d interchange(s), %s\n", rep.File, rep.Standard, len(rep.Interchanges), state)
-	printIssues(w, "  ", rep.Issues)
-	for _, ic := range rep.Interchanges {
-		fmt.Fprintf(w, "  interchange %s from %s to %s at %s, version %s: %s\n",
-			ic.Control, ic.Sender, ic.Receiver, ic.Date, ic.Version, verdict(ic.Accepted))
-		printIssues(w, "    ", ic.Issues)
-		for _, g := range ic.Groups {
-			if g.Implicit {
-				fmt.Fprintf(w, "    messages: %s\n", verdict(g.Accepted))
-			} else {
-				fmt.Fprintf(w, "    group %s %s from %s to %s, version %s: %s\n",
-					g.FunctionalID, g.Control, g.Sender, g.Receiver, g.Version, verdict(g.Accepted))
-			}
-			printIssues(w, "      ", g.Issues)
-			for _, s := range g.Sets {
-				v := ""
-				if s.Version != "" {
-					v = " (" + s.Version + ")"
-				}
-				fmt.Fprintf(w, "      set %s%s %s: %d segments, %s\n", s.Type, v, s.Control, s.Segments, verdict(s.Accepted))
-				printIssues(w, "        ", s.Issues)
-			}
-		}
-	}
-}
-
-func printIssues(w io.Writer, indent string, issues []syntax.Issue) {
-	for _, is := range issues {
-		where := ""
-		if is.Pos.Line > 0 {
-			where = fmt.Sprintf("line %d, segment %d, offset %d", is.Pos.Line, is.Pos.Segment, is.Pos.Offset)
-		}
-		if is.SegmentID != "" {
-			where += " " + is.SegmentID
-			if is.Element > 0 {
-				where += fmt.Sprintf("%02d", is.Element)
-				if is.Component > 0 {
-					where += fmt.Sprintf("-%d", is.Component)
-				}
-			}
-		}
-		if is.Loop != "" {
-			where += " in loop " + is.Loop
-		}
-		code := ""
-		if is.Code != "" {
-			code = " [" + is.Code + "]"
-		}
-		fmt.Fprintf(w, "%s%s %s%s: %s\n", indent, is.Severity, where, code, is.Message)
-	}
+	return nil
 }

@@ -38,7 +38,10 @@ type Group struct {
 	Date, Time   string // GS04, GS05
 	Control      string // GS06
 	Version      string // GS08
-	Sets         []*Set
+	// Sets are the group's transaction sets, unless Validator.DropSets.
+	Sets []*Set
+	// Received and AcceptedSets count the sets, whether or not Sets keeps them.
+	Received, AcceptedSets int
 	// Errors are group-level defects; their codes are AK9 codes.
 	Errors []*SyntaxError
 	Closed bool
@@ -65,15 +68,7 @@ func (s *Set) Accepted() bool { return s.Truncated == 0 && !hasError(s.Errors) }
 // Accepted reports whether the group has no group-level error and all its sets are
 // accepted.
 func (g *Group) Accepted() bool {
-	if hasError(g.Errors) {
-		return false
-	}
-	for _, s := range g.Sets {
-		if !s.Accepted() {
-			return false
-		}
-	}
-	return true
+	return !hasError(g.Errors) && g.AcceptedSets == g.Received
 }
 
 // Accepted reports whether the interchange envelope has no error (its groups are
@@ -102,37 +97,28 @@ func hasError(errs []*SyntaxError) bool {
 	return false
 }
 
-// Report converts the interchange into the common inspection form.
-func (ic *Interchange) Report() syntax.Interchange {
-	out := syntax.Interchange{
+// header returns the interchange's header fields in the common inspection form.
+func (ic *Interchange) header() syntax.Interchange {
+	return syntax.Interchange{
 		Pos:      ic.Pos,
 		Sender:   qualified(ic.SenderQualifier, ic.Sender),
 		Receiver: qualified(ic.ReceiverQualifier, ic.Receiver),
 		Control:  ic.Control,
 		Date:     isaDateTime(ic.Date, ic.Time),
 		Version:  ic.Version,
-		Groups:   make([]syntax.Group, 0, len(ic.Groups)),
-		Issues:   issues(ic.Errors),
-		Accepted: ic.Accepted(),
 	}
-	for _, g := range ic.Groups {
-		rg := syntax.Group{
-			Pos:          g.Pos,
-			FunctionalID: g.FunctionalID,
-			Sender:       g.Sender,
-			Receiver:     g.Receiver,
-			Control:      g.Control,
-			Version:      g.Version,
-			Sets:         make([]syntax.Set, 0, len(g.Sets)),
-			Issues:       issues(g.Errors),
-			Accepted:     g.Accepted(),
-		}
-		for _, s := range g.Sets {
-			rg.Sets = append(rg.Sets, s.Report())
-		}
-		out.Groups = append(out.Groups, rg)
+}
+
+// header returns the group's header fields in the common inspection form.
+func (g *Group) header() syntax.Group {
+	return syntax.Group{
+		Pos:          g.Pos,
+		FunctionalID: g.FunctionalID,
+		Sender:       g.Sender,
+		Receiver:     g.Receiver,
+		Control:      g.Control,
+		Version:      g.Version,
 	}
-	return out
 }
 
 // Report converts the set into the common inspection form.

@@ -143,11 +143,10 @@ func (r *Reader) read() (seg *Segment, err error, ok bool) {
 		}
 		return nil, r.srcErr, true
 	}
-	start := r.r
 	// An ISA sets the delimiters of the interchange it opens.
 	for r.w-r.r < 4 && r.fill() {
 	}
-	start = r.r
+	start := r.r
 	if n := r.w - start; n >= 3 && r.buf[start] == 'I' && r.buf[start+1] == 'S' && r.buf[start+2] == 'A' && (n == 3 || !isAlnum(r.buf[start+3])) {
 		return r.readISA()
 	}
@@ -431,7 +430,8 @@ func (r *Reader) readISA() (*Segment, error, bool) {
 			break
 		}
 	}
-	r.have = false
+	// What follows keeps the delimiters in force, if any: the best guess for data
+	// between interchanges.
 	return nil, &SyntaxError{Pos: pos, SegmentID: "ISA", Code: "TA1:026", Err: ErrBadISA}, true
 }
 

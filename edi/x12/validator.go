@@ -40,13 +40,23 @@ type Validator struct {
 	// OnSegment, if set, is called with every segment read and the envelope it belongs
 	// to (ic, g or s are nil outside of one), so a mapper can work in the same pass.
 	OnSegment func(seg *Segment, ic *Interchange, g *Group, s *Set)
+	// OnSet, if set, is called when a transaction set inside a group ends, its findings
+	// complete; OnGroup when a group ends (GE, or what ends it instead).
+	OnSet   func(ic *Interchange, g *Group, s *Set)
+	OnGroup func(ic *Interchange, g *Group)
+	// DropSets leaves Group.Sets empty: each set is seen through OnSet only, and memory
+	// stays flat whatever the number of sets. Acknowledgments need the sets: leave it off
+	// for them.
+	DropSets bool
 
 	ic      *Interchange
 	group   *Group
 	set     *Set
-	isaSeen map[string]syntax.Position // ISA13 within the input
-	gsSeen  map[string]bool            // GS06 within the interchange
-	stSeen  map[string]bool            // ST02 within the group
+	// Control numbers seen, for duplicates: ISA13 in the input, GS06 in the
+	// interchange, ST02 in the group. Sets of runs, so memory stays flat.
+	isaSeen *controlSet
+	gsSeen  *controlSet
+	stSeen  *controlSet
 	// Errors outside any interchange.
 	outside []*SyntaxError
 	// report is v.setError, bound once: a method value made per segment would allocate.
@@ -63,7 +73,7 @@ func NewValidator() *Validator {
 // outside any interchange (bare sets, stray data); everything else is delivered through
 // OnInterchange. The error is non-nil only when reading failed.
 func (v *Validator) Validate(r *Reader) ([]*SyntaxError, error) {
-	v.isaSeen = make(map[string]syntax.Position)
+	v.isaSeen = newControlSet()
 	v.report = v.setError
 	v.outside = nil
 	for {
@@ -191,15 +201,11 @@ func (v *Validator) beginInterchange(isa *Segment) {
 		Usage:             string(isa.Elem(15)),
 	}
 	v.ic = ic
-	v.gsSeen = make(map[string]bool)
-	for _, e := range checkISA(isa) {
-		ic.Errors = append(ic.Errors, e)
-	}
-	if prev, dup := v.isaSeen[ic.Control]; dup && ic.Control != "" {
+	v.gsSeen = newControlSet()
+	ic.Errors = append(ic.Errors, checkISA(isa)...)
+	if ic.Control != "" && v.isaSeen.add(ic.Control) {
 		ic.Errors = append(ic.Errors, &SyntaxError{Pos: isa.Pos, SegmentID: "ISA", Element: 13, Code: "TA1:025",
-			Value: ic.Control, Err: fmt.Errorf("%w (first at %s)", ErrDuplicateControl, prev)})
-	} else {
-		v.isaSeen[ic.Control] = isa.Pos
+			Value: ic.Control, Err: fmt.Errorf("ISA13 %q: %w", ic.Control, ErrDuplicateControl)})
 	}
 }
 
@@ -319,7 +325,7 @@ func (v *Validator) gs(seg *Segment) {
 	}
 	v.group = g
 	v.ic.Groups = append(v.ic.Groups, g)
-	v.stSeen = make(map[string]bool)
+	v.stSeen = newControlSet()
 	gerr := func(el int, code string, sev syntax.Severity, err error) {
 		g.Errors = append(g.Errors, &SyntaxError{Pos: seg.Pos, SegmentID: "GS", Element: el, Code: code, Severity: sev,
 			Value: seg.ElemString(el), Err: err})
@@ -342,10 +348,8 @@ func (v *Validator) gs(seg *Segment) {
 	}
 	if c := seg.Elem(6); len(c) == 0 || len(c) > 9 || !allDigits(c) {
 		gerr(6, "AK9:6", syntax.Error, fmt.Errorf("%w: GS06 %q", ErrBadControlNumber, c))
-	} else if v.gsSeen[g.Control] {
+	} else if v.gsSeen.add(g.Control) {
 		gerr(6, "AK9:19", syntax.Error, fmt.Errorf("GS06 %q: %w", g.Control, ErrDuplicateControl))
-	} else {
-		v.gsSeen[g.Control] = true
 	}
 	if !validGroupVersion(g.Version) {
 		gerr(8, "AK9:2", syntax.Error, fmt.Errorf("GS08 %q: %w", g.Version, ErrVersionUnsupported))
@@ -363,9 +367,9 @@ func (v *Validator) ge(seg *Segment) {
 		return
 	}
 	v.endSet(nil)
-	if n, ok := atoi(seg.Elem(1)); !ok || n != len(g.Sets) {
+	if n, ok := atoi(seg.Elem(1)); !ok || n != g.Received {
 		g.Errors = append(g.Errors, &SyntaxError{Pos: seg.Pos, SegmentID: "GE", Element: 1, Code: "AK9:5",
-			Value: seg.ElemString(1), Err: fmt.Errorf("%w: GE01 is %q, the group has %d transaction sets", ErrCountMismatch, seg.Elem(1), len(g.Sets))})
+			Value: seg.ElemString(1), Err: fmt.Errorf("%w: GE01 is %q, the group has %d transaction sets", ErrCountMismatch, seg.Elem(1), g.Received)})
 	}
 	if c := seg.ElemString(2); c != g.Control {
 		g.Errors = append(g.Errors, &SyntaxError{Pos: seg.Pos, SegmentID: "GE", Element: 2, Code: "AK9:4",
@@ -385,10 +389,13 @@ func (v *Validator) endGroup(next *Segment) {
 	if !g.Closed {
 		g.Errors = append(g.Errors, &SyntaxError{Pos: g.Pos, SegmentID: "GS", Code: "AK9:3", Err: ErrMissingGE})
 	}
-	if len(g.Sets) == 0 {
+	if g.Received == 0 {
 		g.Errors = append(g.Errors, &SyntaxError{Pos: g.Pos, SegmentID: "GS", Severity: syntax.Warning, Err: ErrEmptyGroup})
 	}
 	v.group = nil
+	if v.OnGroup != nil {
+		v.OnGroup(v.ic, g)
+	}
 }
 
 func (v *Validator) st(seg *Segment) {
@@ -404,7 +411,10 @@ func (v *Validator) st(seg *Segment) {
 	v.set = s
 	version := ""
 	if v.group != nil {
-		v.group.Sets = append(v.group.Sets, s)
+		v.group.Received++
+		if !v.DropSets {
+			v.group.Sets = append(v.group.Sets, s)
+		}
 		version = v.group.Version
 		if id := expectedFunctionalID(s.ID, version); id != "" && v.group.FunctionalID != id && !(s.ID == "309" && v.group.FunctionalID == "SO" || s.ID == "309" && v.group.FunctionalID == "AQ") {
 			v.setError(&SyntaxError{Pos: seg.Pos, Severity: syntax.Warning, SegmentID: "ST", Element: 1, Value: s.ID,
@@ -418,11 +428,11 @@ func (v *Validator) st(seg *Segment) {
 	if c := seg.Elem(2); len(c) < 4 || len(c) > 9 {
 		v.setError(&SyntaxError{Pos: seg.Pos, SegmentID: "ST", Element: 2, Code: "AK5:7", Value: string(c),
 			Err: fmt.Errorf("%w: ST02 %q is not 4 to 9 characters", ErrBadControlNumber, c)})
-	} else if v.stSeen != nil && v.stSeen[s.Control] {
-		v.setError(&SyntaxError{Pos: seg.Pos, SegmentID: "ST", Element: 2, Code: "AK5:23", Value: s.Control,
-			Err: fmt.Errorf("ST02 %q: %w", s.Control, ErrDuplicateControl)})
-	} else if v.stSeen != nil {
-		v.stSeen[s.Control] = true
+	} else if v.group != nil {
+		if v.stSeen.add(s.Control) {
+			v.setError(&SyntaxError{Pos: seg.Pos, SegmentID: "ST", Element: 2, Code: "AK5:23", Value: s.Control,
+				Err: fmt.Errorf("ST02 %q: %w", s.Control, ErrDuplicateControl)})
+		}
 	}
 	if v.Structure != nil {
 		v.Structure.Begin(seg, version)
@@ -468,6 +478,13 @@ func (v *Validator) endSet(next *Segment) {
 	if v.ic == nil {
 		// A bare set: its findings are reported outside any interchange.
 		v.outside = append(v.outside, s.Errors...)
+	} else if v.group != nil {
+		if s.Accepted() {
+			v.group.AcceptedSets++
+		}
+		if v.OnSet != nil {
+			v.OnSet(v.ic, v.group, s)
+		}
 	}
 	v.set = nil
 }
