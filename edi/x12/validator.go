@@ -49,9 +49,9 @@ type Validator struct {
 	// for them.
 	DropSets bool
 
-	ic      *Interchange
-	group   *Group
-	set     *Set
+	ic    *Interchange
+	group *Group
+	set   *Set
 	// Control numbers seen, for duplicates: ISA13 in the input, GS06 in the
 	// interchange, ST02 in the group. Sets of runs, so memory stays flat.
 	isaSeen *controlSet
