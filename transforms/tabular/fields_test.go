@@ -94,7 +94,9 @@ var allFields = []struct {
 	{"in_bond.destination", "3901", func(r *harmonized.Record) any { return r.InBond[0].Destination }, "3901"},
 	{"in_bond.foreign_destination", "58886", func(r *harmonized.Record) any { return r.InBond[0].ForeignDestination }, "58886"},
 	{"in_bond.bonded_carrier_scac", "cn", func(r *harmonized.Record) any { return r.InBond[0].BondedCarrierSCAC }, "CN"},
-	{"in_transit.arrival_country", "CAN", func(r *harmonized.Record) any { return r.InTransit.ArrivalCountry + ">" + r.InTransit.DestinationCountry + " " + string(r.InTransit.Status) }, "CA>US in_transit"},
+	{"in_transit.arrival_country", "CAN", func(r *harmonized.Record) any {
+		return r.InTransit.ArrivalCountry + ">" + r.InTransit.DestinationCountry + " " + string(r.InTransit.Status)
+	}, "CA>US in_transit"},
 	{"in_transit.destination_country", "US", nil, nil},
 	{"provenance.interchange_control", "BATCH7", func(r *harmonized.Record) any { return r.Provenance.InterchangeControl }, "BATCH7"},
 	{"provenance.set_control", "S1", func(r *harmonized.Record) any { return r.Provenance.SetControl }, "S1"},
