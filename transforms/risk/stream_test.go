@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/icss/icss/internal/testkit/corpus"
 	"github.com/icss/icss/transforms/harmonized"
@@ -253,4 +256,52 @@ func hasCaseVariantKey(line []byte) bool {
 		return false
 	}
 	return walk(v)
+}
+
+// TestScoreFlatMemory streams 200,000 records through Score from a generator and checks
+// that the live heap stays flat: memory does not grow with the input (capacity off).
+func TestScoreFlatMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 200,000 records")
+	}
+	one, _ := benchInput(t, 1000)
+	eng, _ := Compile(DefaultRuleSet())
+	pr, pw := io.Pipe()
+	go func() {
+		for range 200 {
+			if _, err := pw.Write(one); err != nil {
+				return
+			}
+		}
+		pw.Close()
+	}()
+	var peak uint64
+	done, sampled := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(sampled)
+		var ms runtime.MemStats
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+				runtime.ReadMemStats(&ms)
+				peak = max(peak, ms.HeapAlloc)
+			}
+		}
+	}()
+	stats, err := eng.Score(context.Background(), pr, io.Discard, StreamOptions{})
+	close(done)
+	<-sampled
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Records != 200000 {
+		t.Fatalf("%d records", stats.Records)
+	}
+	// 340 MB of input; the pipeline holds a few batches of 256 records at a time.
+	if peak > 64<<20 {
+		t.Errorf("peak heap %d MB while streaming, want under 64 MB", peak>>20)
+	}
+	t.Logf("200,000 records, peak heap %d MB", peak>>20)
 }
