@@ -31,7 +31,7 @@ step "4. Every acknowledgment is itself a valid interchange"
 $icss edi inspect "$demo/acks"/*.x12 | grep -E '^[^ ]|^  interchange'
 echo
 echo "One of them, as sent back to the carrier:"
-cat "$(ls "$demo"/acks/997_000000103_* | head -1)"
+cat "$demo"/acks/997_000000103_*
 
 step "4b. EDIFACT: two CUSCAR interchanges in one file (the second has a wrong UNT count) get one CONTRL each"
 mkdir -p "$demo/edifact"
@@ -62,7 +62,7 @@ first=$(head -1 "$demo/records.jsonl" | grep -o '"key":"[^"]*"' | head -1 | cut 
 printf 'source,bill,container,reason,referrer\npartner,%s,,NTC-R7,CBP-NTC\n' "$first" > "$demo/referrals.csv"
 $icss risk score --referrals "$demo/referrals.csv" --capacity 10 --out "$demo/assessments.jsonl" "$demo/records.jsonl"
 echo "Selected, abridged (score, path, reasons):"
-grep '"selected":true' "$demo/assessments.jsonl" | head -5 | cut -c1-320
+grep -m5 '"selected":true' "$demo/assessments.jsonl" | cut -c1-320
 if [ -d ../shared/data/kcs ]; then
   step "7b. Learning from exam outcomes: KCS declarations, history learned from train, evaluated on valid"
   $icss risk backtest --mapping testdata/kcs/mapping.yaml --bootstrap 200 \

@@ -196,7 +196,8 @@ func ApplyCapacity(as []Assessment, k int) {
 			}
 		}
 		for _, i := range idx {
-			if left == 0 {
+			if left <= 0 {
+				// Referrals and random picks may already exceed the budget.
 				break
 			}
 			if a := &as[i]; !a.Selected && a.Path == "" && a.Score > 0 {

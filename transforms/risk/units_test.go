@@ -147,6 +147,15 @@ func TestApplyCapacity(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)
 	}
+
+	// Referrals and random picks over the budget stay, and nothing tops them up.
+	as = []Assessment{mk("R1", 1, PathReferral), mk("R2", 1, PathRandom), mk("R3", 1, PathRandom), mk("S", 40, PathRule), mk("T", 9, "")}
+	ApplyCapacity(as, 2)
+	for _, a := range as {
+		if want := a.Key[0] == 'R'; a.Selected != want {
+			t.Errorf("over budget: %s selected=%v (%s), want %v", a.Key, a.Selected, a.Path, want)
+		}
+	}
 }
 
 func TestReadReferrals(t *testing.T) {
