@@ -27,10 +27,10 @@ func newRiskCommand() *cobra.Command {
 }
 
 type riskScoreOptions struct {
-	Rules, History, Out, Referrals string
-	Seed                           uint64
-	SeedSet                        bool
-	Capacity, Workers              int
+	Rules, History, Out, Referrals, Versions string
+	Seed                                     uint64
+	SeedSet                                  bool
+	Capacity, Workers                        int
 }
 
 func newRiskScoreCommand() *cobra.Command {
@@ -47,8 +47,10 @@ exam types and the fired rules with their contributions and reasons.
 --history a history learned by "icss risk learn"; --referrals a CSV of partner and
 officer referrals (columns source, bill, container, reason, referrer); --capacity K
 keeps at most K selections per port and day (referrals and random picks first);
---seed replaces the rule set's random seed. The same inputs, rule set and seed always
-give the same output.
+--seed replaces the rule set's random seed; --versions names earlier filings (JSON
+lines) so that an amendment is compared with the version it replaces (changed parties,
+goods, weight, containers; bills deleted and filed again). The same inputs, rule set
+and seed always give the same output.
 
 Exit status: 0 on success, 2 for usage, I/O or input errors (the message names the
 file and line).`,
@@ -62,6 +64,7 @@ file and line).`,
 	f.StringVar(&opts.Rules, "rules", "", "rule-set YAML file (default: the shipped rule set)")
 	f.StringVar(&opts.History, "history", "", "learned history (JSON from icss risk learn)")
 	f.StringVar(&opts.Referrals, "referrals", "", "referrals CSV (source, bill, container, reason, referrer)")
+	f.StringVar(&opts.Versions, "versions", "", "earlier filings (harmonized JSON lines) to compare amendments with")
 	f.StringVar(&opts.Out, "out", "", "output file (default: standard output)")
 	f.Uint64Var(&opts.Seed, "seed", 0, "seed of the random selection (default: the rule set's)")
 	f.IntVar(&opts.Capacity, "capacity", 0, "exam budget per port and day (0: unlimited)")
@@ -120,6 +123,16 @@ func runRiskScore(cmd *cobra.Command, opts riskScoreOptions, input string) error
 			return fmt.Errorf("%s: %w", opts.Referrals, err)
 		}
 		eng = eng.WithReferrals(risk.NewReferrals(refs))
+	}
+	if opts.Versions != "" {
+		ledger := harmonized.NewLedger()
+		if err := eachLabelled("", opts.Versions, risk.OutcomeField, func(rec *harmonized.Record, _ risk.Outcome) error {
+			_, err := ledger.Apply(rec)
+			return err
+		}); err != nil {
+			return err
+		}
+		eng = eng.WithVersions(ledger)
 	}
 	in, err := openInput(input)
 	if err != nil {

@@ -220,3 +220,19 @@ func TestRiskLearnAndScore(t *testing.T) {
 		t.Errorf("the learned commodity×origin rate is not in the explanation: %s", got)
 	}
 }
+
+// TestRiskScoreVersions: an amendment is compared with the earlier filing given by
+// --versions.
+func TestRiskScoreVersions(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "earlier.jsonl"), []byte(`{"key":"K1","filing":{"type":"original","version":0,"sequence":1},"parties":[{"role":"consignee","name":"MAPLE LTD"}],"goods":[{"line":1,"description":"SOFAS","hs":"940161"}]}`+"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "today.jsonl"), []byte(`{"key":"K1","filing":{"type":"amend","version":0,"sequence":2},"parties":[{"role":"consignee","name":"QUICK CASH LLC"}],"goods":[{"line":1,"description":"SOFAS","hs":"940161"}]}`+"\n"), 0o644)
+	outFile := filepath.Join(dir, "out.jsonl")
+	if out, code := run(t, "risk", "score", "--versions", filepath.Join(dir, "earlier.jsonl"), "--out", outFile, filepath.Join(dir, "today.jsonl")); code != 0 {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	got, _ := os.ReadFile(outFile)
+	if !strings.Contains(string(got), `"rule":"AMENDED-KEY-FIELDS","contribution":10,"text":"amendment changes consignee"`) {
+		t.Errorf("%s", got)
+	}
+}

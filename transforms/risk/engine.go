@@ -28,6 +28,7 @@ type Engine struct {
 	watchVessels   *watchIndex
 	seed           uint64
 	referrals      *Referrals
+	versions       Versions
 	id             string
 	// vmOnly disables the closures (tests compare both paths).
 	vmOnly bool
@@ -214,7 +215,11 @@ const (
 
 // fires reports whether rule i fires on rec (used by the examples).
 func (e *Engine) fires(i int, rec *harmonized.Record, sc *Scratch) (bool, error) {
-	env := any(*e.computeFacts(rec, sc))
+	f, err := e.facts(rec, sc)
+	if err != nil {
+		return false, err
+	}
+	env := any(*f)
 	out, err := sc.vm.vm.Run(e.rules[i].when, env)
 	if err != nil {
 		return false, err
@@ -234,7 +239,10 @@ func (e *Engine) Assess(rec *harmonized.Record, sc *Scratch) (Assessment, error)
 
 // assess fills a, reusing sc.reasons for a.Reasons (valid until the next call).
 func (e *Engine) assess(rec *harmonized.Record, sc *Scratch, a *Assessment) error {
-	f := e.computeFacts(rec, sc)
+	f, err := e.facts(rec, sc)
+	if err != nil {
+		return err
+	}
 	// The facts are boxed for the VM only when a rule or a reason needs it.
 	var env any
 	boxed := func() any {
@@ -320,6 +328,24 @@ func (e *Engine) assess(rec *harmonized.Record, sc *Scratch, a *Assessment) erro
 		a.Selected, a.Path = true, PathRandom
 	}
 	return nil
+}
+
+// facts computes the record's facts, with the comparison against its previous
+// version when the engine has a version store.
+func (e *Engine) facts(rec *harmonized.Record, sc *Scratch) (*Facts, error) {
+	f := e.computeFacts(rec, sc)
+	if e.versions == nil {
+		return f, nil
+	}
+	prev, deleted, err := e.previous(rec)
+	if err != nil {
+		return nil, fmt.Errorf("record %s: %w", rec.Key, err)
+	}
+	f.Refiled = deleted && rec.Filing.Type != harmonized.FilingDelete
+	if prev != nil && rec.Filing.Type == harmonized.FilingAmend {
+		f.AmendedFields = changedFields(prev, rec)
+	}
+	return f, nil
 }
 
 // reasonText fills the rule's reason template.

@@ -86,6 +86,10 @@ type Facts struct {
 	FilingLeadHours float64 `expr:"filing_lead_hours"`
 	// #25 amendment filed after loading.
 	AmendedAfterLoading bool `expr:"amended_after_loading"`
+	// #25–26 against the version it replaces (Engine.WithVersions): the key fields an
+	// amendment changes, and a bill deleted and filed again.
+	AmendedFields string `expr:"amended_fields"`
+	Refiled       bool   `expr:"refiled"`
 	// #26 missing mandatory elements or inconsistent data.
 	Inconsistent       bool   `expr:"inconsistent"`
 	InconsistentDetail string `expr:"inconsistent_detail"`

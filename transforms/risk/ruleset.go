@@ -143,11 +143,14 @@ type Examples struct {
 }
 
 // Example is a (partial) harmonized record in its JSON form, written as YAML, with the
-// labelled history, if any, that the engine learns before judging it.
+// labelled history, if any, that the engine learns before judging it, and the earlier
+// versions of its bill, if any.
 type Example struct {
 	Name    string         `yaml:"name"`
 	Record  map[string]any `yaml:"record"`
 	History []HistoryCase  `yaml:"history,omitempty"`
+	// Versions are earlier filings of the same bill, in filing order.
+	Versions []map[string]any `yaml:"versions,omitempty"`
 }
 
 // HistoryCase is a labelled record of an example's history.
@@ -394,6 +397,26 @@ func RunExamples(rs *RuleSet) (*ExampleReport, error) {
 				}
 			}
 			e := eng.WithHistory(h)
+			if len(ex.Versions) > 0 {
+				ledger := harmonized.NewLedger()
+				for j, v := range ex.Versions {
+					vr, err := exampleRecord(v)
+					if err == nil {
+						_, err = ledger.Apply(vr)
+					}
+					if err != nil {
+						fail.Err = fmt.Errorf("versions[%d]: %w", j, err)
+						rep.Failures = append(rep.Failures, fail)
+						return
+					}
+				}
+				if _, err := ledger.Apply(rec); err != nil {
+					fail.Err = err
+					rep.Failures = append(rep.Failures, fail)
+					return
+				}
+				e = e.WithVersions(ledger)
+			}
 			fired, err := e.fires(i, rec, sc)
 			if err != nil {
 				fail.Err = err
