@@ -42,8 +42,10 @@
 // PO-box addresses (#12), entity, address and vessel watch lists with fuzzy matching
 // (#13), listed transshipment or loading ports (#16), origin ≠ loading country (#17),
 // in transit (#19), missing or non-high-security seals (#20), ISO 6346 check digits
-// (#21), late filing against the 24-hour rule (#24), amendments after loading (#25),
-// missing or contradictory elements (#26), wood-packaging-prone goods and origins and
+// (#21), late filing against the 24-hour rule (#24), amendments after loading and,
+// given the earlier filings (Engine.WithVersions), amendments that change parties,
+// goods, weight or containers and bills deleted and filed again (#25), missing or
+// contradictory elements (#26), wood-packaging-prone goods and origins and
 // "no WPM" on crates (#28, #29), soil-prone goods (#30).
 //
 // # History
@@ -54,9 +56,12 @@
 // running distribution of unit values and weights per piece. Rates are smoothed
 // hierarchically: (hits + m·parent) / (exams + m), where the parent of HS6×origin is
 // HS6, of HS6 is HS4, of HS4 the overall rate. Facts.Hist gives each rate and its
-// log-odds against the overall rate (woe). `icss risk learn` writes a history;
-// `icss risk backtest` learns one from labelled tables and measures precision, recall
-// and lift at 1, 2, 5 and 10 % inspection rates (Evaluate).
+// log-odds against the overall rate (woe). `icss risk learn` writes a history (and
+// updates one with exam results by bill, ReadResults); `icss risk backtest` learns one
+// from labelled tables and measures precision, recall and lift at 1, 2, 5 and 10 %
+// inspection rates (Evaluate), with bootstrap intervals (BootstrapPrecision) and a
+// weekly simulation of the feedback loop in which only examined records teach the
+// history (Simulate, RISK.md §6.3).
 //
 // # Selection
 //
