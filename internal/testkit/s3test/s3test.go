@@ -13,9 +13,16 @@ package s3test
 import (
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/hex"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -88,6 +95,9 @@ type Server struct {
 	SecretKey     string
 	Region        string
 	Dir           string // the POSIX backend's directory: one subdirectory per bucket
+	CAFile        string // with StartTLS: the PEM of the CA that signed the server's certificate
+
+	tls *tls.Config // with StartTLS: trusts CAFile
 
 	cmd     *exec.Cmd
 	exited  chan struct{}
@@ -97,14 +107,34 @@ type Server struct {
 	buckets atomic.Int64
 }
 
-// Start runs versitygw for the test and stops it at cleanup.
+// Start runs versitygw (plain HTTP) for the test and stops it at cleanup.
 func Start(t testing.TB) *Server {
+	t.Helper()
+	return start(t, false)
+}
+
+// StartTLS is Start with HTTPS on the S3 API: a certificate for 127.0.0.1
+// signed by a fresh CA, whose PEM is in Server.CAFile.
+func StartTLS(t testing.TB) *Server {
+	t.Helper()
+	return start(t, true)
+}
+
+func start(t testing.TB, withTLS bool) *Server {
 	t.Helper()
 	if err := Available(); err != nil {
 		Skip(t, err)
 	}
 	dir := t.TempDir()
 	s := &Server{AccessKey: "icssroot", SecretKey: randomSecret(), Region: "us-east-1", Dir: filepath.Join(dir, "data")}
+	var tlsArgs []string
+	if withTLS {
+		certFile, keyFile, err := s.makeCert(dir)
+		if err != nil {
+			t.Fatalf("s3test: certificate: %v", err)
+		}
+		tlsArgs = []string{"--cert", certFile, "--key", keyFile}
+	}
 	for _, d := range []string{"data", "versions", "iam"} {
 		if err := os.Mkdir(filepath.Join(dir, d), 0o700); err != nil {
 			t.Fatal(err)
@@ -120,7 +150,7 @@ func Start(t testing.TB) *Server {
 		}
 		s.Endpoint = net.JoinHostPort("127.0.0.1", strconv.Itoa(p1))
 		s.AdminEndpoint = net.JoinHostPort("127.0.0.1", strconv.Itoa(p2))
-		if lastErr = s.start(dir); lastErr == nil {
+		if lastErr = s.start(dir, tlsArgs); lastErr == nil {
 			break
 		}
 	}
@@ -131,11 +161,14 @@ func Start(t testing.TB) *Server {
 	return s
 }
 
-func (s *Server) start(dir string) error {
-	cmd := exec.Command(Binary,
-		"--port", s.Endpoint, "--admin-port", s.AdminEndpoint,
-		"--iam-dir", filepath.Join(dir, "iam"), "--region", s.Region, "--quiet",
-		"posix", "--versioning-dir", filepath.Join(dir, "versions"), s.Dir)
+func (s *Server) start(dir string, tlsArgs []string) error {
+	args := []string{"--port", s.Endpoint, "--admin-port", s.AdminEndpoint,
+		"--iam-dir", filepath.Join(dir, "iam"), "--region", s.Region, "--quiet"}
+	if len(tlsArgs) > 0 {
+		args = append(args, tlsArgs...)
+	}
+	args = append(args, "posix", "--versioning-dir", filepath.Join(dir, "versions"), s.Dir)
+	cmd := exec.Command(Binary, args...)
 	// Credentials go through the environment, not argv, where ps would show them.
 	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+s.AccessKey, "ROOT_SECRET_KEY="+s.SecretKey)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
@@ -159,7 +192,11 @@ func (s *Server) start(dir string) error {
 		close(exited)
 	}()
 	deadline := time.Now().Add(20 * time.Second)
-	client := &http.Client{Timeout: time.Second}
+	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{TLSClientConfig: s.tls}}
+	scheme := "http://"
+	if s.tls != nil {
+		scheme = "https://"
+	}
 	for {
 		select {
 		case <-exited:
@@ -167,7 +204,7 @@ func (s *Server) start(dir string) error {
 		default:
 		}
 		// Any HTTP answer (403 without credentials) means both listeners are up.
-		r1, err1 := client.Get("http://" + s.Endpoint + "/")
+		r1, err1 := client.Get(scheme + s.Endpoint + "/")
 		r2, err2 := client.Get("http://" + s.AdminEndpoint + "/")
 		if r1 != nil {
 			r1.Body.Close()
@@ -214,7 +251,16 @@ func (s *Server) Client(t testing.TB) *minio.Client {
 // ClientAs returns a minio-go client of another account.
 func (s *Server) ClientAs(t testing.TB, access, secret string) *minio.Client {
 	t.Helper()
-	c, err := minio.New(s.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(access, secret, ""), Region: s.Region})
+	opts := &minio.Options{Creds: credentials.NewStaticV4(access, secret, ""), Region: s.Region}
+	if s.tls != nil {
+		tr, err := minio.DefaultTransport(true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.TLSClientConfig = s.tls
+		opts.Secure, opts.Transport = true, tr
+	}
+	c, err := minio.New(s.Endpoint, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,6 +307,57 @@ func (s *Server) CreateUser(t testing.TB, access, role string) (secret string) {
 		t.Fatalf("s3test: create user %s: %v\n%s", access, err, out)
 	}
 	return secret
+}
+
+// makeCert writes a CA and a server certificate for 127.0.0.1 signed by it.
+func (s *Server) makeCert(dir string) (certFile, keyFile string, err error) {
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return "", "", err
+	}
+	now := time.Now()
+	caTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "s3test CA"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		return "", "", err
+	}
+	ca, _ := x509.ParseCertificate(caDER)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return "", "", err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage:    x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		return "", "", err
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return "", "", err
+	}
+	s.CAFile = filepath.Join(dir, "ca.pem")
+	certFile, keyFile = filepath.Join(dir, "server.pem"), filepath.Join(dir, "server.key")
+	for _, f := range []struct {
+		path, typ string
+		der       []byte
+	}{{s.CAFile, "CERTIFICATE", caDER}, {certFile, "CERTIFICATE", der}, {keyFile, "EC PRIVATE KEY", keyDER}} {
+		if err := os.WriteFile(f.path, pem.EncodeToMemory(&pem.Block{Type: f.typ, Bytes: f.der}), 0o600); err != nil {
+			return "", "", err
+		}
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	s.tls = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return certFile, keyFile, nil
 }
 
 func randomSecret() string {

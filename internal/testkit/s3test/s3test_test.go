@@ -41,3 +41,19 @@ func TestStartBucketAndUsers(t *testing.T) {
 		t.Fatal("gateway still answers after Stop")
 	}
 }
+
+func TestStartTLS(t *testing.T) {
+	srv := s3test.StartTLS(t)
+	if srv.CAFile == "" {
+		t.Fatal("no CAFile")
+	}
+	ctx := context.Background()
+	bucket := srv.Bucket(t, false)
+	if _, err := srv.Client(t).PutObject(ctx, bucket, "k", bytes.NewReader([]byte("x")), 1, minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	secret := srv.CreateUser(t, "tlsuser", "user") // the admin API works too
+	if secret == "" {
+		t.Fatal("no secret")
+	}
+}

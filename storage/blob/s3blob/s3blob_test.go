@@ -336,3 +336,35 @@ func TestPutWithoutDigestSpools(t *testing.T) {
 		t.Fatalf("spool files left: %v", left)
 	}
 }
+
+// An S3 with a private CA is reached through Connection.CAFile; without it
+// the certificate is refused rather than trusted.
+func TestConnectionCAFile(t *testing.T) {
+	srv := s3test.StartTLS(t)
+	bucket := srv.Bucket(t, false)
+	ctx := context.Background()
+	conn := s3blob.Connection{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, CAFile: srv.CAFile}
+	cl, err := s3blob.NewClient(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := s3blob.New(cl, s3blob.Config{Bucket: bucket})
+	if _, err := st.Put(ctx, "over-tls", strings.NewReader("x"), 1, blob.PutOptions{}); err != nil {
+		t.Fatalf("Put over TLS with the CA: %v", err)
+	}
+	conn.CAFile = ""
+	cl, _ = s3blob.NewClient(conn)
+	st, _ = s3blob.New(cl, s3blob.Config{Bucket: bucket})
+	if _, err := st.Stat(ctx, "over-tls"); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("Stat without the CA: %v, want a certificate error", err)
+	}
+	for _, c := range []s3blob.Connection{
+		{Endpoint: srv.Endpoint, AccessKey: "a", SecretKey: "s", CAFile: srv.CAFile, Insecure: true},
+		{Endpoint: srv.Endpoint, AccessKey: "a", SecretKey: "s", CAFile: "/nonexistent/ca.pem"},
+		{Endpoint: srv.Endpoint, AccessKey: "a", SecretKey: "s", CAFile: "s3blob_test.go"},
+	} {
+		if _, err := s3blob.NewClient(c); err == nil {
+			t.Errorf("NewClient(%+v) succeeded", c)
+		}
+	}
+}
