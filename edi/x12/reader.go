@@ -217,34 +217,25 @@ func (r *Reader) scan(start int) (end int, ok bool) {
 	i := 0
 	for ; i+8 <= len(b); i += 8 {
 		w := binary.LittleEndian.Uint64(b[i:])
-		m := zeroBytes(w^ms) | zeroBytes(w^mt) | zeroBytes(w^mn)
-		for m != 0 {
-			j := i + bits.TrailingZeros64(m)>>3
-			m &= m - 1
-			switch b[j] {
-			case term:
-				r.seg.ends = append(ends, int32(j))
-				r.segLines = nl
-				if term == '\n' {
-					r.segLines++
-				}
-				return start + j, true
-			case sep:
-				ends = append(ends, int32(j))
-			default:
-				nl++
+		seps, terms, nls := zeroBytes(w^ms), zeroBytes(w^mt), zeroBytes(w^mn)
+		if terms != 0 {
+			// Only what stands before the terminator belongs to the segment.
+			below := terms&-terms - 1
+			for seps &= below; seps != 0; seps &= seps - 1 {
+				ends = append(ends, int32(i+bits.TrailingZeros64(seps)>>3))
 			}
+			j := i + bits.TrailingZeros64(terms)>>3
+			return r.scanEnd(start, j, ends, nl+bits.OnesCount64(nls&below))
 		}
+		for ; seps != 0; seps &= seps - 1 {
+			ends = append(ends, int32(i+bits.TrailingZeros64(seps)>>3))
+		}
+		nl += bits.OnesCount64(nls)
 	}
 	for ; i < len(b); i++ {
 		switch b[i] {
 		case term:
-			r.seg.ends = append(ends, int32(i))
-			r.segLines = nl
-			if term == '\n' {
-				r.segLines++
-			}
-			return start + i, true
+			return r.scanEnd(start, i, ends, nl)
 		case sep:
 			ends = append(ends, int32(i))
 		case '\n':
@@ -253,6 +244,17 @@ func (r *Reader) scan(start int) (end int, ok bool) {
 	}
 	r.seg.ends = ends[:0]
 	return 0, false
+}
+
+// scanEnd records the end of the segment scan found: its terminator at b[j], the
+// element ends, and the newlines before the terminator.
+func (r *Reader) scanEnd(start, j int, ends []int32, nl int) (int, bool) {
+	r.seg.ends = append(ends, int32(j))
+	if r.delims.Segment == '\n' {
+		nl++
+	}
+	r.segLines = nl
+	return start + j, true
 }
 
 // scanned finishes the segment buf[start:end] whose elements scan found.
@@ -488,7 +490,7 @@ func (r *Reader) guessDelimiters() error {
 		i++
 	}
 	d := Delimiters{Element: '*', Component: '>', Segment: '~'}
-	if i < len(b) && !isAlnum(b[i]) && b[i] != ' ' {
+	if i < len(b) && !isAlnum(b[i]) && b[i] != ' ' && b[i] != '\n' && b[i] != '\r' {
 		d.Element = b[i]
 	}
 	best := -1
