@@ -216,12 +216,14 @@ func TestConcurrencyLimit(t *testing.T) {
 	for i := range 12 {
 		r.put(t, fmt.Sprintf("f%02d.x12", i), randomBytes(uint64(i), 100_000))
 	}
-	srv.Faults.ReadDelay.Store(int64(5 * time.Millisecond))
+	srv.Faults.ReadDelay.Store(int64(20 * time.Millisecond))
 	rep, err := r.puller().Run(context.Background())
 	if err != nil || rep.Count(Taken) != 12 {
 		t.Fatalf("%+v %v", rep.Files, err)
 	}
-	if got := srv.MaxOpenReads.Load(); got != 3 {
-		t.Fatalf("at most %d files were read at once, want exactly max_concurrent 3", got)
+	// The limit is a maximum; how close a loaded machine's scheduler comes to it varies,
+	// but with reads this slow the transfers overlap.
+	if got := srv.MaxOpenReads.Load(); got > 3 || got < 2 {
+		t.Fatalf("at most %d files were read at once, want 2 or 3 (max_concurrent 3)", got)
 	}
 }
