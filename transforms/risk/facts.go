@@ -397,10 +397,8 @@ func (e *Engine) computeFacts(rec *harmonized.Record, sc *Scratch) *Facts {
 		if g.OriginCountry != "" && f.LoadingCountry != "" && g.OriginCountry != f.LoadingCountry {
 			f.OriginNotLoading = true
 		}
-		if len(g.Hazmat) == 0 && strings.TrimSpace(g.Description) != "" && hs == "" {
-			f.Inconsistent = true
-			f.InconsistentDetail = fmt.Sprintf("goods line %d has no HS code", g.Line)
-		}
+		// A line without an HS code is no contradiction: the 24-hour rule accepts a
+		// precise description instead, and vague ones are #1.
 		for _, c := range g.Containers {
 			if rec.Container(c) == nil && !f.Inconsistent {
 				f.Inconsistent = true
@@ -415,7 +413,7 @@ func (e *Engine) computeFacts(rec *harmonized.Record, sc *Scratch) *Facts {
 					if z := p.UnitValue.z(math.Log(uv), ic.MinPeers); math.Abs(z) > math.Abs(f.UnitValueZ) {
 						f.UnitValueZ = z
 						if math.Abs(z) >= ic.UnitValueZ {
-							f.UnitValueLabel = fmt.Sprintf("%.2f per kg against a peer median of %.2f for HS %s (z %.1f, %d peers)", uv, math.Exp(p.UnitValue.Mean), hs6, z, int(p.UnitValue.N))
+							f.UnitValueLabel = fmt.Sprintf("%.2f per kg against a typical %.2f for HS %s (z %.1f over %d peers)", uv, math.Exp(p.UnitValue.Mean), hs6, z, int(p.UnitValue.N))
 						}
 					}
 				}
@@ -423,7 +421,7 @@ func (e *Engine) computeFacts(rec *harmonized.Record, sc *Scratch) *Facts {
 					if z := p.PieceKG.z(math.Log(pk), ic.MinPeers); math.Abs(z) > math.Abs(f.WeightZ) {
 						f.WeightZ = z
 						if math.Abs(z) >= ic.WeightZ {
-							f.WeightDetail = fmt.Sprintf("%.1f kg per piece against %.1f for HS %s (z %.1f)", pk, math.Exp(p.PieceKG.Mean), hs6, z)
+							f.WeightDetail = fmt.Sprintf("%.1f kg per piece against a typical %.1f for HS %s (z %.1f)", pk, math.Exp(p.PieceKG.Mean), hs6, z)
 						}
 					}
 				}

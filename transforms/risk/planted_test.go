@@ -67,7 +67,7 @@ func TestPlantedAnomalies(t *testing.T) {
 		{"#5 commodity new at the port", "PAIR-RARE-PORT", "at CAVAN seen 0 times", func(r *harmonized.Record) {
 			r.Itinerary.PortOfArrival = &harmonized.Location{UNLOCODE: "CAVAN"}
 		}, nil, nil},
-		{"#6 undervalued", "VALUE-OUTLIER", "per kg against a peer median", func(r *harmonized.Record) {
+		{"#6 undervalued", "VALUE-OUTLIER", "per kg against a typical", func(r *harmonized.Record) {
 			v, _ := parseValue(r.Goods[0].Value)
 			r.Goods[0].Value = formatValue(v / 100)
 		}, nil, nil},
