@@ -107,6 +107,12 @@ func Open(ctx context.Context, cfg Config) (*Ledger, error) {
 		l.db.Close()
 		return nil, fmt.Errorf("state: connect %s: %w", cfg.Driver, redactErr(err, cfg.DSN))
 	}
+	if cfg.Driver == DriverSQLite {
+		if err := l.enableWAL(ctx, cfg.BusyTimeout); err != nil {
+			l.db.Close()
+			return nil, err
+		}
+	}
 	if err := l.migrate(ctx); err != nil {
 		l.db.Close()
 		return nil, err
@@ -121,11 +127,11 @@ func orDefault(n, def int) int {
 	return n
 }
 
-// sqliteDSN turns a path into a modernc URI with the pragmas the ledger relies
-// on: WAL so readers never block the writer, busy_timeout so writers queue
-// instead of failing, synchronous=FULL so a committed change survives power
-// loss, foreign keys on, and BEGIN IMMEDIATE so a read-then-write
-// transaction takes the write lock up front and cannot deadlock on upgrade.
+// sqliteDSN turns a path into a modernc URI with the per-connection pragmas
+// the ledger relies on: busy_timeout so writers queue instead of failing,
+// synchronous=FULL so a committed change survives power loss, foreign keys
+// on, and BEGIN IMMEDIATE so a read-then-write transaction takes the write
+// lock up front and cannot deadlock on upgrade.
 func sqliteDSN(cfg Config) string {
 	if strings.HasPrefix(cfg.DSN, "file:") {
 		return cfg.DSN
@@ -135,13 +141,42 @@ func sqliteDSN(cfg Config) string {
 		bt = 10 * time.Second
 	}
 	q := url.Values{}
-	// busy_timeout first: switching to WAL needs the lock another process may hold.
+	// journal_mode is not here: it is persistent in the file and switching
+	// needs an exclusive lock, so a connection opened while other processes
+	// work could fail; Open sets it once instead (enableWAL).
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", bt.Milliseconds()))
-	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")
 	return "file:" + cfg.DSN + "?" + q.Encode()
+}
+
+// enableWAL switches the database to write-ahead logging, which lets
+// readers work while a writer commits. The switch takes an exclusive lock
+// and SQLite does not wait for it through busy_timeout, so it is retried
+// here until the busy timeout has passed.
+func (l *Ledger) enableWAL(ctx context.Context, busy time.Duration) error {
+	if busy == 0 {
+		busy = 10 * time.Second
+	}
+	deadline := time.Now().Add(busy)
+	for {
+		var mode string
+		err := l.db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode)
+		switch {
+		case err == nil && strings.EqualFold(mode, "wal"):
+			return nil
+		case err == nil:
+			return fmt.Errorf("state: sqlite: journal_mode is %q, WAL could not be enabled", mode)
+		case !retryable(err) || time.Now().After(deadline):
+			return fmt.Errorf("state: sqlite: enable WAL: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // redactErr keeps a password in a DSN out of an error message.

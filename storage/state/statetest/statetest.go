@@ -81,6 +81,7 @@ func (s Suite) Run(t *testing.T) {
 	}{
 		{"MigrationsAreRecordedAndIdempotent", s.migrations},
 		{"NewerSchemaIsRefused", s.newerSchema},
+		{"NodesMigratingAtOnce", s.concurrentMigrate},
 		{"FileSeenIsIdempotentPerIdentity", s.fileSeen},
 		{"FileSeenValidates", s.fileSeenValidates},
 		{"FileFetchedRecordsContent", s.fileFetched},
@@ -131,6 +132,42 @@ func (s Suite) migrations(t *testing.T, e *env) {
 	}
 	if fs, _ := l2.FilesInState(ctx, "ep", state.FileSeen); len(fs) != 1 {
 		t.Fatalf("data lost on reopen: %v", fs)
+	}
+}
+
+// Several nodes starting together on an empty database all come up, and
+// each migration is applied once.
+func (s Suite) concurrentMigrate(t *testing.T, _ *env) {
+	cfg := s.NewDB(t)
+	const nodes = 4
+	var wg sync.WaitGroup
+	errs := make([]error, nodes)
+	for i := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l, err := state.Open(ctx, cfg)
+			if err == nil {
+				l.Close()
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("node %d: %v", i, err)
+		}
+	}
+	l, err := state.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ms, _ := state.Migrations(cfg.Driver)
+	var n int
+	if err := l.DB().QueryRow("SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil || n != len(ms) {
+		t.Fatalf("schema_migrations has %d rows (%v), want %d", n, err, len(ms))
 	}
 }
 
