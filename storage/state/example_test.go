@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/icss/icss/storage/state"
@@ -47,4 +48,43 @@ func Example() {
 	// IN/309_0001.edi
 	// duplicate
 	// 1
+}
+
+// The ledger side of processing: a record version per distinct content, its
+// score, the exam list that names it, and the exam's result.
+func Example_processing() {
+	dir, _ := os.MkdirTemp("", "ledger")
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	l, err := state.Open(ctx, state.Config{Driver: state.DriverSQLite, DSN: filepath.Join(dir, "icss.db")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer l.Close()
+	sum := func(c byte) string { return strings.Repeat(string(c), 64) }
+
+	v, created, _ := l.PutRecordVersion(ctx, "CNRU-BOL123", sum('a'), "records/a.json", 0)
+	fmt.Println(v.Version, created)
+	v, created, _ = l.PutRecordVersion(ctx, "CNRU-BOL123", sum('a'), "records/a.json", 0) // re-processed
+	fmt.Println(v.Version, created)
+
+	l.PutScore(ctx, state.Score{ShipmentID: v.ShipmentID, Version: v.Version, RulesVersion: "2026.11", Score: 81, Decision: "examine"})
+	pending, _ := l.PendingExams(ctx, "examine")
+	fmt.Println(len(pending))
+
+	list, _, _ := l.CreateExamList(ctx, "2026-11-27-PRR", "exam-lists/2026-11-27.xlsx", sum('b'),
+		[]state.ExamEntry{{ShipmentID: v.ShipmentID, Version: v.Version}})
+	pending, _ = l.PendingExams(ctx, "examine")
+	fmt.Println(list.Name, len(pending))
+
+	r, _, _ := l.RecordExamResult(ctx, state.ExamResult{ShipmentID: v.ShipmentID, Outcome: "no-finding",
+		ExaminedAt: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC), SourceSHA256: sum('c')})
+	fmt.Println(r.Outcome)
+	// Output:
+	// 1 true
+	// 1 false
+	// 1
+	// 2026-11-27-PRR 0
+	// no-finding
 }
