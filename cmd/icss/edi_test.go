@@ -3,35 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/icss/icss/internal/testkit/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run with -update after review):\n%s", path, got)
-	}
-}
 
 // run runs icss with args and returns its standard output and exit status.
 func run(t *testing.T, args ...string) (string, int) {
@@ -66,7 +46,7 @@ func TestEDIInspectGolden(t *testing.T) {
 			if code != want {
 				t.Errorf("exit status %d, want %d\n%s", code, want, out)
 			}
-			golden(t, "inspect/"+name+".txt", []byte(out))
+			golden.Compare(t, "testdata/inspect/"+name+".txt", []byte(out))
 		})
 	}
 }
@@ -91,7 +71,7 @@ func TestEDIAckGolden(t *testing.T) {
 	if code := exitCode(err); code != 1 {
 		t.Fatalf("exit status %d, want 1 (some demo files are broken): %v", code, err)
 	}
-	golden(t, "ack/output.txt", []byte(strings.ReplaceAll(out.String(), dir, "OUT")))
+	golden.Compare(t, "testdata/ack/output.txt", []byte(strings.ReplaceAll(out.String(), dir, "OUT")))
 	acks, _ := filepath.Glob(filepath.Join(dir, "*.x12"))
 	sort.Strings(acks)
 	for _, a := range acks {
@@ -99,7 +79,7 @@ func TestEDIAckGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "ack/"+filepath.Base(a), b)
+		golden.Compare(t, "testdata/ack/"+filepath.Base(a), b)
 		// Every acknowledgment is a valid interchange.
 		if o, code := run(t, "edi", "inspect", a); code != 0 {
 			t.Errorf("%s is not valid:\n%s", filepath.Base(a), o)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/icss/icss/internal/testkit/golden"
+
 	"github.com/icss/icss/transforms/tabular"
 )
 
@@ -29,7 +31,7 @@ func TestNormalizeGolden(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, out)
 	}
-	golden(t, "normalize/versions.golden.jsonl", []byte(out))
+	golden.Compare(t, "testdata/normalize/versions.golden.jsonl", []byte(out))
 	if !strings.Contains(out, "5 bill version(s) (0 flagged), 1 event(s) (1 attached)") {
 		t.Fatalf("summary missing: %s", out)
 	}

@@ -3,7 +3,6 @@ package edifact_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,11 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/icss/icss/internal/testkit/golden"
+
 	"github.com/icss/icss/edi/edifact"
 	"github.com/icss/icss/edi/syntax"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // issueKeys lists a report's findings as "severity code segment" strings, sorted.
 func issueKeys(rep *syntax.Report) []string {
@@ -50,26 +49,6 @@ func contrlFor(t *testing.T, rep *syntax.Report) string {
 		}
 	}
 	return b.String()
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; run go test -update and review the diff\ngot:\n%s", path, got)
-	}
 }
 
 // Every EDIFACT sample, read in place, gives the findings its defect calls for; the
@@ -125,9 +104,9 @@ func TestCorpus(t *testing.T) {
 				t.Errorf("got valid=%v %q, want valid=%v %q", rep.Valid(), got, exp.valid, exp.issues)
 			}
 			js, _ := json.MarshalIndent(rep, "", "  ")
-			golden(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".edi")+".json"), append(js, '\n'))
+			golden.Compare(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".edi")+".json"), append(js, '\n'))
 			ack := contrlFor(t, rep)
-			golden(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".edi")+".contrl"), []byte(ack))
+			golden.Compare(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".edi")+".contrl"), []byte(ack))
 			crep, err := edifact.Inspect(strings.NewReader(ack), edifact.InspectOptions{Name: "contrl"})
 			if err != nil || !crep.Valid() {
 				t.Errorf("the CONTRL we wrote does not validate: %v %q", err, issueKeys(crep))

@@ -2,17 +2,16 @@ package x12
 
 import (
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/icss/icss/internal/testkit/golden"
+
 	"github.com/icss/icss/edi/syntax"
 	"github.com/icss/icss/internal/testkit/corpus"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // corpusInputs returns the X12 samples of the shared corpus by name.
 func corpusInputs(t *testing.T) map[string][]byte {
@@ -42,29 +41,8 @@ func TestCorpusGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", "golden", name+".json"), append(got, '\n'))
+			golden.Compare(t, filepath.Join("testdata", "golden", name+".json"), append(got, '\n'))
 		})
-	}
-}
-
-// golden compares got with the golden file, or rewrites it under -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from the golden file (run with -update after review):\n%s", path, got)
 	}
 }
 

@@ -3,7 +3,6 @@ package edifactmap
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -12,11 +11,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/icss/icss/internal/testkit/golden"
+
 	"github.com/icss/icss/internal/testkit/corpus"
 	"github.com/icss/icss/transforms/harmonized"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func mapAll(t testing.TB, in io.Reader, file string) ([]*harmonized.Record, []Unmapped) {
 	t.Helper()
@@ -35,22 +34,6 @@ func mapAll(t testing.TB, in io.Reader, file string) ([]*harmonized.Record, []Un
 			t.Fatalf("event from a CUSCAR: %+v", it.Event)
 		}
 		out = append(out, it.Record)
-	}
-}
-
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s; run go test -update and review the diff:\n%s", path, got)
 	}
 }
 
@@ -77,8 +60,8 @@ func TestGoldenCUSCARSample(t *testing.T) {
 	for _, u := range un {
 		fmt.Fprintln(&rep, u)
 	}
-	compareGolden(t, "testdata/cuscar_d95b_sample.golden.jsonl", out.Bytes())
-	compareGolden(t, "testdata/cuscar_d95b_sample.unmapped.txt", rep.Bytes())
+	golden.Compare(t, "testdata/cuscar_d95b_sample.golden.jsonl", out.Bytes())
+	golden.Compare(t, "testdata/cuscar_d95b_sample.unmapped.txt", rep.Bytes())
 	r := recs[0]
 	if r.Key != "DOCV373MOB909999" || len(r.Parties) != 3 || len(r.Goods) != 1 || r.Goods[0].Containers[0] != "EQ123456" || r.Bill.Weight.KG != 55814 {
 		t.Fatalf("record = %+v", r)
@@ -125,8 +108,8 @@ func TestGoldenEventSamples(t *testing.T) {
 			t.Fatalf("%s: %d events, want %d", name, n, want)
 		}
 		base := "testdata/" + strings.TrimSuffix(name, ".edi")
-		compareGolden(t, base+".golden.jsonl", out.Bytes())
-		compareGolden(t, base+".unmapped.txt", un.Bytes())
+		golden.Compare(t, base+".golden.jsonl", out.Bytes())
+		golden.Compare(t, base+".unmapped.txt", un.Bytes())
 	}
 }
 

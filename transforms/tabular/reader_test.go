@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,13 +12,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/icss/icss/internal/testkit/golden"
+
 	"github.com/xuri/excelize/v2"
 
 	"github.com/icss/icss/internal/testkit/corpus"
 	"github.com/icss/icss/transforms/harmonized"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func readAll(t testing.TB, r *Reader) []*harmonized.Record {
 	t.Helper()
@@ -49,23 +48,6 @@ func jsonLines(t testing.TB, recs []*harmonized.Record) []byte {
 	return b.Bytes()
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("output differs from %s (run go test -update and review the diff):\n%s", path, got)
-	}
-}
-
 func TestGoldenCarrierCSV(t *testing.T) {
 	t.Parallel()
 	r, err := Open("testdata/carrier.csv", DefaultMapping())
@@ -77,7 +59,7 @@ func TestGoldenCarrierCSV(t *testing.T) {
 	if len(recs) != 4 {
 		t.Fatalf("got %d records, want 4 (bill 1, bill 2, bill 1 amended, bill 2 deleted)", len(recs))
 	}
-	golden(t, "carrier.golden.jsonl", jsonLines(t, recs))
+	golden.Compare(t, filepath.Join("testdata", "carrier.golden.jsonl"), jsonLines(t, recs))
 	if got := r.Unmapped(); len(got) != 1 || !strings.Contains(got[0], `"Remarks"`) {
 		t.Fatalf("Unmapped() = %q, want the Remarks column", got)
 	}

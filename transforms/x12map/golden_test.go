@@ -3,7 +3,6 @@ package x12map
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,11 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/icss/icss/internal/testkit/golden"
+
 	"github.com/icss/icss/internal/testkit/corpus"
 	"github.com/icss/icss/transforms/harmonized"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // mapAll maps an input and returns its items and unmapped report.
 func mapAll(t testing.TB, in io.Reader, file string) ([]Item, []Unmapped) {
@@ -59,22 +58,6 @@ func render(t testing.TB, items []Item, un []Unmapped) ([]byte, []byte) {
 	return out.Bytes(), u.Bytes()
 }
 
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s; run go test -update and review the diff", path)
-	}
-}
-
 // TestGoldenSamples maps every X12 sample that carries shipments (309) or container
 // events (315, 322, 404) and compares with testdata/<sample>.golden.jsonl and the list of
 // what was left unmapped with testdata/<sample>.unmapped.txt.
@@ -102,8 +85,8 @@ func TestGoldenSamples(t *testing.T) {
 			}
 			out, report := render(t, items, un)
 			base := filepath.Join("testdata", strings.TrimSuffix(name, ".edi"))
-			compareGolden(t, base+".golden.jsonl", out)
-			compareGolden(t, base+".unmapped.txt", report)
+			golden.Compare(t, base+".golden.jsonl", out)
+			golden.Compare(t, base+".unmapped.txt", report)
 		})
 	}
 }
@@ -205,8 +188,8 @@ func TestRail309(t *testing.T) {
 	defer f.Close()
 	items, un := mapAll(t, f, "rail-309-4040.x12")
 	out, report := render(t, items, un)
-	compareGolden(t, "testdata/rail-309-4040.golden.jsonl", out)
-	compareGolden(t, "testdata/rail-309-4040.unmapped.txt", report)
+	golden.Compare(t, "testdata/rail-309-4040.golden.jsonl", out)
+	golden.Compare(t, "testdata/rail-309-4040.unmapped.txt", report)
 	if len(items) != 2 {
 		t.Fatalf("%d items", len(items))
 	}

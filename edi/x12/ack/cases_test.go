@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/icss/icss/internal/testkit/golden"
 )
 
 // TestCasesGolden acknowledges each hand-written interchange of testdata/cases and compares
@@ -45,7 +47,7 @@ func TestCasesGolden(t *testing.T) {
 			if got := summary(acks); got != want {
 				t.Errorf("expect.txt:%d: acknowledgments of %s:\n got %s\nwant %s", line, name, got, want)
 			}
-			golden(t, filepath.Join(dir, "golden", strings.TrimSuffix(name, ".x12")+".ack"), concat(acks))
+			golden.Compare(t, filepath.Join(dir, "golden", strings.TrimSuffix(name, ".x12")+".ack"), concat(acks))
 		})
 	}
 	if err := sc.Err(); err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/icss/icss/internal/testkit/golden"
+
 	"github.com/icss/icss/internal/testkit/corpus"
 )
 
@@ -32,11 +34,11 @@ func TestCorpusGolden(t *testing.T) {
 	for name, data := range samples(t) {
 		t.Run(name, func(t *testing.T) {
 			acks := acknowledgeAll(t, data, testOptions())
-			golden(t, filepath.Join("testdata", "golden", name+".x12"), concat(acks))
+			golden.Compare(t, filepath.Join("testdata", "golden", name+".x12"), concat(acks))
 			opts := testOptions()
 			opts.Format, opts.AckRejected = FA999, true
 			acks = acknowledgeAll(t, data, opts)
-			golden(t, filepath.Join("testdata", "golden", name+".999.x12"), concat(acks))
+			golden.Compare(t, filepath.Join("testdata", "golden", name+".999.x12"), concat(acks))
 		})
 	}
 }

@@ -2,10 +2,7 @@ package ack
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,8 +10,6 @@ import (
 	"github.com/icss/icss/edi/syntax"
 	"github.com/icss/icss/edi/x12"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // fixedNow is the clock of every test: acknowledgments must not depend on when the
 // tests run.
@@ -158,27 +153,6 @@ func concat(acks []*Ack) []byte {
 		a.WriteTo(&b)
 	}
 	return b.Bytes()
-}
-
-// golden compares got with the golden file, or rewrites it under -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test -update after review):\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
 }
 
 var _ = syntax.Error
