@@ -411,9 +411,9 @@ Exit status: 0 on success, 2 for usage, I/O or input errors.`,
 				return json.NewEncoder(out).Encode(struct {
 					N           int                      `json:"n"`
 					Prevalence  float64                  `json:"prevalence"`
-					PrecisionAt map[string]float64       `json:"precision_at"`
-					RecallAt    map[string]float64       `json:"recall_at"`
-					LiftAt      map[string]float64       `json:"lift_at"`
+					PrecisionAt risk.ByRate              `json:"precision_at"`
+					RecallAt    risk.ByRate              `json:"recall_at"`
+					LiftAt      risk.ByRate              `json:"lift_at"`
 					PrecisionCI map[string]risk.Interval `json:"precision_ci,omitempty"`
 					Simulation  []simResult              `json:"simulation,omitempty"`
 				}{m.N, m.Prevalence, m.PrecisionAt, m.RecallAt, m.LiftAt, ci, sims})

@@ -2,6 +2,7 @@ package risk
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -48,12 +49,46 @@ type Scored struct {
 // Metrics is selection quality at fixed inspection rates (RISK.md §6): the top
 // ceil(k % × n) records by score, ties broken by key, are "inspected".
 type Metrics struct {
-	N           int                `json:"n"`
-	Positives   int                `json:"positives"`
-	Prevalence  float64            `json:"prevalence"`
-	PrecisionAt map[string]float64 `json:"precision_at"`
-	RecallAt    map[string]float64 `json:"recall_at"`
-	LiftAt      map[string]float64 `json:"lift_at"`
+	N           int     `json:"n"`
+	Positives   int     `json:"positives"`
+	Prevalence  float64 `json:"prevalence"`
+	PrecisionAt ByRate  `json:"precision_at"`
+	RecallAt    ByRate  `json:"recall_at"`
+	LiftAt      ByRate  `json:"lift_at"`
+}
+
+// ByRate maps an inspection rate ("1", "2", "5", "10") to a value. Its JSON keeps the
+// rates in numeric order.
+type ByRate map[string]float64
+
+// MarshalJSON writes the rates in numeric order: {"1":…,"2":…,"5":…,"10":…}.
+func (m ByRate) MarshalJSON() ([]byte, error) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, errA := strconv.ParseFloat(keys[i], 64)
+		b, errB := strconv.ParseFloat(keys[j], 64)
+		if errA != nil || errB != nil {
+			return keys[i] < keys[j]
+		}
+		return a < b
+	})
+	b := []byte{'{'}
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, k)
+		b = append(b, ':')
+		v, err := json.Marshal(m[k])
+		if err != nil {
+			return nil, fmt.Errorf("rate %s: %w", k, err)
+		}
+		b = append(b, v...)
+	}
+	return append(b, '}'), nil
 }
 
 // Rates are the inspection rates (per cent) Metrics reports.
@@ -68,7 +103,7 @@ func Evaluate(s []Scored) Metrics {
 		}
 		return s[i].Key < s[j].Key
 	})
-	m := Metrics{N: len(s), PrecisionAt: map[string]float64{}, RecallAt: map[string]float64{}, LiftAt: map[string]float64{}}
+	m := Metrics{N: len(s), PrecisionAt: ByRate{}, RecallAt: ByRate{}, LiftAt: ByRate{}}
 	for _, x := range s {
 		if x.Hit {
 			m.Positives++

@@ -2,6 +2,7 @@ package risk
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
@@ -232,7 +233,7 @@ func TestEvaluate(t *testing.T) {
 		t.Fatalf("%+v", m)
 	}
 	// 1 %: top 2 → K000 (hit), K001 → 0.5. 10 %: top 20 → 10 hits.
-	want := map[string]float64{"1": 0.5, "2": 0.5, "5": 0.5, "10": 0.5}
+	want := ByRate{"1": 0.5, "2": 0.5, "5": 0.5, "10": 0.5}
 	if !reflect.DeepEqual(m.PrecisionAt, want) {
 		t.Errorf("precision %v, want %v", m.PrecisionAt, want)
 	}
@@ -357,5 +358,16 @@ func TestSimulate(t *testing.T) {
 	}
 	if _, err := eng.Simulate(h, names, batches, SimConfig{Budget: 0}); err == nil {
 		t.Error("a zero budget was accepted")
+	}
+}
+
+func TestByRateJSON(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(ByRate{"10": 0.5, "2": 1e-7, "1": 1, "5": 0.25})
+	if err != nil || string(b) != `{"1":1,"2":1e-7,"5":0.25,"10":0.5}` {
+		t.Errorf("%s %v", b, err)
+	}
+	if _, err := json.Marshal(ByRate{"1": math.NaN()}); err == nil {
+		t.Error("NaN was written")
 	}
 }
