@@ -8,6 +8,7 @@ PKGS        ?= ./...
 FUZZTIME    ?= 30s
 BENCHTIME   ?= 1s
 BENCHCOUNT  ?= 6
+BENCH       ?= .
 TESTTIMEOUT ?= 14m
 
 .DEFAULT_GOAL := help
@@ -41,8 +42,8 @@ lint: ## gofmt, go vet and staticcheck.
 	staticcheck $(PKGS)
 
 .PHONY: bench
-bench: ## Run the benchmarks (BENCHCOUNT runs each) and summarise them with benchstat.
-	@scripts/bench.sh $(BENCHCOUNT) $(BENCHTIME)
+bench: ## Run the benchmarks (BENCHCOUNT runs each; PKGS=./edi/... BENCH=Read to narrow) and summarise them with benchstat.
+	@PKGS="$(PKGS)" BENCH="$(BENCH)" scripts/bench.sh $(BENCHCOUNT) $(BENCHTIME)
 
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME each.
