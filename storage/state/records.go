@@ -212,11 +212,14 @@ func (l *Ledger) PutScore(ctx context.Context, s Score) (Score, bool, error) {
 
 // PendingExams lists the scores with the decision for the latest version of
 // each shipment that no exam list names yet, oldest first: the input of the
-// next exam list.
+// next exam list. Only a version's latest score counts: re-scoring under new
+// rules supersedes the earlier decision.
 func (l *Ledger) PendingExams(ctx context.Context, decision string) ([]Score, error) {
 	rows, err := l.db.QueryContext(ctx, l.q(`SELECT `+prefixCols("c.", scoreCols)+` FROM scores c
 		JOIN shipments s ON s.id = c.shipment_id AND s.latest_version = c.version
-		WHERE c.decision = ? AND NOT EXISTS (SELECT 1 FROM exam_list_entries e WHERE e.shipment_id = c.shipment_id AND e.version = c.version)
+		WHERE c.decision = ?
+		AND c.id = (SELECT MAX(c2.id) FROM scores c2 WHERE c2.shipment_id = c.shipment_id AND c2.version = c.version)
+		AND NOT EXISTS (SELECT 1 FROM exam_list_entries e WHERE e.shipment_id = c.shipment_id AND e.version = c.version)
 		ORDER BY c.id`), decision)
 	if err != nil {
 		return nil, fmt.Errorf("state: pending exams: %w", err)

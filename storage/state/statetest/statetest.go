@@ -685,6 +685,15 @@ func (s Suite) examLists(t *testing.T, e *env) {
 	if len(pending) != 2 {
 		t.Fatalf("after amending S0, PendingExams = %+v", pending)
 	}
+	// Re-scoring under new rules supersedes the earlier decision.
+	e.l.PutScore(ctx, state.Score{ShipmentID: shipments[2].ShipmentID, Version: 1, RulesVersion: "r2", Score: 1, Decision: "release"})
+	pending, _ = e.l.PendingExams(ctx, "examine")
+	if len(pending) != 1 || pending[0].ShipmentID != v2.ShipmentID || pending[0].Version != 2 {
+		t.Fatalf("after re-scoring S2 as release, PendingExams = %+v", pending)
+	}
+	if rel, _ := e.l.PendingExams(ctx, "release"); len(rel) != 2 {
+		t.Fatalf("PendingExams(release) = %+v, want S1 and S2", rel)
+	}
 	// A failing entry rolls the whole list back.
 	bad := []state.ExamEntry{{ShipmentID: shipments[2].ShipmentID, Version: 1}, {ShipmentID: 987654, Version: 1}}
 	if _, _, err := e.l.CreateExamList(ctx, "broken", "k", Sum("broken"), bad); err == nil {
