@@ -84,6 +84,8 @@ type Facts struct {
 	// #24 late filing: hours between filing and lading (negative when filed after).
 	LateFiling      bool    `expr:"late_filing"`
 	FilingLeadHours float64 `expr:"filing_lead_hours"`
+	// FilingTiming says it in words: "6.0 h after lading", "3.5 h before lading".
+	FilingTiming string `expr:"filing_timing"`
 	// #25 amendment filed after loading.
 	AmendedAfterLoading bool `expr:"amended_after_loading"`
 	// #25–26 against the version it replaces (Engine.WithVersions): the key fields an
@@ -635,6 +637,13 @@ func (e *Engine) computeFacts(rec *harmonized.Record, sc *Scratch) *Facts {
 		f.FilingLeadHours = dep.Time.Sub(fa.Time).Hours()
 		f.LateFiling = rec.Filing.Type == harmonized.FilingOriginal && f.FilingLeadHours < ic.FilingLeadHours
 		f.AmendedAfterLoading = rec.Filing.Type == harmonized.FilingAmend && fa.Time.After(dep.Time)
+		if f.LateFiling || f.AmendedAfterLoading {
+			if f.FilingLeadHours < 0 {
+				f.FilingTiming = fmt.Sprintf("%.1f h after lading", -f.FilingLeadHours)
+			} else {
+				f.FilingTiming = fmt.Sprintf("%.1f h before lading", f.FilingLeadHours)
+			}
+		}
 	}
 
 	// Inconsistency and missing mandatory elements.

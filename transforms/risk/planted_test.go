@@ -118,10 +118,10 @@ func TestPlantedAnomalies(t *testing.T) {
 			bad := n[:10] + string('0'+(n[10]-'0'+1)%10)
 			r.Equipment[0].Number, r.Equipment[0].Check, r.Goods[0].Containers = bad, harmonized.CheckInvalid, []string{bad}
 		}, nil, nil},
-		{"#24 filed after lading", "FILING-LATE", "filed -6 h before lading", func(r *harmonized.Record) {
+		{"#24 filed after lading", "FILING-LATE", "manifest filed 6.0 h after lading, due 24 h before", func(r *harmonized.Record) {
 			r.Filing.FiledAt = dt(r.Itinerary.Departure.Time.Add(hours(6)))
 		}, nil, nil},
-		{"#25 amended after loading", "AMENDED-AFTER-LOADING", "amendment filed 48 h after lading", func(r *harmonized.Record) {
+		{"#25 amended after loading", "AMENDED-AFTER-LOADING", "amendment filed 48.0 h after lading", func(r *harmonized.Record) {
 			r.Filing.Type, r.Filing.Version = harmonized.FilingAmend, 2
 			r.Filing.FiledAt = dt(r.Itinerary.Departure.Time.Add(hours(48)))
 		}, nil, nil},
