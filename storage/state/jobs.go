@@ -91,26 +91,30 @@ func (l *Ledger) StartJobRun(ctx context.Context, job, runKey, node string, stal
 	return j, started, nil
 }
 
-// FinishJobRun ends the run: succeeded when runErr is nil, else failed with
-// its message (and open to StartJobRun again).
-func (l *Ledger) FinishJobRun(ctx context.Context, id int64, runErr error) error {
+// FinishJobRun ends the run StartJobRun handed out: succeeded when runErr
+// is nil, else failed with its message (and open to StartJobRun again). A
+// node whose run was taken over as stale in the meantime gets
+// ErrBadTransition and changes nothing: the attempt it ran is no longer the
+// run's current one.
+func (l *Ledger) FinishJobRun(ctx context.Context, run JobRun, runErr error) error {
 	st, msg := JobSucceeded, ""
 	if runErr != nil {
 		st, msg = JobFailed, runErr.Error()
 	}
 	err := l.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, l.q(`UPDATE job_runs SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = 'running'`),
-			string(st), msg, l.stamp(), id)
+		res, err := tx.ExecContext(ctx, l.q(`UPDATE job_runs SET state = ?, error = ?, finished_at = ?
+			WHERE id = ? AND attempts = ? AND state = 'running'`),
+			string(st), msg, l.stamp(), run.ID, run.Attempts)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("%w: run %d is not running", ErrBadTransition, id)
+			return fmt.Errorf("%w: attempt %d of run %d is not running", ErrBadTransition, run.Attempts, run.ID)
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("state: finish job run %d: %w", id, err)
+		return fmt.Errorf("state: finish job run %s/%s: %w", run.Job, run.RunKey, err)
 	}
 	return nil
 }

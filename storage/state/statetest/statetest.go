@@ -770,7 +770,7 @@ func (s Suite) jobRuns(t *testing.T, e *env) {
 	if r, started, err := other.StartJobRun(ctx, "pull-acme", "2026-11-27T08:00Z", "node-b", time.Hour); err != nil || started || r.Node != "node-a" {
 		t.Fatalf("second node while running = %+v, %v, %v; want not started", r, started, err)
 	}
-	if err := e.l.FinishJobRun(ctx, run.ID, errors.New("sftp: connection refused")); err != nil {
+	if err := e.l.FinishJobRun(ctx, run, errors.New("sftp: connection refused")); err != nil {
 		t.Fatal(err)
 	}
 	// A failed run is taken again.
@@ -778,10 +778,10 @@ func (s Suite) jobRuns(t *testing.T, e *env) {
 	if err != nil || !started || retry.Attempts != 2 || retry.Node != "node-b" {
 		t.Fatalf("retry of a failed run = %+v, %v, %v", retry, started, err)
 	}
-	if err := other.FinishJobRun(ctx, retry.ID, nil); err != nil {
+	if err := other.FinishJobRun(ctx, retry, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := other.FinishJobRun(ctx, retry.ID, nil); !errors.Is(err, state.ErrBadTransition) {
+	if err := other.FinishJobRun(ctx, retry, nil); !errors.Is(err, state.ErrBadTransition) {
 		t.Fatalf("finishing twice: %v, want ErrBadTransition", err)
 	}
 	if r, started, _ := e.l.StartJobRun(ctx, "pull-acme", "2026-11-27T08:00Z", "node-a", time.Hour); started || r.State != state.JobSucceeded {
@@ -798,8 +798,16 @@ func (s Suite) jobRuns(t *testing.T, e *env) {
 		t.Fatal("a fresh running run was taken over")
 	}
 	e.clock.Advance(31 * time.Minute)
-	if r, started, _ := other.StartJobRun(ctx, "pull-acme", "2026-11-27T09:00Z", "node-b", time.Hour); !started || r.ID != dead.ID || r.Node != "node-b" {
-		t.Fatalf("a stale run was not taken over: %+v %v", r, started)
+	taken, started, _ := other.StartJobRun(ctx, "pull-acme", "2026-11-27T09:00Z", "node-b", time.Hour)
+	if !started || taken.ID != dead.ID || taken.Node != "node-b" {
+		t.Fatalf("a stale run was not taken over: %+v %v", taken, started)
+	}
+	// The node thought dead comes back: its finish must not end node-b's attempt.
+	if err := e.l.FinishJobRun(ctx, dead, nil); !errors.Is(err, state.ErrBadTransition) {
+		t.Fatalf("finish by the superseded attempt: %v, want ErrBadTransition", err)
+	}
+	if err := other.FinishJobRun(ctx, taken, nil); err != nil {
+		t.Fatalf("finish by the current attempt: %v", err)
 	}
 	if _, err := e.l.LastSuccessfulRun(ctx, "never-ran"); !errors.Is(err, state.ErrNotFound) {
 		t.Fatalf("LastSuccessfulRun(never ran) = %v", err)
