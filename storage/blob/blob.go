@@ -148,11 +148,15 @@ func checkPut(key string, size int64, opts PutOptions) error {
 }
 
 // CheckMetadata rejects metadata that S3 cannot carry as x-amz-meta-* headers,
-// so that both stores accept exactly the same set.
+// and the key "sha256" the stores use themselves, so that both stores accept
+// exactly the same set.
 func CheckMetadata(md map[string]string) error {
 	for k, v := range md {
 		if k == "" {
 			return fmt.Errorf("PutOptions.Metadata: empty key")
+		}
+		if strings.EqualFold(k, "sha256") {
+			return fmt.Errorf("PutOptions.Metadata key %q is reserved: the store keeps the content's digest there (use PutOptions.SHA256)", k)
 		}
 		for _, r := range k {
 			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {

@@ -292,7 +292,7 @@ func (s Suite) invalidKeys(t *testing.T, st blob.Store) {
 }
 
 func (s Suite) invalidMetadata(t *testing.T, st blob.Store) {
-	for _, md := range []map[string]string{{"": "v"}, {"bad key": "v"}, {"k": "line\nbreak"}, {"k": "é"}} {
+	for _, md := range []map[string]string{{"": "v"}, {"bad key": "v"}, {"k": "line\nbreak"}, {"k": "é"}, {"SHA256": "forged"}} {
 		if _, err := st.Put(context.Background(), "md", strings.NewReader("x"), 1, blob.PutOptions{Metadata: md}); err == nil {
 			t.Errorf("Put with metadata %q succeeded", md)
 		}
