@@ -182,7 +182,9 @@ func ApplyCapacity(as []Assessment, k int) {
 		})
 		left := k
 		for _, i := range idx {
-			if as[i].Path == PathReferral || as[i].Path == PathRandom {
+			// Capacity picks of an earlier pass count too, so applying twice changes
+			// nothing.
+			if p := as[i].Path; p == PathReferral || p == PathRandom || p == PathCapacity {
 				left--
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +148,11 @@ func TestApplyCapacity(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)
+	}
+	again := slices.Clone(as)
+	ApplyCapacity(again, 3)
+	if !reflect.DeepEqual(again, as) {
+		t.Error("applying the capacity twice changed the selection")
 	}
 
 	// Referrals and random picks over the budget stay, and nothing tops them up.
