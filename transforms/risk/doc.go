@@ -29,7 +29,10 @@
 //	      not_fire: [{name: sealed, record: {…}}]
 //
 // Conditions made of facts, literals, logic, comparisons and arithmetic run as Go
-// closures (fast.go); anything else in the expr language runs on its VM.
+// closures (fast.go); anything else in the expr language runs on its VM, including
+// conditions over any field of the record itself (Facts.Record, Go field names):
+//
+//	when: record.Conveyance.VesselFlag == "KP" || any(record.Parties, .Country == "KP")
 //
 // # Facts and indicators
 //

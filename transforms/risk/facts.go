@@ -14,6 +14,10 @@ import (
 // indicator (RISK.md §4), computed once per record. The expr names are the `expr` tags;
 // the *_detail strings say what made an indicator fire and are meant for reasons.
 type Facts struct {
+	// Record is the record itself, for conditions over any of its fields, with the Go
+	// field names: record.Conveyance.VesselFlag == "KP",
+	// any(record.Parties, .Country == "IR"). It is read-only.
+	Record *harmonized.Record `expr:"record"`
 	// Record fields.
 	Key            string            `expr:"key"`
 	Mode           string            `expr:"mode"`
@@ -294,6 +298,7 @@ func (e *Engine) computeFacts(rec *harmonized.Record, sc *Scratch) *Facts {
 	*f = Facts{}
 	l := e.lists
 	ic := &e.rs.Indicators
+	f.Record = rec
 	f.Key = rec.Key
 	f.Mode = string(rec.Conveyance.Mode)
 	f.FilingType = string(rec.Filing.Type)

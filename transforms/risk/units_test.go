@@ -377,3 +377,47 @@ func TestByRateJSON(t *testing.T) {
 		t.Error("NaN was written")
 	}
 }
+
+// TestRuleOverRecordFields: a rule set may test any field of the record, not only the
+// built-in facts.
+func TestRuleOverRecordFields(t *testing.T) {
+	t.Parallel()
+	src := `name: custom
+version: "1"
+selection: {score: 10}
+rules:
+  - id: FLAG-KP
+    description: Vessel under the flag of North Korea, or a party there.
+    weight: 50
+    when: record.Conveyance.VesselFlag == "KP" || any(record.Parties, .Country == "KP")
+    reason: "vessel {{record.Conveyance.VesselName}} (flag {{record.Conveyance.VesselFlag}})"
+    exams: [nii_xray, radiation]
+    examples:
+      fire:
+        - {name: flag, record: {key: A, conveyance: {mode: ocean, vessel_name: "CHON MA SAN", vessel_flag: KP}}}
+        - {name: party, record: {key: B, parties: [{role: notify, name: X, country: KP}]}}
+      not_fire:
+        - {name: other flag, record: {key: C, conveyance: {mode: ocean, vessel_name: "MONTE CERVANTES", vessel_flag: LR}}}
+`
+	rs, err := ParseRuleSet([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := RunExamples(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Failures {
+		t.Error(f)
+	}
+	eng, _ := Compile(rs)
+	if eng.rules[0].fastWhen != nil {
+		t.Error("a condition over record fields went to the fast path")
+	}
+	rec := harmonized.New()
+	rec.Key, rec.Conveyance.VesselName, rec.Conveyance.VesselFlag = "K", "CHON MA SAN", "KP"
+	a, err := eng.Assess(rec, eng.NewScratch())
+	if err != nil || !a.Selected || a.Reasons[0].Text != "vessel CHON MA SAN (flag KP)" {
+		t.Errorf("%+v %v", a, err)
+	}
+}
