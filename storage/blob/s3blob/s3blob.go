@@ -625,8 +625,9 @@ func (s *Store) mapErr(op, key string, err error) error {
 }
 
 // ReadOnlyPolicy is a bucket policy letting the principals (S3 account
-// names or ARNs) list the bucket and read objects under prefix, and nothing
-// else: the partner agency's view of the results bucket.
+// names or ARNs) list and read the objects under prefix, and nothing else:
+// the partner agency's view of the results. With a prefix (purposes sharing
+// a bucket) listing is limited to it through the s3:prefix condition.
 func ReadOnlyPolicy(bucket, prefix string, principals ...string) (string, error) {
 	if bucket == "" || len(principals) == 0 {
 		return "", errors.New("s3 policy: bucket and at least one principal are required")
@@ -636,6 +637,11 @@ func ReadOnlyPolicy(bucket, prefix string, principals ...string) (string, error)
 		Principal map[string][]string
 		Action    []string
 		Resource  []string
+		Condition map[string]map[string][]string `json:",omitempty"`
+	}
+	list := stmt{"Allow", map[string][]string{"AWS": principals}, []string{"s3:ListBucket"}, []string{"arn:aws:s3:::" + bucket}, nil}
+	if prefix != "" {
+		list.Condition = map[string]map[string][]string{"StringLike": {"s3:prefix": {prefix + "*"}}}
 	}
 	p := struct {
 		Version   string
@@ -643,8 +649,8 @@ func ReadOnlyPolicy(bucket, prefix string, principals ...string) (string, error)
 	}{
 		Version: "2012-10-17",
 		Statement: []stmt{
-			{"Allow", map[string][]string{"AWS": principals}, []string{"s3:ListBucket"}, []string{"arn:aws:s3:::" + bucket}},
-			{"Allow", map[string][]string{"AWS": principals}, []string{"s3:GetObject"}, []string{"arn:aws:s3:::" + bucket + "/" + prefix + "*"}},
+			list,
+			{"Allow", map[string][]string{"AWS": principals}, []string{"s3:GetObject"}, []string{"arn:aws:s3:::" + bucket + "/" + prefix + "*"}, nil},
 		},
 	}
 	b, err := json.Marshal(p)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -366,5 +367,59 @@ func TestConnectionCAFile(t *testing.T) {
 		if _, err := s3blob.NewClient(c); err == nil {
 			t.Errorf("NewClient(%+v) succeeded", c)
 		}
+	}
+}
+
+// With every purpose in one bucket, the partner agency still reads and
+// lists the results prefix only.
+func TestLeastPrivilegeSharedBucket(t *testing.T) {
+	srv := s3test.Start(t)
+	ctx := context.Background()
+	conn := s3blob.Connection{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Insecure: true}
+	set, err := s3blob.OpenSet(ctx, s3blob.SharedBucketSetConfig(conn, "icss-shared"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range blob.Purposes() {
+		st, _ := set.Get(p)
+		if _, err := st.Put(ctx, "doc", strings.NewReader("data"), 4, blob.PutOptions{}); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+	}
+	results, _ := set.Get(blob.Results)
+	secret := srv.CreateUser(t, "agency", "user")
+	if err := results.(*s3blob.Store).GrantRead(ctx, "agency"); err != nil {
+		t.Fatal(err)
+	}
+	cl, err := s3blob.NewClient(s3blob.Connection{Endpoint: srv.Endpoint, AccessKey: "agency", SecretKey: secret, Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range blob.Purposes() {
+		st, _ := s3blob.New(cl, s3blob.Config{Bucket: "icss-shared", Prefix: string(p) + "/"})
+		_, _, getErr := st.Get(ctx, "doc")
+		var listed []string
+		listErr := st.List(ctx, "", func(i blob.Info) error { listed = append(listed, i.Key); return nil })
+		_, putErr := st.Put(ctx, "agency-wrote", strings.NewReader("x"), 1, blob.PutOptions{})
+		if p == blob.Results {
+			if getErr != nil || listErr != nil || fmt.Sprint(listed) != "[doc]" {
+				t.Errorf("agency on %s: get %v, list %v %v; want both allowed", p, getErr, listed, listErr)
+			}
+		} else if getErr == nil || listErr == nil {
+			t.Errorf("agency on %s: get %v, list %v %v; want both denied", p, getErr, listed, listErr)
+		}
+		if putErr == nil {
+			t.Errorf("agency on %s: put allowed", p)
+		}
+	}
+	// Listing the whole bucket would show every purpose's keys: denied.
+	whole, _ := s3blob.New(cl, s3blob.Config{Bucket: "icss-shared"})
+	if err := whole.List(ctx, "", func(blob.Info) error { return nil }); err == nil {
+		t.Error("agency listed the whole shared bucket")
+	}
+	// Evidence in the shared bucket is still retained.
+	ev, _ := set.Get(blob.Evidence)
+	if err := ev.Delete(ctx, "doc"); err == nil {
+		t.Error("retained evidence deleted from the shared bucket")
 	}
 }

@@ -3,6 +3,7 @@ package s3blob
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/icss/icss/storage/blob"
@@ -33,6 +34,21 @@ func DefaultSetConfig(conn Connection, bucketPrefix string) SetConfig {
 			r := EvidenceRetention
 			c.Retention = &r
 		}
+		cfg.Stores[p] = c
+	}
+	return cfg
+}
+
+// SharedBucketSetConfig puts every purpose in one bucket under its own
+// prefix ("raw/", "evidence/", ...), for servers where buckets are scarce.
+// The bucket is created with object lock so that evidence can be retained;
+// the other purposes' objects carry no retention. A bucket per purpose
+// (DefaultSetConfig) is still the better layout: listing can then be
+// granted per purpose without relying on policy conditions.
+func SharedBucketSetConfig(conn Connection, bucket string) SetConfig {
+	cfg := DefaultSetConfig(conn, "")
+	for p, c := range cfg.Stores {
+		c.Bucket, c.Prefix = bucket, string(p)+"/"
 		cfg.Stores[p] = c
 	}
 	return cfg
@@ -71,7 +87,13 @@ func OpenSet(ctx context.Context, cfg SetConfig) (blob.Set, error) {
 		return nil, err
 	}
 	set := blob.Set{}
-	for _, p := range blob.Purposes() {
+	// Stores with retention first: when purposes share a bucket, the one
+	// that needs object lock must be the one that creates it.
+	order := blob.Purposes()
+	sort.SliceStable(order, func(i, j int) bool {
+		return cfg.Stores[order[i]].Retention != nil && cfg.Stores[order[j]].Retention == nil
+	})
+	for _, p := range order {
 		st, err := New(cl, cfg.Stores[p])
 		if err != nil {
 			return nil, fmt.Errorf("s3: Stores[%s]: %w", p, err)
