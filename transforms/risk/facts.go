@@ -339,9 +339,10 @@ func (e *Engine) computeFacts(rec *harmonized.Record, sc *Scratch) *Facts {
 		sc.upper = appendUpper(sc.upper[:0], g.Description)
 		desc := sc.upper
 		if !f.VagueDescription {
-			trimmed := bytes.TrimSpace(desc)
-			if len(trimmed) == 0 {
-				f.VagueDescription, f.VagueTerm = true, "no description"
+			// No description at all is vague only without an HS code: the 24-hour
+			// rule asks for a precise description or the HS-6.
+			if len(bytes.TrimSpace(desc)) == 0 && hs == "" {
+				f.VagueDescription, f.VagueTerm = true, "no description and no HS code"
 			}
 			for _, t := range l.vague {
 				if containsWord(desc, t) {
