@@ -116,6 +116,9 @@ func Start(t testing.TB) *Server {
 	data := filepath.Join(dir, "data")
 	initdb := exec.Command(filepath.Join(BinDir, "initdb"), "-D", data, "-U", s.User, "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C")
 	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	// The postgres user may not be allowed into the test's working directory
+	// (a clone under /root); initdb and postgres refuse to run without one.
+	initdb.Dir = dir
 	if out, err := initdb.CombinedOutput(); err != nil {
 		t.Fatalf("pgtest: initdb: %v\n%s", err, out)
 	}
@@ -161,6 +164,7 @@ func (s *Server) start(data string, cred *syscall.Credential) error {
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
 		"-c", "max_connections=200", "-c", "log_min_messages=warning")
 	cmd.Stdout, cmd.Stderr = log, log
+	cmd.Dir = s.Dir
 	// Pdeathsig: a test binary killed by its timeout takes the server with it
 	// instead of leaving it listening.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT}
