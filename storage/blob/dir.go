@@ -135,7 +135,12 @@ func (d *Dir) Put(ctx context.Context, key string, r io.Reader, size int64, opts
 	}
 	defer os.Remove(data.Name())
 	vr := NewVerifyReader(ctxReader{ctx, r}, key, size, opts.SHA256)
-	_, err = io.Copy(data, vr)
+	// Objects are readable by the store's group (operators' tools), never
+	// writable: they are immutable once linked under their key.
+	err = data.Chmod(0o440)
+	if err == nil {
+		_, err = io.Copy(data, vr)
+	}
 	if err == nil {
 		err = data.Sync()
 	}

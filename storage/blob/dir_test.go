@@ -153,3 +153,19 @@ func TestOpenDirSet(t *testing.T) {
 		t.Error("Get of an unknown purpose succeeded")
 	}
 }
+
+func TestDirObjectsAreReadOnly(t *testing.T) {
+	root := t.TempDir()
+	d, err := blob.OpenDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Put(context.Background(), "k", strings.NewReader("x"), 1, blob.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(root, "k"))
+	if err != nil || fi.Mode().Perm() != 0o440 {
+		t.Fatalf("object mode %v, %v; want 0440", fi.Mode(), err)
+	}
+}
