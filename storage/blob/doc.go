@@ -27,12 +27,13 @@
 // # Performance
 //
 // Measured with BenchmarkDir and s3blob's BenchmarkS3 (make bench) on the
-// project's 2-core machine under load, versitygw on loopback:
+// project's 2-core machine shared with other work (ranges over two runs),
+// versitygw on loopback:
 //
-//	                 Dir Put    Dir Get     S3 Put    S3 Get
-//	4 KiB objects    ~115/s     ~57,000/s   ~220/s    ~1,000/s
-//	1 MiB objects    77 MB/s    9 GB/s      78 MB/s   550 MB/s
-//	32 MiB objects   153 MB/s   9 GB/s      58-73 MB/s 840 MB/s
+//	                 Dir Put        Dir Get    S3 Put         S3 Get
+//	4 KiB objects    115-240/s      40-57k/s   220-290/s      ~1,000/s
+//	1 MiB objects    77-175 MB/s    9.5 GB/s   78-134 MB/s    550-610 MB/s
+//	32 MiB objects   153-530 MB/s   9.5 GB/s   58-147 MB/s    840-960 MB/s
 //
 // Dir's small puts are bound by their four fsyncs (content, sidecar and both
 // directories): that is the price of an object that survives power loss.
