@@ -70,6 +70,7 @@ func (l *Ledger) EnqueueDelivery(ctx context.Context, endpoint, name, sha256, bl
 	var d Delivery
 	created := false
 	err := l.tx(ctx, func(tx *sql.Tx) error {
+		created = false // a retried transaction starts over
 		now := l.stamp()
 		var err error
 		d, err = scanDelivery(tx.QueryRowContext(ctx, l.q(`INSERT INTO deliveries (endpoint, name, sha256, blob_key, state, created_at, updated_at)

@@ -59,6 +59,7 @@ func (l *Ledger) StartJobRun(ctx context.Context, job, runKey, node string, stal
 	var j JobRun
 	started := false
 	err := l.tx(ctx, func(tx *sql.Tx) error {
+		started = false // a retried transaction starts over
 		now := l.now()
 		var err error
 		j, err = scanJob(tx.QueryRowContext(ctx, l.q(`INSERT INTO job_runs (job, run_key, state, node, attempts, started_at)

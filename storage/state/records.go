@@ -182,6 +182,7 @@ func (l *Ledger) PutScore(ctx context.Context, s Score) (Score, bool, error) {
 	var out Score
 	created := false
 	err := l.tx(ctx, func(tx *sql.Tx) error {
+		created = false // a retried transaction starts over
 		var err error
 		out, err = scanScore(tx.QueryRowContext(ctx, l.q(`INSERT INTO scores (shipment_id, version, rules_version, score, decision, findings, scored_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -268,6 +269,7 @@ func (l *Ledger) CreateExamList(ctx context.Context, name, blobKey, sha256 strin
 	list := ExamList{Name: name, BlobKey: blobKey, SHA256: sha256, Entries: entries}
 	created := false
 	err := l.tx(ctx, func(tx *sql.Tx) error {
+		created = false // a retried transaction starts over
 		now := l.stamp()
 		var storedSHA string
 		var at int64
@@ -344,6 +346,7 @@ func (l *Ledger) RecordExamResult(ctx context.Context, r ExamResult) (ExamResult
 	created := false
 	var out ExamResult
 	err := l.tx(ctx, func(tx *sql.Tx) error {
+		created = false // a retried transaction starts over
 		var err error
 		out, err = scanResult(tx.QueryRowContext(ctx, l.q(`INSERT INTO exam_results (shipment_id, outcome, examined_at, examiner, notes, evidence, source_sha256, recorded_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
