@@ -2,16 +2,13 @@ package state_test
 
 import (
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/icss/icss/internal/testkit/golden"
 	"github.com/icss/icss/storage/state"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // Both dialects carry the same migrations, so a database of either kind is at
 // the same schema for the same version.
@@ -59,20 +56,5 @@ func TestSchemaGolden(t *testing.T) {
 		}
 		b.WriteString(s + ";\n\n")
 	}
-	golden := filepath.Join("testdata", "schema.sqlite.sql")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -run SchemaGolden -update)", err)
-	}
-	if b.String() != string(want) {
-		t.Fatalf("schema differs from %s; if intended, run go test -run SchemaGolden -update and review the diff", golden)
-	}
+	golden.Compare(t, filepath.Join("testdata", "schema.sqlite.sql"), []byte(b.String()))
 }
