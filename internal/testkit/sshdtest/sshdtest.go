@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -217,6 +218,8 @@ func (s *Server) start(args []string) error {
 	// Per-connection sshd children inherit stderr and may outlive the listener (a client
 	// still connected); do not let them hold Wait, and so Stop, forever.
 	cmd.WaitDelay = time.Second
+	// Its own process group, so that Stop kills the session children with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", Binary, err)
 	}
@@ -276,6 +279,7 @@ func (s *Server) Stop() {
 	if s.cmd == nil || s.cmd.Process == nil {
 		return
 	}
+	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 	_ = s.cmd.Process.Kill()
 	<-s.stopped
 }
