@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/icss/icss/edi/syntax"
 	"github.com/icss/icss/edi/x12"
@@ -549,5 +548,3 @@ func TestClean(t *testing.T) {
 		t.Errorf("with ? as a delimiter: %q", got)
 	}
 }
-
-var _ = time.Now

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/icss/icss/edi/syntax"
 	"github.com/icss/icss/edi/x12"
 )
 
@@ -154,5 +153,3 @@ func concat(acks []*Ack) []byte {
 	}
 	return b.Bytes()
 }
-
-var _ = syntax.Error
