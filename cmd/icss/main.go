@@ -45,17 +45,17 @@ func main() {
 }
 
 func exitCode(err error) int {
-	var ue *usageError
-	switch {
-	case err == nil:
+	if err == nil {
 		return exitOK
-	case errors.Is(err, errInvalidInput):
-		return exitInvalid
-	case errors.As(err, &ue):
-		fmt.Fprintln(os.Stderr, "icss:", err)
-		return exitFailure
-	default:
-		fmt.Fprintln(os.Stderr, "icss:", err)
-		return exitFailure
 	}
+	if errors.Is(err, errInvalidInput) {
+		return exitInvalid // the command has reported the details
+	}
+	msg := err.Error()
+	var ue *usageError
+	if errors.As(err, &ue) {
+		msg += " (see --help)"
+	}
+	fmt.Fprintln(os.Stderr, "icss:", msg)
+	return exitFailure
 }
