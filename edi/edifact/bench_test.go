@@ -70,23 +70,6 @@ func BenchmarkReadCUSCAR(b *testing.B) {
 	}
 }
 
-// BenchmarkInspectStreamPeakHeap inspects 256 MB streamed from the generator and
-// reports the peak heap in use, which must not depend on the input size.
-func BenchmarkInspectStreamPeakHeap(b *testing.B) {
-	b.ReportAllocs()
-	var peak uint64
-	for b.Loop() {
-		src := gen.New(256<<20, gen.Options{Seed: 7})
-		peak = max(peak, peakHeapDuring(func() {
-			if _, err := edifact.Inspect(src, edifact.InspectOptions{}); err != nil {
-				b.Fatal(err)
-			}
-		}))
-	}
-	b.SetBytes(256 << 20)
-	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
-}
-
 // peakHeapDuring samples HeapInuse while f runs and returns its peak above the heap
 // in use before f (other benchmarks' inputs may still be live in the process).
 func peakHeapDuring(f func()) uint64 {
