@@ -242,22 +242,10 @@ func (n *runner) x12(name string, received *harmonized.DateTime) error {
 		opts.Unmapped = func(u x12map.Unmapped) { n.opts.Unmapped(u.String()) }
 	}
 	m := x12map.New(bufio.NewReaderSize(f, 64<<10), opts)
-	for {
+	return n.drain(func() (*harmonized.Record, *harmonized.Event, error) {
 		it, err := m.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if it.Event != nil {
-			n.event(it.Event)
-			continue
-		}
-		if err := n.record(it.Record); err != nil {
-			return err
-		}
-	}
+		return it.Record, it.Event, err
+	})
 }
 
 func (n *runner) edifact(name string, received *harmonized.DateTime) error {
@@ -271,19 +259,27 @@ func (n *runner) edifact(name string, received *harmonized.DateTime) error {
 		opts.Unmapped = func(u edifactmap.Unmapped) { n.opts.Unmapped(u.String()) }
 	}
 	m := edifactmap.New(bufio.NewReaderSize(f, 64<<10), opts)
-	for {
+	return n.drain(func() (*harmonized.Record, *harmonized.Event, error) {
 		it, err := m.Read()
+		return it.Record, it.Event, err
+	})
+}
+
+// drain hands every record and event a mapper returns to the runner, until io.EOF.
+func (n *runner) drain(next func() (*harmonized.Record, *harmonized.Event, error)) error {
+	for {
+		rec, ev, err := next()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if it.Event != nil {
-			n.event(it.Event)
+		if ev != nil {
+			n.event(ev)
 			continue
 		}
-		if err := n.record(it.Record); err != nil {
+		if err := n.record(rec); err != nil {
 			return err
 		}
 	}
@@ -302,20 +298,14 @@ func (n *runner) table(name string, received *harmonized.DateTime) error {
 			n.opts.Unmapped(u)
 		}
 	}
-	for {
+	return n.drain(func() (*harmonized.Record, *harmonized.Event, error) {
 		rec, err := r.Read()
-		if err == io.EOF {
-			return nil
+		if err == nil {
+			// Table sequence numbers count from 1 in each file; continue the batch's series.
+			rec.Filing.Sequence += base
 		}
-		if err != nil {
-			return err
-		}
-		// Table sequence numbers count from 1 in each file; continue the batch's series.
-		rec.Filing.Sequence += base
-		if err := n.record(rec); err != nil {
-			return err
-		}
-	}
+		return rec, nil, err
+	})
 }
 
 // event indexes an event for attachment.
