@@ -42,9 +42,18 @@ type ContainerID struct {
 // It normalises to upper case without blanks and tests the ISO 6346 check digit. It
 // never fails: a bad identifier comes back with Check invalid and Err set.
 func ParseContainer(owner, number, check string) ContainerID {
-	raw := joinNonEmpty("|", owner, number, check)
 	o, n, c := cleanID(owner), cleanID(number), cleanID(check)
-	id := ContainerID{Raw: raw, Encoding: EncodingOther, Check: CheckInvalid}
+	id := ContainerID{Encoding: EncodingOther, Check: CheckInvalid}
+	if len(o) == 4 && len(n) == 7 && check == "" && o == owner && n == number {
+		// The commonest encoding (VID*CN*HASU*5044950, one or two per bill), already
+		// clean: Raw is owner|number (what joinNonEmpty gives) and Number owner+number;
+		// build both in one allocation rather than two.
+		s := owner + "|" + number + owner + number
+		id.Raw, id.Number = s[:len(owner)+1+len(number)], s[len(owner)+1+len(number):]
+	} else {
+		id.Raw = joinNonEmpty("|", owner, number, check)
+	}
+	raw := id.Raw
 	switch {
 	case o == "" && c == "" && len(n) == 11:
 		id.Number, id.Encoding = n, EncodingFull
@@ -52,7 +61,10 @@ func ParseContainer(owner, number, check string) ContainerID {
 		// The owner repeated in a number that is already complete.
 		id.Number, id.Encoding = n, EncodingFull
 	case len(o) == 4 && c == "" && len(n) == 7:
-		id.Number, id.Encoding = o+n, EncodingNumberWithCheck
+		id.Encoding = EncodingNumberWithCheck
+		if id.Number == "" {
+			id.Number = o + n
+		}
 	case o != "" && len(c) == 1 && len(o)+len(n) == 10:
 		id.Number, id.Encoding = o+n+c, EncodingNumberPlusCheck
 	default:
@@ -301,19 +313,25 @@ func CountryName(alpha2 string) string { return countryAlpha2[alpha2] }
 // than 6 to 10 digits, or with other characters, returns the cleaned digits and an error
 // wrapping ErrHS; hs6 is then set only when at least 6 digits are there.
 func NormalizeHS(raw string) (digits, hs6 string, err error) {
-	var b strings.Builder
 	bad := false
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch {
-		case c >= '0' && c <= '9':
-			b.WriteByte(c)
-		case c == '.' || c == ' ' || c == '-' || c == '\t':
-		default:
-			bad = true
+	if allDigits(raw) {
+		// Codes nearly always arrive as bare digits, and every goods line is normalised
+		// twice (mapper and Validate): return the input rather than copy it.
+		digits = raw
+	} else {
+		var b strings.Builder
+		for i := 0; i < len(raw); i++ {
+			c := raw[i]
+			switch {
+			case c >= '0' && c <= '9':
+				b.WriteByte(c)
+			case c == '.' || c == ' ' || c == '-' || c == '\t':
+			default:
+				bad = true
+			}
 		}
+		digits = b.String()
 	}
-	digits = b.String()
 	if len(digits) >= 6 {
 		hs6 = digits[:6]
 	}

@@ -316,15 +316,17 @@ func DetermineInTransit(r *Record) InTransit {
 		name string
 		l    *Location
 	}
-	arrivals := []cand{{"port_of_arrival", it.PortOfArrival}, {"port_of_discharge", it.PortOfDischarge}}
+	// The names are whole field paths, not joined to "itinerary." when used: that cost
+	// an allocation per record.
+	arrivals := []cand{{"itinerary.port_of_arrival", it.PortOfArrival}, {"itinerary.port_of_discharge", it.PortOfDischarge}}
 	if r.Conveyance.Mode == ModeRail || r.Conveyance.Mode == ModeRoad {
 		// A land manifest's port of arrival is the border crossing; the cargo arrived in
 		// the country where the vessel discharged it, where the land leg begins.
-		arrivals = []cand{{"port_of_discharge", it.PortOfDischarge}, {"place_of_receipt", it.PlaceOfReceipt}, {"port_of_arrival", it.PortOfArrival}}
+		arrivals = []cand{{"itinerary.port_of_discharge", it.PortOfDischarge}, {"itinerary.place_of_receipt", it.PlaceOfReceipt}, {"itinerary.port_of_arrival", it.PortOfArrival}}
 	}
 	for _, c := range arrivals {
 		if cc := LocationCountry(c.l); cc != "" {
-			arr, arrBy = cc, "itinerary."+c.name
+			arr, arrBy = cc, c.name
 			break
 		}
 	}
