@@ -1,6 +1,7 @@
 package x12map
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -48,7 +49,7 @@ func (m *Mapper) seg309(tag string) {
 			if p := m.curParty(); p != nil {
 				for _, i := range [2]int{1, 2} {
 					if v := m.el(i); v != "" {
-						p.Address = append(p.Address, v)
+						p.Address = m.appendStr(p.Address, v)
 					}
 				}
 			}
@@ -136,20 +137,19 @@ func (m *Mapper) startBill() {
 	m.flushBill()
 	m.bills++
 	m.seq++
-	r := harmonized.New()
-	// Typical bills have three to five parties and a few containers and lines: size the
-	// lists once rather than growing them.
-	r.Parties = make([]harmonized.Party, 0, 4)
-	r.Equipment = make([]harmonized.Equipment, 0, 2)
-	r.Goods = make([]harmonized.GoodsItem, 0, 2)
+	// Typical bills have three to five parties and a few containers and lines: the
+	// record and room for its lists come in one allocation.
+	blk := new(billBlock)
+	r := &blk.rec
+	*r = *harmonized.New()
+	r.Parties, r.Equipment, r.Goods = blk.parties[:0], blk.equipment[:0], blk.goods[:0]
 	r.Conveyance = m.conv
 	r.Filing = m.filing
 	r.Filing.Sequence = m.opts.Sequence + m.seq
 	r.Filing.ReceivedAt = m.opts.ReceivedAt
 	r.Provenance = m.provenance()
 	if m.arrival != nil {
-		a := *m.arrival
-		r.Itinerary.PortOfArrival = &a
+		r.Itinerary.PortOfArrival = m.location(*m.arrival)
 	}
 	r.Itinerary.Arrival = m.eta
 	if len(m.headRefs) > 0 {
@@ -158,6 +158,14 @@ func (m *Mapper) startBill() {
 	m.rec = r
 	m.party, m.equip, m.goods, m.hazmat, m.inBond = -1, -1, -1, -1, -1
 	m.houseNum, m.houseIss, m.m13SCAC = "", "", ""
+}
+
+// billBlock is a record with room for the lists of a typical bill.
+type billBlock struct {
+	rec       harmonized.Record
+	parties   [4]harmonized.Party
+	equipment [2]harmonized.Equipment
+	goods     [4]harmonized.GoodsItem
 }
 
 // flushBill completes the bill being assembled and queues it.
@@ -227,25 +235,25 @@ func (m *Mapper) m11() {
 	b := &r.Bill
 	b.Number = strings.ToUpper(m.el(1))
 	if k := m.el(2); k != "" {
-		r.Itinerary.PortOfLoading = &harmonized.Location{ScheduleK: k}
+		r.Itinerary.PortOfLoading = m.location(harmonized.Location{ScheduleK: k})
 	}
 	if n, ok := m.number("bill.pieces", m.el(3)); ok {
 		b.Pieces = n
 	}
 	b.PieceUnit = m.el(4)
 	if w, ok := m.number("bill.weight", m.el(5)); ok {
-		b.Weight, _ = harmonized.NewWeight(w, m.el(6))
+		b.Weight = m.weight(w, m.el(6))
 	} else {
 		m.el(6)
 	}
 	if v, ok := m.number("bill.volume", m.el(7)); ok {
-		b.Volume, _ = harmonized.NewVolume(v, m.el(8))
+		b.Volume = m.volume(v, m.el(8))
 	} else {
 		m.el(8)
 	}
 	b.TypeCode = m.el(9)
 	if p := m.el(10); p != "" {
-		r.Itinerary.PlaceOfReceipt = &harmonized.Location{Name: p, Country: harmonized.PlaceCountry(p)}
+		r.Itinerary.PlaceOfReceipt = m.location(harmonized.Location{Name: p, Country: harmonized.PlaceCountry(p)})
 	}
 	m.houseNum = strings.ToUpper(m.el(11))
 	b.IssuerSCAC = strings.ToUpper(m.el(12))
@@ -308,7 +316,7 @@ func (m *Mapper) n1() {
 	}
 	if role == harmonized.RoleFinalDestination {
 		// N1*FS*USJAX**USJAX in the AMD sample: a place, by UN/LOCODE when it is one.
-		l := &harmonized.Location{Name: p.Name}
+		l := m.location(harmonized.Location{Name: p.Name})
 		for _, v := range []string{strings.ToUpper(p.Name), idOf(p)} {
 			if code := harmonized.NormalizeLOCODE(v); harmonized.CheckLOCODE(code) == nil {
 				l.UNLOCODE, l.Name = code, ""
@@ -368,6 +376,9 @@ func (m *Mapper) vid() {
 	}
 	for _, i := range [2]int{4, 5} {
 		if s := m.el(i); s != "" {
+			if e.Seals == nil {
+				e.Seals = m.seals.slice(2)
+			}
 			e.Seals = append(e.Seals, harmonized.Seal{Number: harmonized.NormalizeSeal(s), Raw: s})
 		}
 	}
@@ -383,7 +394,7 @@ func (m *Mapper) vid() {
 	}
 	m.el(11) // type of service
 	if k := m.el(12); k != "" && r.Itinerary.PortOfLoading == nil {
-		r.Itinerary.PortOfLoading = &harmonized.Location{ScheduleK: k}
+		r.Itinerary.PortOfLoading = m.location(harmonized.Location{ScheduleK: k})
 	} else if k != "" && r.Itinerary.PortOfLoading.ScheduleK != k {
 		r.References = append(r.References, harmonized.Reference{Qualifier: "VID-12", Value: k, Text: "Schedule K port of lading of " + e.Number})
 	}
@@ -446,7 +457,7 @@ func (m *Mapper) n10() {
 	}
 	g.Value = m.el(6)
 	if w, ok := m.number("goods.weight", m.el(8)); ok {
-		g.Weight, _ = harmonized.NewWeight(w, m.el(7))
+		g.Weight = m.weight(w, m.el(7))
 	} else {
 		m.el(7)
 	}
@@ -458,7 +469,7 @@ func (m *Mapper) n10() {
 	m.el(12)
 	g.Currency = m.el(13)
 	if m.equip >= 0 {
-		g.Containers = []string{r.Equipment[m.equip].Number}
+		g.Containers = m.appendStr(nil, r.Equipment[m.equip].Number)
 	}
 	r.Goods = append(r.Goods, g)
 	m.goods, m.hazmat = len(r.Goods)-1, -1
@@ -470,8 +481,8 @@ func (m *Mapper) endGoods() {
 		return
 	}
 	g := &m.rec.Goods[m.goods]
-	g.Description = strings.TrimSpace(string(m.desc))
-	g.Marks = strings.TrimSpace(string(m.marks))
+	g.Description = m.arena.string(bytes.TrimSpace(m.desc))
+	g.Marks = m.arena.string(bytes.TrimSpace(m.marks))
 	m.desc, m.marks = m.desc[:0], m.marks[:0]
 }
 
@@ -494,6 +505,9 @@ func (m *Mapper) h1() {
 		if v := m.el(i); v != "" {
 			h.Description = joinSpace(h.Description, v)
 		}
+	}
+	if g.Hazmat == nil {
+		g.Hazmat = m.hazmats.slice(1)
 	}
 	g.Hazmat = append(g.Hazmat, h)
 	m.hazmat = len(g.Hazmat) - 1

@@ -93,11 +93,16 @@ type Mapper struct {
 	// and stored on the line when it is complete.
 	desc, marks []byte
 
-	slab []harmonized.Position
-
-	// strs interns short element values (codes, units, SCACs), bounded so that memory
-	// stays flat however many distinct values a file holds.
-	strs map[string]string
+	// Element values are copied into arena, and the small parts of a bill come from the
+	// slabs (alloc.go says why).
+	arena     strArena
+	positions slab[harmonized.Position]
+	locations slab[harmonized.Location]
+	weights   slab[harmonized.Weight]
+	volumes   slab[harmonized.Volume]
+	strLists  slab[string]
+	seals     slab[harmonized.Seal]
+	hazmats   slab[harmonized.Hazmat]
 
 	seq   int64
 	out   []Item // queued items; out[head:] are still to be returned
@@ -110,8 +115,7 @@ type Mapper struct {
 
 // New returns a Mapper reading X12 from r.
 func New(r io.Reader, opts Options) *Mapper {
-	return &Mapper{opts: opts, r: x12.NewReader(r), track: opts.Unmapped != nil, party: -1, equip: -1, goods: -1, hazmat: -1, inBond: -1,
-		strs: make(map[string]string, 256)}
+	return &Mapper{opts: opts, r: x12.NewReader(r), track: opts.Unmapped != nil, party: -1, equip: -1, goods: -1, hazmat: -1, inBond: -1}
 }
 
 // Read returns the next bill version or event, or io.EOF after the last. Syntax errors in
@@ -180,24 +184,9 @@ func (m *Mapper) el(i int) string {
 	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\r' || b[len(b)-1] == '\n') {
 		b = b[:len(b)-1]
 	}
-	return m.intern(b)
-}
-
-// maxInterned bounds the intern table.
-const maxInterned = 4096
-
-func (m *Mapper) intern(b []byte) string {
-	if len(b) > 8 {
-		return string(b)
-	}
-	if s, ok := m.strs[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	if len(m.strs) < maxInterned {
-		m.strs[s] = s
-	}
-	return s
+	// Copied, not interned: a map lookup per element cost more than the copy, and most
+	// values of a bill (numbers, names) are not repeated anyway.
+	return m.arena.string(b)
 }
 
 // useAll marks every element of the current segment used.
@@ -228,15 +217,43 @@ func (m *Mapper) pos() harmonized.Position {
 	return harmonized.Position{Offset: p.Offset, Line: p.Line, Segment: p.Segment}
 }
 
-// posPtr returns the current position as a pointer for a Source field. Positions are
-// carved from a small slab so that a bill's parties, containers and lines cost one
-// allocation, not one each.
+// posPtr returns the current position as a pointer for a Source field.
 func (m *Mapper) posPtr() *harmonized.Position {
-	if len(m.slab) == cap(m.slab) {
-		m.slab = make([]harmonized.Position, 0, 32)
+	p := m.positions.new()
+	*p = m.pos()
+	return p
+}
+
+// location returns a new Location holding l.
+func (m *Mapper) location(l harmonized.Location) *harmonized.Location {
+	p := m.locations.new()
+	*p = l
+	return p
+}
+
+// weight is harmonized.NewWeight, its result placed in a slab.
+func (m *Mapper) weight(v float64, unit string) *harmonized.Weight {
+	w, _ := harmonized.NewWeight(v, unit)
+	p := m.weights.new()
+	*p = *w
+	return p
+}
+
+// volume is harmonized.NewVolume, its result placed in a slab.
+func (m *Mapper) volume(v float64, unit string) *harmonized.Volume {
+	vol, _ := harmonized.NewVolume(v, unit)
+	p := m.volumes.new()
+	*p = *vol
+	return p
+}
+
+// appendStr appends v to a list of strings that is usually short (addresses, the
+// containers of a cargo line), starting it in a slab.
+func (m *Mapper) appendStr(list []string, v string) []string {
+	if list == nil {
+		list = m.strLists.slice(2)
 	}
-	m.slab = append(m.slab, m.pos())
-	return &m.slab[len(m.slab)-1]
+	return append(list, v)
 }
 
 // segment routes one segment.

@@ -1,0 +1,70 @@
+package x12map
+
+import "unsafe"
+
+// A 309 bill is some forty small values: names, numbers, weights, positions, short
+// lists. Allocated one by one they cost ~50 allocations per bill, and the garbage
+// collector then spends more time than the mapping itself. The two allocators below
+// carve them out of shared chunks instead. What they hand out is never reused or
+// written again by the mapper, so records stay independent values; the price is that a
+// record kept alive keeps its chunk (a few kilobytes, shared with neighbouring bills)
+// alive too.
+
+// arenaChunk is the size of a string arena chunk; strings longer than arenaMax get their
+// own allocation so that one long value does not waste most of a chunk.
+const (
+	arenaChunk = 8 << 10
+	arenaMax   = 512
+)
+
+// strArena copies element values into shared chunks and returns them as strings.
+type strArena struct{ buf []byte }
+
+// string returns a string holding a copy of b.
+func (a *strArena) string(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > arenaMax {
+		return string(b)
+	}
+	if cap(a.buf)-len(a.buf) < len(b) {
+		a.buf = make([]byte, 0, arenaChunk)
+	}
+	start := len(a.buf)
+	a.buf = append(a.buf, b...)
+	// Sound because the bytes of a.buf[start:] are never written again: the arena only
+	// appends, and a full chunk is dropped (left to the strings that point into it),
+	// never reset.
+	return unsafe.String(&a.buf[start], len(b))
+}
+
+// slabSize is the number of elements a slab allocates at a time.
+const slabSize = 32
+
+// slab hands out zeroed values of T, and short slices of T, from shared arrays.
+type slab[T any] struct{ free []T }
+
+// new returns a pointer to a zero T.
+func (s *slab[T]) new() *T {
+	if len(s.free) == 0 {
+		s.free = make([]T, slabSize)
+	}
+	p := &s.free[0]
+	s.free = s.free[1:]
+	return p
+}
+
+// slice returns an empty slice with room for n elements. Its capacity is exactly n, so
+// an append beyond it reallocates rather than overwrite the next slice carved.
+func (s *slab[T]) slice(n int) []T {
+	if n > slabSize {
+		return make([]T, 0, n)
+	}
+	if len(s.free) < n {
+		s.free = make([]T, slabSize)
+	}
+	p := s.free[:0:n]
+	s.free = s.free[n:]
+	return p
+}
