@@ -544,6 +544,13 @@ func appendJSONFloat(b []byte, f float64) []byte {
 		return append(b, "null"...) // encoding/json refuses these; Validate flags them
 	}
 	abs := math.Abs(f)
+	if i := int64(f); abs < 1e15 && float64(i) == f && i != 0 {
+		// Weights, quantities and pieces are mostly whole numbers. Below 1e15 (where
+		// every integer is exact and 'f' with the shortest precision prints all its
+		// digits) the integer form is the same text, written without the float
+		// formatting work. Zero is left to AppendFloat for the sign of -0.
+		return strconv.AppendInt(b, i, 10)
+	}
 	format := byte('f')
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'

@@ -86,3 +86,24 @@ func BenchmarkEncodingJSON(b *testing.B) {
 	}
 	b.SetBytes(int64(buf.Len()))
 }
+
+// TestAppendJSONFloatMatchesEncodingJSON covers the whole-number shortcut of
+// appendJSONFloat on both sides of its bounds.
+func TestAppendJSONFloatMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, 53038, 0.5, -2.25, 1e15 - 1, 1e15, 1e15 + 1, -1e15 + 1, -1e15,
+		1<<53 - 1, 1 << 53, 1e20, 1e21, 123456789012345678, 1e-7, 4.9e-324, math.MaxFloat64}
+	for i := 0; i < 2000; i++ {
+		v := float64(i*i*7919) * math.Pow(10, float64(i%17))
+		vals = append(vals, v, -v, v/8, v+0.1)
+	}
+	for _, v := range vals {
+		want, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONFloat(nil, v); !bytes.Equal(got, want) {
+			t.Errorf("appendJSONFloat(%v) = %s, want %s", v, got, want)
+		}
+	}
+}

@@ -42,16 +42,21 @@ func (a *strArena) string(b []byte) string {
 // slabSize is the number of elements a slab allocates at a time.
 const slabSize = 32
 
-// slab hands out zeroed values of T, and short slices of T, from shared arrays.
-type slab[T any] struct{ free []T }
+// slab hands out zeroed values of T, and short slices of T, from shared arrays. It
+// counts what it has used rather than reslicing the chunk: that would store a pointer,
+// and so pay a GC write barrier, for every value.
+type slab[T any] struct {
+	chunk []T
+	used  int
+}
 
 // new returns a pointer to a zero T.
 func (s *slab[T]) new() *T {
-	if len(s.free) == 0 {
-		s.free = make([]T, slabSize)
+	if s.used == len(s.chunk) {
+		s.chunk, s.used = make([]T, slabSize), 0
 	}
-	p := &s.free[0]
-	s.free = s.free[1:]
+	p := &s.chunk[s.used]
+	s.used++
 	return p
 }
 
@@ -61,10 +66,10 @@ func (s *slab[T]) slice(n int) []T {
 	if n > slabSize {
 		return make([]T, 0, n)
 	}
-	if len(s.free) < n {
-		s.free = make([]T, slabSize)
+	if len(s.chunk)-s.used < n {
+		s.chunk, s.used = make([]T, slabSize), 0
 	}
-	p := s.free[:0:n]
-	s.free = s.free[n:]
+	p := s.chunk[s.used : s.used : s.used+n]
+	s.used += n
 	return p
 }
