@@ -578,12 +578,32 @@ var jsonSafe = func() (t [256]bool) {
 	return t
 }()
 
+// plainWord reports whether all eight bytes of x are jsonSafe: none has the high bit
+// set (non-ASCII), is below 0x20, or is '"' or '\\'. It uses the classic bit tricks:
+// (v - 0x01…01) &^ v & 0x80…80 is non-zero exactly when some byte of v is zero, and
+// (x - 0x20…20) &^ x & 0x80…80 when some ASCII byte of x is below 0x20.
+func plainWord(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote, backslash := x^(ones*'"'), x^(ones*'\\')
+	return (x|(x-ones*0x20)&^x|(quote-ones)&^quote|(backslash-ones)&^backslash)&highs == 0
+}
+
 // appendJSONString quotes s as encoding/json does without HTML escaping: control
 // characters escaped, invalid UTF-8 replaced by U+FFFD, U+2028/2029 escaped.
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip eight bytes at a time while none of them needs attention: most strings
+		// (names, descriptions) are plain ASCII and this scan is the encoder's inner
+		// loop.
+		for i+8 <= len(s) && plainWord(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+			uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if jsonSafe[c] {
 			i++

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -104,6 +105,28 @@ func TestAppendJSONFloatMatchesEncodingJSON(t *testing.T) {
 		}
 		if got := appendJSONFloat(nil, v); !bytes.Equal(got, want) {
 			t.Errorf("appendJSONFloat(%v) = %s, want %s", v, got, want)
+		}
+	}
+}
+
+// TestAppendJSONStringEveryPosition puts each kind of byte that needs attention at
+// every position of strings around the eight-byte stride of appendJSONString's scan.
+func TestAppendJSONStringEveryPosition(t *testing.T) {
+	t.Parallel()
+	for _, special := range []string{"\"", "\\", "\x00", "\x1f", "\n", "\b", "\x7f", "é", "\u2028", "\xff", "<", " "} {
+		for n := 0; n <= 17; n++ {
+			for at := 0; at <= n; at++ {
+				s := strings.Repeat("a", at) + special + strings.Repeat("z", n-at)
+				var want bytes.Buffer
+				enc := json.NewEncoder(&want)
+				enc.SetEscapeHTML(false)
+				if err := enc.Encode(s); err != nil {
+					t.Fatal(err)
+				}
+				if got := appendJSONString(nil, s); !bytes.Equal(got, bytes.TrimSuffix(want.Bytes(), []byte("\n"))) {
+					t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want.Bytes())
+				}
+			}
 		}
 	}
 }
