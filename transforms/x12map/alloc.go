@@ -73,3 +73,16 @@ func (s *slab[T]) slice(n int) []T {
 	s.used += n
 	return p
 }
+
+// keep copies a list assembled in a scratch array to one of its exact size carved from
+// s, and returns the scratch array emptied (its entries zeroed, so that it holds on to
+// nothing) for the next list. An empty list comes back empty but not nil, which JSON
+// writes as [] rather than null.
+func keep[T any](s *slab[T], list []T) (kept, scratch []T) {
+	if len(list) == 0 {
+		return []T{}, list
+	}
+	kept = append(s.slice(len(list)), list...)
+	clear(list)
+	return kept, list[:0]
+}

@@ -137,12 +137,11 @@ func (m *Mapper) startBill() {
 	m.flushBill()
 	m.bills++
 	m.seq++
-	// Typical bills have three to five parties and a few containers and lines: the
-	// record and room for its lists come in one allocation.
-	blk := new(billBlock)
-	r := &blk.rec
-	*r = *harmonized.New()
-	r.Parties, r.Equipment, r.Goods = blk.parties[:0], blk.equipment[:0], blk.goods[:0]
+	r := harmonized.New()
+	// The lists grow in the mapper's scratch arrays, reused from bill to bill, and
+	// flushBill copies them to arrays of their exact size: growing them per bill, or
+	// sizing them for the largest bill, was a third of the bytes allocated per bill.
+	r.Parties, r.Equipment, r.Goods = m.partyBuf[:0], m.equipBuf[:0], m.goodsBuf[:0]
 	r.Conveyance = m.conv
 	r.Filing = m.filing
 	r.Filing.Sequence = m.opts.Sequence + m.seq
@@ -158,14 +157,6 @@ func (m *Mapper) startBill() {
 	m.rec = r
 	m.party, m.equip, m.goods, m.hazmat, m.inBond = -1, -1, -1, -1, -1
 	m.houseNum, m.houseIss, m.m13SCAC = "", "", ""
-}
-
-// billBlock is a record with room for the lists of a typical bill.
-type billBlock struct {
-	rec       harmonized.Record
-	parties   [4]harmonized.Party
-	equipment [2]harmonized.Equipment
-	goods     [4]harmonized.GoodsItem
 }
 
 // flushBill completes the bill being assembled and queues it.
@@ -192,6 +183,9 @@ func (m *Mapper) flushBill() {
 		b.IssuerSCAC, b.Number = strings.ToUpper(iss), m.houseNum
 	}
 	r.Key = harmonized.BillKey(b.IssuerSCAC, b.Number)
+	r.Parties, m.partyBuf = keep(&m.parties, r.Parties)
+	r.Equipment, m.equipBuf = keep(&m.equipment, r.Equipment)
+	r.Goods, m.goodsBuf = keep(&m.goodsItems, r.Goods)
 	m.out = append(m.out, Item{Record: r.Check()})
 }
 
@@ -374,11 +368,17 @@ func (m *Mapper) vid() {
 	if kind == "RR" {
 		e.Check = harmonized.CheckNotApplicable // railcar marks are not ISO 6346
 	}
-	for _, i := range [2]int{4, 5} {
-		if s := m.el(i); s != "" {
-			if e.Seals == nil {
-				e.Seals = m.seals.slice(2)
-			}
+	seals, n := [2]string{m.el(4), m.el(5)}, 0
+	for _, s := range seals {
+		if s != "" {
+			n++
+		}
+	}
+	if n > 0 {
+		e.Seals = m.seals.slice(n) // sized exactly: most containers have one seal
+	}
+	for _, s := range seals {
+		if s != "" {
 			e.Seals = append(e.Seals, harmonized.Seal{Number: harmonized.NormalizeSeal(s), Raw: s})
 		}
 	}

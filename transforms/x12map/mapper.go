@@ -104,6 +104,15 @@ type Mapper struct {
 	seals     slab[harmonized.Seal]
 	hazmats   slab[harmonized.Hazmat]
 
+	// The lists of the bill being assembled grow here (startBill says why), and their
+	// complete copies come from the slabs below.
+	partyBuf   []harmonized.Party
+	equipBuf   []harmonized.Equipment
+	goodsBuf   []harmonized.GoodsItem
+	parties    slab[harmonized.Party]
+	equipment  slab[harmonized.Equipment]
+	goodsItems slab[harmonized.GoodsItem]
+
 	seq   int64
 	out   []Item // queued items; out[head:] are still to be returned
 	head  int
