@@ -74,6 +74,10 @@ func (s *slab[T]) slice(n int) []T {
 	return p
 }
 
+// maxScratch bounds the scratch arrays kept between bills: one grown by an unusually
+// large bill is dropped rather than held for the rest of the file.
+const maxScratch = 256
+
 // keep copies a list assembled in a scratch array to one of its exact size carved from
 // s, and returns the scratch array emptied (its entries zeroed, so that it holds on to
 // nothing) for the next list. An empty list comes back empty but not nil, which JSON
@@ -83,6 +87,9 @@ func keep[T any](s *slab[T], list []T) (kept, scratch []T) {
 		return []T{}, list
 	}
 	kept = append(s.slice(len(list)), list...)
+	if cap(list) > maxScratch {
+		return kept, nil
+	}
 	clear(list)
 	return kept, list[:0]
 }
