@@ -110,7 +110,7 @@ func TestAppendJSONFloatMatchesEncodingJSON(t *testing.T) {
 }
 
 // TestAppendJSONStringEveryPosition puts each kind of byte that needs attention at
-// every position of strings around the eight-byte stride of appendJSONString's scan.
+// every position of strings around the eight-byte stride of AppendJSONString's scan.
 func TestAppendJSONStringEveryPosition(t *testing.T) {
 	t.Parallel()
 	for _, special := range []string{"\"", "\\", "\x00", "\x1f", "\n", "\b", "\x7f", "é", "\u2028", "\xff", "<", " "} {
@@ -123,8 +123,8 @@ func TestAppendJSONStringEveryPosition(t *testing.T) {
 				if err := enc.Encode(s); err != nil {
 					t.Fatal(err)
 				}
-				if got := appendJSONString(nil, s); !bytes.Equal(got, bytes.TrimSuffix(want.Bytes(), []byte("\n"))) {
-					t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want.Bytes())
+				if got := AppendJSONString(nil, s); !bytes.Equal(got, bytes.TrimSuffix(want.Bytes(), []byte("\n"))) {
+					t.Errorf("AppendJSONString(%q) = %s, want %s", s, got, want.Bytes())
 				}
 			}
 		}

@@ -331,31 +331,31 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 // encoding/json would produce for Assessment) without reflection.
 func appendAssessment(b []byte, a *Assessment) []byte {
 	b = append(b, `{"key":`...)
-	b = appendString(b, a.Key)
+	b = harmonized.AppendJSONString(b, a.Key)
 	b = append(b, `,"index":`...)
 	b = strconv.AppendInt(b, a.Index, 10)
 	b = append(b, `,"score":`...)
 	b = strconv.AppendFloat(b, a.Score, 'f', -1, 64)
 	b = append(b, `,"band":`...)
-	b = appendString(b, a.Band)
+	b = harmonized.AppendJSONString(b, a.Band)
 	b = append(b, `,"hits":`...)
 	b = strconv.AppendInt(b, int64(a.Hits), 10)
 	b = append(b, `,"selected":`...)
 	b = strconv.AppendBool(b, a.Selected)
 	if a.Path != "" {
 		b = append(b, `,"path":`...)
-		b = appendString(b, a.Path)
+		b = harmonized.AppendJSONString(b, a.Path)
 	}
 	if a.Referral != "" {
 		b = append(b, `,"referral":`...)
-		b = appendString(b, a.Referral)
+		b = harmonized.AppendJSONString(b, a.Referral)
 	}
 	b = append(b, `,"exams":[`...)
 	for i, x := range a.Exams {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, x)
+		b = harmonized.AppendJSONString(b, x)
 	}
 	b = append(b, `],"reasons":[`...)
 	for i := range a.Reasons {
@@ -364,76 +364,24 @@ func appendAssessment(b []byte, a *Assessment) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"rule":`...)
-		b = appendString(b, r.Rule)
+		b = harmonized.AppendJSONString(b, r.Rule)
 		b = append(b, `,"contribution":`...)
 		b = strconv.AppendFloat(b, r.Contribution, 'f', -1, 64)
 		b = append(b, `,"text":`...)
-		b = appendString(b, r.Text)
+		b = harmonized.AppendJSONString(b, r.Text)
 		b = append(b, '}')
 	}
 	b = append(b, `],"draw":`...)
 	b = strconv.AppendFloat(b, a.Draw, 'f', -1, 64)
 	b = append(b, `,"rule_set":`...)
-	b = appendString(b, a.RuleSet)
+	b = harmonized.AppendJSONString(b, a.RuleSet)
 	if a.Port != "" {
 		b = append(b, `,"port":`...)
-		b = appendString(b, a.Port)
+		b = harmonized.AppendJSONString(b, a.Port)
 	}
 	if a.Day != "" {
 		b = append(b, `,"day":`...)
-		b = appendString(b, a.Day)
+		b = harmonized.AppendJSONString(b, a.Day)
 	}
 	return append(b, "}\n"...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string, escaping as encoding/json does (HTML
-// characters included, invalid UTF-8 replaced).
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

@@ -59,22 +59,24 @@ func TestScoreOrderAndDeterminism(t *testing.T) {
 }
 
 // TestAppendAssessmentMatchesEncodingJSON: the hand-written encoder writes what
-// encoding/json would.
+// encoding/json would (without HTML escaping).
 func TestAppendAssessmentMatchesEncodingJSON(t *testing.T) {
 	t.Parallel()
 	for _, a := range []Assessment{
 		{Key: "K", Exams: []string{}, Reasons: []Reason{}},
 		{Key: "MAEU\"1\"<&>", Index: 7, Score: -3.25, Band: "low", Hits: 2, Selected: true, Path: PathReferral, Referral: "partner CBP: R1",
-			Exams: []string{ExamNII, ExamSoil}, Reasons: []Reason{{Rule: "R", Contribution: 1.5, Text: "tab\there, newline\n, \x01, é, \u2028, bad \xff"}},
+			Exams: []string{ExamNII, ExamSoil}, Reasons: []Reason{{Rule: "R", Contribution: 1.5, Text: "tab\there, newline\n, \x01, \b\f, é, \u2028, bad \xff"}},
 			Draw: 0.123456789, RuleSet: "x@1", Port: "CAPRR", Day: "2026-11-27"},
 	} {
-		want, err := json.Marshal(a)
-		if err != nil {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false) // as every JSON line icss writes
+		if err := enc.Encode(a); err != nil {
 			t.Fatal(err)
 		}
 		got := appendAssessment(nil, &a)
-		if string(got) != string(want)+"\n" {
-			t.Errorf("got  %s\nwant %s", got, want)
+		if string(got) != want.String() {
+			t.Errorf("got  %s\nwant %s", got, want.String())
 		}
 	}
 }
