@@ -416,7 +416,8 @@ func (v *Validator) st(seg *Segment) {
 			v.group.Sets = append(v.group.Sets, s)
 		}
 		version = v.group.Version
-		if id := expectedFunctionalID(s.ID, version); id != "" && v.group.FunctionalID != id && !(s.ID == "309" && v.group.FunctionalID == "SO" || s.ID == "309" && v.group.FunctionalID == "AQ") {
+		// A mismatch is only a warning: partners' guides disagree on the codes (EDI.md §1).
+		if id := expectedFunctionalID(s.ID, version); id != "" && v.group.FunctionalID != id {
 			v.setError(&SyntaxError{Pos: seg.Pos, Severity: syntax.Warning, SegmentID: "ST", Element: 1, Value: s.ID,
 				Err: fmt.Errorf("%w: set %s in version %s belongs in a group with GS01 %s, not %s", ErrFunctionalID, s.ID, version, id, v.group.FunctionalID)})
 		}
