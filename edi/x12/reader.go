@@ -124,24 +124,8 @@ func (r *Reader) fill() bool {
 // a missing final terminator) comes as a *SyntaxError of Warning severity together with
 // the segment, as encoding/csv returns a record with ErrFieldCount.
 func (r *Reader) Read() (*Segment, error) {
-	for {
-		seg, err, ok := r.read()
-		if ok {
-			return seg, err
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-}
-
-// read returns ok=false (and err=nil) when it only skipped input and should be called again.
-func (r *Reader) read() (seg *Segment, err error, ok bool) {
 	if !r.skipBlanks() {
-		if r.srcErr == io.EOF {
-			return nil, io.EOF, true
-		}
-		return nil, r.srcErr, true
+		return nil, r.srcErr // io.EOF at the end
 	}
 	// An ISA sets the delimiters of the interchange it opens.
 	for r.w-r.r < 4 && r.fill() {
@@ -159,38 +143,40 @@ func (r *Reader) read() (seg *Segment, err error, ok bool) {
 		if end, ok := r.scan(start); ok {
 			r.r = end + 1
 			if end-start > r.maxSize() {
-				return nil, r.errorAt(start, "", ErrSegmentTooLong), true
+				return nil, r.tooLong(start)
 			}
-			return r.scanned(start, end), warn, true
+			return r.scanned(start, end), warn
 		}
 		if r.w-start > r.maxSize() {
 			// Skip the overlong segment up to its terminator, in bounded memory.
-			pos := r.position(start)
-			r.nseg++
-			term := r.delims.Segment
-			for {
-				r.r = r.w
-				if !r.fill() {
-					return nil, &SyntaxError{Pos: pos, Code: "TA1:024", Err: ErrSegmentTooLong}, true
-				}
-				if i := bytes.IndexByte(r.buf[r.r:r.w], term); i >= 0 {
+			err := r.tooLong(start)
+			for r.r = r.w; r.fill(); r.r = r.w {
+				if i := bytes.IndexByte(r.buf[r.r:r.w], r.delims.Segment); i >= 0 {
 					r.r += i + 1
-					return nil, &SyntaxError{Pos: pos, Code: "TA1:024", Err: ErrSegmentTooLong}, true
+					break
 				}
 			}
+			return nil, err
 		}
 		if !r.fill() {
 			if r.srcErr != io.EOF {
-				return nil, r.srcErr, true
+				return nil, r.srcErr
 			}
 			// The input ends inside a segment: return it, with a warning.
 			start, end := r.r, r.w
 			r.r = r.w
 			s := r.segment(start, end)
-			return s, &SyntaxError{Pos: s.Pos, Severity: syntax.Warning, SegmentID: s.tag, Err: ErrNoTerminator}, true
+			return s, &SyntaxError{Pos: s.Pos, Severity: syntax.Warning, SegmentID: s.tag, Err: ErrNoTerminator}
 		}
 		start = r.r
 	}
+}
+
+// tooLong reports the overlong segment starting at buf[start] (and counts it).
+func (r *Reader) tooLong(start int) *SyntaxError {
+	pos := r.position(start)
+	r.nseg++
+	return &SyntaxError{Pos: pos, Code: "TA1:024", Err: ErrSegmentTooLong}
 }
 
 // Masks for finding bytes eight at a time (SWAR): swarLo has 0x01 in each byte.
@@ -333,12 +319,6 @@ func (r *Reader) countLines(end int) {
 
 var newline = []byte{'\n'}
 
-func (r *Reader) errorAt(start int, id string, err error) *SyntaxError {
-	pos := r.position(start)
-	r.nseg++
-	return &SyntaxError{Pos: pos, SegmentID: id, Err: err}
-}
-
 // segment splits buf[start:end] into the reader's reused Segment.
 func (r *Reader) segment(start, end int) *Segment {
 	s := &r.seg
@@ -385,7 +365,7 @@ func (r *Reader) intern(b []byte) string {
 }
 
 // readISA reads an ISA starting at buf[r.r] and adopts its delimiters.
-func (r *Reader) readISA() (*Segment, error, bool) {
+func (r *Reader) readISA() (*Segment, error) {
 	for r.w-r.r < isaLen && r.fill() {
 	}
 	start := r.r
@@ -394,7 +374,7 @@ func (r *Reader) readISA() (*Segment, error, bool) {
 	if fixed {
 		r.delims, r.have = d, true
 		r.r = start + isaLen
-		return r.segment(start, start+isaLen-1), nil, true
+		return r.segment(start, start+isaLen-1), nil
 	}
 	// Variable-width ISA: 16 elements separated by the character after "ISA"; ISA16 is
 	// the component separator and the next character the terminator.
@@ -412,7 +392,7 @@ func (r *Reader) readISA() (*Segment, error, bool) {
 			r.delims, r.have = d, true
 			r.r = start + i + 2
 			s := r.segment(start, start+i+1)
-			return s, &SyntaxError{Pos: s.Pos, Severity: syntax.Warning, SegmentID: "ISA", Err: ErrISAWidth}, true
+			return s, &SyntaxError{Pos: s.Pos, Severity: syntax.Warning, SegmentID: "ISA", Err: ErrISAWidth}
 		}
 	}
 	// Unreadable: skip to the next ISA, if any.
@@ -434,7 +414,7 @@ func (r *Reader) readISA() (*Segment, error, bool) {
 	}
 	// What follows keeps the delimiters in force, if any: the best guess for data
 	// between interchanges.
-	return nil, &SyntaxError{Pos: pos, SegmentID: "ISA", Code: "TA1:026", Err: ErrBadISA}, true
+	return nil, &SyntaxError{Pos: pos, SegmentID: "ISA", Code: "TA1:026", Err: ErrBadISA}
 }
 
 // fixedISA reads the delimiters of a fixed-width ISA at the start of b.
@@ -447,6 +427,11 @@ func fixedISA(b []byte) (Delimiters, bool) {
 		if b[o] != sep {
 			return Delimiters{}, false
 		}
+	}
+	// And nowhere else: ISA fields never hold the separator, so a short ISA whose
+	// separators happen to fall on these offsets too is read as variable-width.
+	if bytes.Count(b[3:104], b[3:4]) != len(isaSeparatorOffsets) {
+		return Delimiters{}, false
 	}
 	d := Delimiters{Element: sep, Component: b[104], Segment: b[105]}
 	d.Repetition = repetitionOf(b[:105], sep)
