@@ -257,3 +257,19 @@ func TestReaderChunking(t *testing.T) {
 		}
 	}
 }
+
+// An overlong segment inside a set is reported there, and still counts for SE01.
+func TestValidatorOverlongSegment(t *testing.T) {
+	t.Parallel()
+	in := isa401 + "GS*SO*A*B*20261127*0815*1*X*004010~ST*309*0001~N10*" + strings.Repeat("X", 3000) + "~SE*3*0001~GE*1*1~IEA*1*000000001~"
+	r := NewReader(strings.NewReader(in))
+	r.MaxSegmentSize = 1000
+	var sets []*Set
+	v := &Validator{OnInterchange: func(ic *Interchange) { sets = append(sets, ic.Groups[0].Sets...) }}
+	if _, err := v.Validate(r); err != nil {
+		t.Fatal(err)
+	}
+	if len(sets) != 1 || len(sets[0].Errors) != 1 || !errors.Is(sets[0].Errors[0], ErrSegmentTooLong) || sets[0].Errors[0].Code != "AK3:8" || sets[0].Errors[0].SetIndex != 2 {
+		t.Fatalf("set errors: %v", sets[0].Errors)
+	}
+}

@@ -116,6 +116,11 @@ func (v *Validator) addEnvelopeError(e *SyntaxError) {
 		if e.Code == "" || e.Code == "TA1:024" {
 			e.Code = "AK3:8"
 		}
+		if e.Err == ErrSegmentTooLong {
+			// The reader skipped it, but it is one of the set's segments (SE01).
+			v.set.Segments++
+			e.SetIndex = v.set.Segments
+		}
 		v.setError(e)
 	case v.ic != nil:
 		v.ic.Errors = append(v.ic.Errors, e)
