@@ -108,7 +108,7 @@ func (t *textSink) EndGroup(g *syntax.Group) error {
 }
 
 func (t *textSink) EndInterchange(ic *syntax.Interchange) error {
-	fmt.Fprintf(t.w, "  interchange %s: %s\n", t.ic.Control, verdict(ic.Accepted))
+	fmt.Fprintf(t.w, "  interchange %s: envelope %s\n", t.ic.Control, verdict(ic.Accepted))
 	return printIssues(t.w, "    ", ic.Issues)
 }
 
