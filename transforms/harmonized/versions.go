@@ -82,6 +82,15 @@ func Current(versions []*Record) *Record {
 	return cur
 }
 
+// carryList takes base's list when the version's own is empty, noting the section.
+func carryList[T any](dst *[]T, base []T, section string, carried []string) []string {
+	if len(*dst) > 0 {
+		return carried
+	}
+	*dst = base
+	return append(carried, section)
+}
+
 // overlay returns a copy of v with the sections v lacks taken from base. Its flags are
 // v's own findings, base's findings about the sections carried over, and a fresh
 // Validate of the combination.
@@ -104,30 +113,12 @@ func overlay(base, v *Record) *Record {
 		out.Itinerary = base.Itinerary
 		carry("itinerary")
 	}
-	if len(out.Parties) == 0 {
-		out.Parties = base.Parties
-		carry("parties")
-	}
-	if len(out.Goods) == 0 {
-		out.Goods = base.Goods
-		carry("goods")
-	}
-	if len(out.Equipment) == 0 {
-		out.Equipment = base.Equipment
-		carry("equipment")
-	}
-	if len(out.InBond) == 0 {
-		out.InBond = base.InBond
-		carry("in_bond")
-	}
-	if len(out.References) == 0 {
-		out.References = base.References
-		carry("references")
-	}
-	if len(out.Events) == 0 {
-		out.Events = base.Events
-		carry("events")
-	}
+	carried = carryList(&out.Parties, base.Parties, "parties", carried)
+	carried = carryList(&out.Goods, base.Goods, "goods", carried)
+	carried = carryList(&out.Equipment, base.Equipment, "equipment", carried)
+	carried = carryList(&out.InBond, base.InBond, "in_bond", carried)
+	carried = carryList(&out.References, base.References, "references", carried)
+	carried = carryList(&out.Events, base.Events, "events", carried)
 	if len(carried) > 0 {
 		flags := ownFlags(v)
 		for _, f := range ownFlags(base) {
