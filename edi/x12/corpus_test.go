@@ -2,7 +2,6 @@ package x12
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,25 +12,11 @@ import (
 	"github.com/icss/icss/internal/testkit/corpus"
 )
 
-// corpusInputs returns the X12 samples of the shared corpus by name.
-func corpusInputs(t *testing.T) map[string][]byte {
-	t.Helper()
-	out := make(map[string][]byte)
-	for _, p := range append(corpus.Samples(t, "x12types_*.edi"), corpus.Samples(t, "edifabric_x12_*.edi")...) {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[strings.TrimSuffix(filepath.Base(p), ".edi")] = b
-	}
-	return out
-}
-
 // TestCorpusGolden inspects every X12 sample of the shared corpus and compares the
 // report with testdata/golden/<sample>.json (go test -run CorpusGolden -update rewrites
 // them after a reviewed change).
 func TestCorpusGolden(t *testing.T) {
-	for name, data := range corpusInputs(t) {
+	for name, data := range corpus.Read(t, corpus.X12...) {
 		t.Run(name, func(t *testing.T) {
 			rep, err := Inspect(strings.NewReader(string(data)), name+".edi", nil, nil)
 			if err != nil {
@@ -71,7 +56,7 @@ func TestCorpusDefects(t *testing.T) {
 		"edifabric_x12_ta1_before_gs":               nil,
 		"edifabric_x12_trailing_blanks":             nil,
 	}
-	inputs := corpusInputs(t)
+	inputs := corpus.Read(t, corpus.X12...)
 	for name, data := range inputs {
 		t.Run(name, func(t *testing.T) {
 			w, ok := want[name]

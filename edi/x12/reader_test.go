@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/icss/icss/internal/testkit/corpus"
+
 	"github.com/icss/icss/edi/syntax"
 )
 
@@ -227,7 +229,7 @@ func TestReaderChunking(t *testing.T) {
 		"two":      []byte(isa401 + "IEA*1*000000001~\n" + isa501 + "GS*FA|IEA*1*000000002|"),
 		"bare":     []byte("ST*997*0001\nAK1*PO*2\nSE*3*0001\n"),
 	}
-	for name, data := range corpusInputs(t) {
+	for name, data := range corpus.Read(t, corpus.X12...) {
 		inputs[name] = data
 	}
 	for name, data := range inputs {

@@ -58,7 +58,7 @@ func TestCorpusStructure(t *testing.T) {
 		"edifabric_x12_ta1_before_gs":              {},
 		"edifabric_x12_trailing_blanks":            {},
 	}
-	files := append(corpus.Samples(t, "x12types_*.edi"), corpus.Samples(t, "edifabric_x12_*.edi")...)
+	files := append(corpus.Samples(t, corpus.X12[0]), corpus.Samples(t, corpus.X12[1])...)
 	for _, p := range files {
 		name := strings.TrimSuffix(filepath.Base(p), ".edi")
 		t.Run(name, func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/icss/icss/internal/testkit/corpus"
 )
 
 // segments reads every segment of data as cloned segments, dropping errors.
@@ -32,7 +34,7 @@ func TestWriterRoundTrip(t *testing.T) {
 	inputs := map[string][]byte{
 		"two": []byte(isa401 + "GS*SO*A~ST*309*0001~SE*2*0001~IEA*1*000000001~\n" + isa501 + "GS*FA|HI*A:B^C:D|IEA*1*000000002|"),
 	}
-	for name, data := range corpusInputs(t) {
+	for name, data := range corpus.Read(t, corpus.X12...) {
 		inputs[name] = data
 	}
 	for name, data := range inputs {

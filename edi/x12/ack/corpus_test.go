@@ -1,9 +1,7 @@
 package ack
 
 import (
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/icss/icss/internal/testkit/golden"
@@ -11,27 +9,13 @@ import (
 	"github.com/icss/icss/internal/testkit/corpus"
 )
 
-// samples returns the X12 samples of the shared corpus by name (without .edi).
-func samples(t *testing.T) map[string][]byte {
-	t.Helper()
-	out := make(map[string][]byte)
-	for _, p := range append(corpus.Samples(t, "x12types_*.edi"), corpus.Samples(t, "edifabric_x12_*.edi")...) {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[strings.TrimSuffix(filepath.Base(p), ".edi")] = b
-	}
-	return out
-}
-
 // TestCorpusGolden acknowledges every X12 sample of the shared corpus and compares the
 // acknowledgments with testdata/golden/<sample>.x12 (empty when the sample calls for
 // none, as the 999 samples, which are acknowledgments themselves), and those forced to
 // 999 (icss edi ack --format 999), with all groups acknowledged, with
 // testdata/golden/<sample>.999.x12.
 func TestCorpusGolden(t *testing.T) {
-	for name, data := range samples(t) {
+	for name, data := range corpus.Read(t, corpus.X12...) {
 		t.Run(name, func(t *testing.T) {
 			acks := acknowledgeAll(t, data, testOptions())
 			golden.Compare(t, filepath.Join("testdata", "golden", name+".x12"), concat(acks))
@@ -46,7 +30,7 @@ func TestCorpusGolden(t *testing.T) {
 // TestCorpusDefects checks that each sample, broken or not, gets exactly the
 // acknowledgment codes its defects call for (SOURCES.md and EDI.md §6 describe them).
 func TestCorpusDefects(t *testing.T) {
-	all := samples(t)
+	all := corpus.Read(t, corpus.X12...)
 	tests := []struct {
 		sample string
 		// want is the summary of Acknowledge's output; wantAll that with

@@ -6,6 +6,7 @@ package corpus
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -56,4 +57,24 @@ func Samples(tb testing.TB, pattern string) []string {
 		tb.Fatalf("corpus: no sample matches %s in %s", pattern, dir)
 	}
 	return files
+}
+
+// X12 are the patterns of the X12 samples of the corpus.
+var X12 = []string{"x12types_*.edi", "edifabric_x12_*.edi"}
+
+// Read returns the contents of the samples matching the patterns, by file name without
+// its extension, skipping as Shared does when the corpus is absent.
+func Read(tb testing.TB, patterns ...string) map[string][]byte {
+	tb.Helper()
+	out := make(map[string][]byte)
+	for _, pattern := range patterns {
+		for _, p := range Samples(tb, pattern) {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			out[strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))] = b
+		}
+	}
+	return out
 }
