@@ -26,7 +26,8 @@ apt_install() {
 
 go_install() { # module@version binary
 	local bin="$GOBIN/$2"
-	if [ -x "$bin" ] && go version -m "$bin" 2>/dev/null | grep -q "mod.*${1%@*}.*${1#*@}"; then
+	# Installed already when the binary's package path and module version are the ones asked for.
+	if [ -x "$bin" ] && [ "$(go version -m "$bin" 2>/dev/null | awk '$1 == "path" {p = $2} $1 == "mod" {v = $3} END {print p "@" v}')" = "$1" ]; then
 		return 0
 	fi
 	echo "test-deps: go install $1"
