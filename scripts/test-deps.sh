@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `make test` needs on a fresh machine, and nothing when it is already there.
 #   scripts/test-deps.sh            everything
-#   scripts/test-deps.sh NAME...    only these (sshd versitygw staticcheck postgres benchstat)
+#   scripts/test-deps.sh NAME...    only these (sshd versitygw staticcheck postgres benchstat
+#                                   libreoffice chromium smtp)
 # Versions are pinned here and nowhere else.
 set -euo pipefail
 
@@ -43,6 +44,22 @@ if has sshd; then
 fi
 if has postgres; then
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "test-deps: apt-get install postgresql"; apt_install postgresql; }
+fi
+if has libreoffice; then
+	# LibreOffice Calc, headless: proves an exam-list workbook opens without a repair prompt.
+	command -v soffice >/dev/null || { echo "test-deps: apt-get install libreoffice-calc-nogui"; apt_install libreoffice-calc-nogui; }
+fi
+if has chromium; then
+	# Headless Chromium loads the daemon's status page in its test.
+	command -v chromium >/dev/null || { echo "test-deps: apt-get install chromium"; apt_install chromium; }
+fi
+if has smtp; then
+	# Postfix's smtp-sink is a real SMTP server for tests; no mail daemon is configured or started.
+	if ! command -v smtp-sink >/dev/null && [ ! -x /usr/sbin/smtp-sink ]; then
+		echo "test-deps: apt-get install postfix (for smtp-sink)"
+		if can_apt; then echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections; fi
+		apt_install postfix
+	fi
 fi
 if has versitygw; then go_install "github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}" versitygw; fi
 if has staticcheck; then go_install "honnef.co/go/tools/cmd/staticcheck@${STATICCHECK_VERSION}" staticcheck; fi

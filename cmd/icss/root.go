@@ -25,6 +25,7 @@ func newRootCommand() *cobra.Command {
 		newNormalizeCommand(),
 		newTemplateCommand(),
 		newLedgerCommand(),
+		newKeysCommand(),
 	)
 	return root
 }
