@@ -65,17 +65,7 @@ func dropRune(r rune) bool {
 
 // joinClean cleans each value, drops empty ones and repeats, and joins the rest.
 func joinClean(values []string, sep string, maxEach, maxAll int) string {
-	seen := map[string]bool{}
-	var out []string
-	for _, v := range values {
-		v = cleanText(v, maxEach)
-		if v == "" || seen[v] {
-			continue
-		}
-		seen[v] = true
-		out = append(out, v)
-	}
-	return cut(strings.Join(out, sep), maxAll)
+	return cut(strings.Join(distinct(values, maxEach), sep), maxAll)
 }
 
 // cut shortens s to max characters, CutMarker included, at a character boundary;
