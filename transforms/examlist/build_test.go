@@ -290,3 +290,16 @@ func TestBuildExamIDsValid(t *testing.T) {
 		}
 	}
 }
+
+func equalJSON(t testing.TB, a, b any) bool {
+	t.Helper()
+	x, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Equal(x, y)
+}
