@@ -65,4 +65,3 @@ func Convert(t testing.TB, book []byte, filter string) []byte {
 	}
 	return b
 }
-
