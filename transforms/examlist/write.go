@@ -31,6 +31,12 @@ func Write(w io.Writer, l List) error {
 			return err
 		}
 	}
+	// Sheet visibility and the active sheet touch every worksheet: set them while the
+	// sheets are empty, not after streaming (excelize would read the streamed XML back).
+	if err := f.SetSheetVisible(SheetIssued, false, true); err != nil {
+		return err
+	}
+	f.SetActiveSheet(0)
 	st, err := newStyles(f)
 	if err != nil {
 		return err
@@ -45,10 +51,6 @@ func Write(w io.Writer, l List) error {
 	if err := writeIssued(f, &l); err != nil {
 		return fmt.Errorf("examlist: issued entries: %w", err)
 	}
-	if err := f.SetSheetVisible(SheetIssued, false, true); err != nil {
-		return err
-	}
-	f.SetActiveSheet(0)
 	if err := f.SetDocProps(&excelize.DocProperties{
 		Title:       "Exam list " + l.Meta.ListID,
 		Subject:     "Containers to examine at " + l.Meta.Port,
