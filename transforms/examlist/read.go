@@ -30,16 +30,17 @@ func open(r io.Reader) (*excelize.File, error) {
 
 // ReadIssued reads the list as issued from the hidden sheet of a workbook Write
 // wrote, original or returned.
-func ReadIssued(r io.Reader) (Meta, []exam.Entry, error) {
+func ReadIssued(r io.Reader) (meta Meta, entries []exam.Entry, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			meta, entries, err = Meta{}, nil, fmt.Errorf("examlist: unreadable workbook: %v", p)
+		}
+	}()
 	f, err := open(r)
 	if err != nil {
 		return Meta{}, nil, fmt.Errorf("examlist: not a workbook: %w", err)
 	}
 	defer f.Close()
-	var (
-		meta    Meta
-		entries []exam.Entry
-	)
 	err = readIssued(f, func(row int, id string, js []byte) error {
 		if row == 1 {
 			if id != "meta" {
@@ -112,7 +113,18 @@ var errStop = errors.New("stop")
 // the bolt seal's form; the photo count a whole number. Against the list as issued
 // (known exam ID, container and bills unchanged, dates after issue, bolt seal when
 // the exam opened the container) is the import's job.
-func ReadReturns(r io.Reader, file string, fn func(exam.Return) error) error {
+func ReadReturns(r io.Reader, file string, fn func(exam.Return) error) (err error) {
+	// The workbook comes from outside: should the spreadsheet library panic on a
+	// crafted file, that is a bad file, not a crash. fn's own panics go on.
+	inFn := false
+	defer func() {
+		if p := recover(); p != nil {
+			if inFn {
+				panic(p)
+			}
+			err = fmt.Errorf("%s: unreadable workbook: %v", file, p)
+		}
+	}()
 	f, err := open(r)
 	if err != nil {
 		return fmt.Errorf("%s: not a workbook: %w", file, err)
@@ -162,9 +174,11 @@ func ReadReturns(r io.Reader, file string, fn func(exam.Return) error) error {
 			continue
 		}
 		ret.File, ret.Sheet, ret.Row = file, SheetList, n
+		inFn = true
 		if err := fn(ret); err != nil {
 			return err
 		}
+		inFn = false
 	}
 	if err := rows.Error(); err != nil {
 		return fmt.Errorf("%s: sheet %q: %w", file, SheetList, err)
