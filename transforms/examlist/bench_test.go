@@ -98,4 +98,3 @@ func BenchmarkReadIssued10k(b *testing.B) {
 		}
 	}
 }
-
