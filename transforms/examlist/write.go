@@ -172,7 +172,11 @@ func writeList(f *excelize.File, l *List, st *styles, loc *time.Location) error 
 	}
 	// Validation, conditional formats and protection are worksheet fields that the
 	// stream writer serialises on Flush: they must be set before it (INFRA.md §5).
-	for _, dv := range validations(l, loc, last) {
+	dvs, err := validations(l, loc, last)
+	if err != nil {
+		return err
+	}
+	for _, dv := range dvs {
 		if err := f.AddDataValidation(SheetList, dv); err != nil {
 			return err
 		}
@@ -264,7 +268,7 @@ func excelSerial(t time.Time) float64 {
 }
 
 // validations returns the data validation of every entry column over rows 2..last.
-func validations(l *List, loc *time.Location, last int) []*excelize.DataValidation {
+func validations(l *List, loc *time.Location, last int) ([]*excelize.DataValidation, error) {
 	ref := func(col int) string {
 		name, _ := excelize.ColumnNumberToName(col + 1)
 		return fmt.Sprintf("%s2:%s%d", name, name, last)
@@ -272,11 +276,12 @@ func validations(l *List, loc *time.Location, last int) []*excelize.DataValidati
 	issued := l.Meta.IssuedAt.In(loc)
 	firstDay := math.Floor(excelSerial(time.Date(issued.Year(), issued.Month(), issued.Day(), 0, 0, 0, 0, loc)))
 	var out []*excelize.DataValidation
+	var errs []error
 	add := func(col int, setup func(dv *excelize.DataValidation) error, errTitle, errMsg string) {
 		dv := excelize.NewDataValidation(true)
 		dv.Sqref = ref(col)
 		if err := setup(dv); err != nil {
-			panic(fmt.Sprintf("examlist: validation of %q: %v", columns[col].header, err)) // fixed lists: a programming error
+			errs = append(errs, fmt.Errorf("validation of %q: %w", columns[col].header, err))
 		}
 		dv.SetInput(columns[col].header, cut(columns[col].help, 255))
 		dv.SetError(excelize.DataValidationErrorStyleStop, errTitle, errMsg)
@@ -307,7 +312,7 @@ func validations(l *List, loc *time.Location, last int) []*excelize.DataValidati
 	add(colPhotos, func(dv *excelize.DataValidation) error {
 		return dv.SetRange(0, maxPhotos, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween)
 	}, "Photo count", fmt.Sprintf("A whole number from 0 to %d.", maxPhotos))
-	return out
+	return out, errors.Join(errs...)
 }
 
 // Limits of the entry columns, enforced in the workbook and again on reading.

@@ -154,3 +154,19 @@ func TestIssuedChunksLongEntries(t *testing.T) {
 		t.Error("a long entry did not survive the hidden sheet")
 	}
 }
+
+func TestWriteEmptyList(t *testing.T) {
+	l := List{Meta: Meta{Schema: MetaSchema, ListID: "CAPRR-20261205", Port: "CAPRR", Daily: true, IssuedAt: issued}}
+	var buf bytes.Buffer
+	if err := Write(&buf, l); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readAll(t, buf.Bytes())
+	if err != nil || len(got) != 0 {
+		t.Fatalf("%d returns, %v", len(got), err)
+	}
+	meta, entries, err := ReadIssued(bytes.NewReader(buf.Bytes()))
+	if err != nil || meta.ListID != l.Meta.ListID || len(entries) != 0 {
+		t.Fatalf("issued %+v %d %v", meta, len(entries), err)
+	}
+}
