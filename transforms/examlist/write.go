@@ -130,6 +130,16 @@ func (st *styles) entryStyle(col int) int {
 }
 
 func writeList(f *excelize.File, l *List, st *styles, loc *time.Location) error {
+	// Printed on letter paper, landscape, as wide as a page, the header row on every
+	// page: lists are still taken to the quay on paper. Sheet properties come before
+	// the stream writer starts the sheet; page setup before Flush.
+	yes, one, auto, letter, landscape := true, 1, 0, 1, "landscape"
+	if err := f.SetSheetProps(SheetList, &excelize.SheetPropsOptions{FitToPage: &yes}); err != nil {
+		return err
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + SheetList + "'!$1:$1", Scope: SheetList}); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(SheetList)
 	if err != nil {
 		return err
@@ -188,6 +198,15 @@ func writeList(f *excelize.File, l *List, st *styles, loc *time.Location) error 
 	}}); err != nil {
 		return err
 	}
+	if err := f.SetPageLayout(SheetList, &excelize.PageLayoutOptions{Size: &letter, Orientation: &landscape, FitToWidth: &one, FitToHeight: &auto}); err != nil {
+		return err
+	}
+	if err := f.SetHeaderFooter(SheetList, &excelize.HeaderFooterOptions{
+		OddHeader: "&L&B" + headerText("Exam list "+l.Meta.ListID) + "&R" + headerText("Port "+l.Meta.Port),
+		OddFooter: "&LIssued " + l.Meta.IssuedAt.In(loc).Format("2006-01-02 15:04") + "&RPage &P of &N",
+	}); err != nil {
+		return err
+	}
 	// No password: protection keeps the read columns from being changed by a slip;
 	// what was issued is kept apart (hidden sheet, original list) and compared on import.
 	if err := f.ProtectSheet(SheetList, &excelize.SheetProtectionOptions{
@@ -198,6 +217,9 @@ func writeList(f *excelize.File, l *List, st *styles, loc *time.Location) error 
 	}
 	return sw.Flush()
 }
+
+// headerText escapes text for a print header, where "&" starts a code.
+func headerText(s string) string { return strings.ReplaceAll(cleanText(s, maxField), "&", "&&") }
 
 // fillRow sets row to the cells of one entry.
 func fillRow(row []any, e *exam.Entry, st *styles, loc *time.Location) {

@@ -42,6 +42,7 @@ func TestWriteWorkbookStructure(t *testing.T) {
 		`$Q2=&#34;referral&#34;`,
 		`<sheetProtection sheet="true"`,
 		`autoFilter="false"`, // filtering allowed on the protected sheet
+		`fitToPage="true"`, `orientation="landscape"`, `<oddHeader>&amp;L&amp;BExam list CAPRR-20261205`,
 	} {
 		if !strings.Contains(sheet, want) {
 			t.Errorf("list sheet lacks %s", want)
