@@ -238,9 +238,11 @@ func fillRow(row []any, e *exam.Entry, st *styles, loc *time.Location) {
 		}
 		arrival = excelize.Cell{StyleID: style, Value: excelSerial(t)}
 	}
+	// Every bill, one a line, even two of the same number from different issuers:
+	// the import compares this column with the bills issued.
 	bills := make([]string, len(e.Bills))
 	for i, b := range e.Bills {
-		bills[i] = b.Number
+		bills[i] = cleanText(b.Number, maxField)
 	}
 	exams := make([]string, len(e.Exams))
 	for i, x := range e.Exams {
@@ -252,7 +254,7 @@ func fillRow(row []any, e *exam.Entry, st *styles, loc *time.Location) {
 	row[colContainer] = text(cleanText(e.Container, maxField))
 	row[colCheck] = excelize.Cell{StyleID: checkStyle, Value: check}
 	row[colSeals] = text(joinClean(e.Seals, "\n", maxField, maxGoods))
-	row[colBills] = text(joinClean(bills, "\n", maxField, 0))
+	row[colBills] = text(strings.Join(bills, "\n"))
 	row[colConveyance] = text(cleanText(e.Conveyance, maxName))
 	row[colArrival] = arrival
 	row[colTerminal] = text(cleanText(e.Terminal, maxField))
@@ -261,13 +263,25 @@ func fillRow(row []any, e *exam.Entry, st *styles, loc *time.Location) {
 	row[colGoods] = text(cleanText(e.Goods, maxGoods))
 	row[colOrigin] = text(cleanText(e.Origin, maxField))
 	row[colExams] = text(strings.Join(exams, "\n"))
-	row[colReasons] = text(joinClean(e.Selection.Reasons, "\n", maxName*2, maxReason))
+	row[colReasons] = text(topReasons(e.Selection.Reasons))
 	row[colPath] = text(e.Selection.Path)
 	row[colReferral] = text(cleanText(e.Selection.Referral, maxName))
 	row[colRuleSet] = text(cleanText(e.Selection.RuleSet, maxField))
 	for c := firstEntry; c < numColumns; c++ {
 		row[c] = excelize.Cell{StyleID: st.entryStyle(c)}
 	}
+}
+
+// shownReasons is how many reasons a row shows; the hidden sheet keeps them all.
+const shownReasons = 3
+
+// topReasons is the strongest reasons, one a line, and how many more there are.
+func topReasons(reasons []string) string {
+	rs := distinct(reasons, maxName*2)
+	if len(rs) > shownReasons {
+		rs = append(rs[:shownReasons:shownReasons], fmt.Sprintf("(+%d more)", len(rs)-shownReasons))
+	}
+	return cut(strings.Join(rs, "\n"), maxReason)
 }
 
 // checkDigitText says whether the container number passes ISO 6346, and whether
