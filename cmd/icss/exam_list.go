@@ -134,6 +134,11 @@ func writeList(path string, l examlist.List, force bool) (string, error) {
 		return "", err
 	}
 	defer os.Remove(tmp.Name())
+	// Selection data: the owner and its group (port staff, the mailer), nobody else.
+	if err := tmp.Chmod(0o640); err != nil {
+		tmp.Close()
+		return "", err
+	}
 	if err := examlist.Write(tmp, l); err != nil {
 		tmp.Close()
 		return "", fmt.Errorf("%s: %w", path, err)
