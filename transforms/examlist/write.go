@@ -83,7 +83,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 	top := &excelize.Alignment{Vertical: "top", WrapText: true}
 	locked := &excelize.Protection{Locked: true}
 	unlocked := &excelize.Protection{Locked: false}
-	entryFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF9E5"}}
+	entryFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E2EFDA"}}
 	fmtp := func(s string) *string { return &s }
 	var st styles
 	for _, s := range []struct {
