@@ -67,7 +67,7 @@ const (
 )
 
 var columns = [numColumns]column{
-	colExamID:     {HeaderExamID, 21, false, "quote it in photo names and messages"},
+	colExamID:     {HeaderExamID, 23, false, "quote it in photo names and messages"},
 	colPriority:   {"Priority", 8, false, "1 referred, 2 selected by the rules, 3 selected to use the day's capacity, 4 random control sample"},
 	colScore:      {"Score", 7, false, "risk score of the strongest bill"},
 	colContainer:  {HeaderContainer, 14, false, "ISO 6346 number as filed"},
