@@ -1,19 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 	_ "time/tzdata" // port zones by name whatever the host has installed
 
 	"github.com/spf13/cobra"
 
-	"github.com/icss/icss/transforms/exam"
 	"github.com/icss/icss/transforms/examlist"
 )
 
@@ -102,8 +97,10 @@ func runExamList(cmd *cobra.Command, opts examListOptions) error {
 		return nil
 	}
 	for _, l := range lists {
-		path := filepath.Join(opts.Out, l.Meta.Port, l.Meta.ListID+".xlsx")
-		unchanged, err := writeList(path, l, opts.Force)
+		path, unchanged, err := examlist.Save(opts.Out, l, opts.Force)
+		if errors.Is(err, examlist.ErrListChanged) {
+			return fmt.Errorf("%w; --force replaces it", err)
+		}
 		if err != nil {
 			return err
 		}
@@ -113,52 +110,4 @@ func runExamList(cmd *cobra.Command, opts examListOptions) error {
 		fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\t%d\n", path, l.Meta.Port, l.Meta.Rows)
 	}
 	return nil
-}
-
-// writeList writes the workbook of l to path, atomically. An existing file with the
-// same rows is kept (unchanged); with other rows it is an error unless force.
-func writeList(path string, l examlist.List, force bool) (unchanged bool, err error) {
-	if old, err := os.ReadFile(path); err == nil {
-		_, entries, rerr := examlist.ReadIssued(bytes.NewReader(old))
-		if rerr == nil && sameRows(entries, l) {
-			return true, nil
-		}
-		if !force {
-			return false, fmt.Errorf("%s exists with other rows (officers may be working from it); --force replaces it", path)
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return false, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return false, err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".list-*.xlsx.tmp")
-	if err != nil {
-		return false, err
-	}
-	defer os.Remove(tmp.Name())
-	// Selection data: the owner and its group (port staff, the mailer), nobody else.
-	if err := tmp.Chmod(0o640); err != nil {
-		tmp.Close()
-		return false, err
-	}
-	if err := examlist.Write(tmp, l); err != nil {
-		tmp.Close()
-		return false, fmt.Errorf("%s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return false, err
-	}
-	if err := tmp.Close(); err != nil {
-		return false, err
-	}
-	return false, os.Rename(tmp.Name(), path)
-}
-
-// sameRows reports whether a list already written holds the rows of l.
-func sameRows(entries []exam.Entry, l examlist.List) bool {
-	a, err1 := json.Marshal(entries)
-	b, err2 := json.Marshal(l.Entries)
-	return err1 == nil && err2 == nil && bytes.Equal(a, b)
 }
