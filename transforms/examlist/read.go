@@ -407,7 +407,7 @@ func parseDate(v string) (day time.Time, clock time.Duration, hasClock bool, err
 			clock, hasClock = time.Duration(math.Round(frac*86400))*time.Second, true
 		}
 	} else {
-		for _, layout := range []string{"2006-01-02", "2006/01/02", "2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006/01/02 15:04"} {
+		for _, layout := range []string{"2006-01-02", "2006/01/02", "2006-1-2", "2006/1/2", "2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006/01/02 15:04"} {
 			if t, perr := time.Parse(layout, v); perr == nil {
 				day = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 				if len(layout) > 10 {
@@ -427,7 +427,7 @@ func parseDate(v string) (day time.Time, clock time.Duration, hasClock bool, err
 }
 
 // parseClock reads an exam time: a fraction of a day (raw cell value) or text as
-// HH:MM or HH:MM:SS.
+// HH:MM, HH:MM:SS or H:MM AM/PM.
 func parseClock(v string) (time.Duration, bool, error) {
 	if v == "" {
 		return 0, false, nil
@@ -438,7 +438,7 @@ func parseClock(v string) (time.Duration, bool, error) {
 		}
 		return time.Duration(math.Round(f*86400)) * time.Second, true, nil
 	}
-	for _, layout := range []string{"15:04", "15:04:05", "15.04"} {
+	for _, layout := range []string{"15:04", "15:04:05", "15.04", "3:04 PM", "3:04PM", "3:04 pm", "3:04pm"} {
 		if t, err := time.Parse(layout, v); err == nil {
 			return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute + time.Duration(t.Second())*time.Second, true, nil
 		}

@@ -101,6 +101,11 @@ func TestReadReturns(t *testing.T) {
 				t.Errorf("examined at %v, want %v", r.ExaminedAt, want)
 			}
 		}},
+		{name: "twelve-hour clock, short date", values: with(map[string]any{HeaderExamDate: "2026-12-5", HeaderExamTime: "2:15 PM"}), check: func(t *testing.T, r exam.Return) {
+			if want := time.Date(2026, 12, 5, 14, 15, 0, 0, time.UTC); !r.ExaminedAt.Equal(want) {
+				t.Errorf("examined at %v, want %v", r.ExaminedAt, want)
+			}
+		}},
 		{name: "date and time in the date cell", values: with(map[string]any{HeaderExamDate: day + 0.75, HeaderExamTime: nil}), check: func(t *testing.T, r exam.Return) {
 			if want := time.Date(2026, 12, 5, 18, 0, 0, 0, time.UTC); !r.ExaminedAt.Equal(want) {
 				t.Errorf("examined at %v, want %v", r.ExaminedAt, want)
