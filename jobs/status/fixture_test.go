@@ -1,6 +1,9 @@
 package status
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // sample is a busy afternoon at Prince Rupert: the shape the daemon fills.
 func sample() Status {
@@ -47,3 +50,6 @@ func sample() Status {
 		},
 	}
 }
+
+func fmtV(v any) string      { return fmt.Sprintf("%v %+v", v, v) }
+func fmtSharpV(v any) string { return fmt.Sprintf("%#v", v) }
