@@ -2,6 +2,7 @@ package status
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/icss/icss/internal/testkit/tlstest"
 	"github.com/icss/icss/jobs/metrics"
 )
 
@@ -222,5 +224,37 @@ func TestServe(t *testing.T) {
 	}
 	if _, err := Listen(Config{Addr: ":0"}, Options{Status: func(context.Context) (Status, error) { return sample(), nil }}); err == nil {
 		t.Error("Listen on every interface without auth succeeded")
+	}
+}
+
+// With cert_file and key_file the server speaks HTTPS only.
+func TestServeTLS(t *testing.T) {
+	cert := tlstest.SelfSigned(t)
+	srv, err := Listen(Config{Addr: "127.0.0.1:0", CertFile: cert.CertFile, KeyFile: cert.KeyFile},
+		Options{Status: func(context.Context) (Status, error) { return sample(), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx) }()
+	defer func() { cancel(); <-done }()
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: cert.Pool}}}
+	resp, err := client.Get("https://" + srv.Addr().String() + "/status.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("https: %d", resp.StatusCode)
+	}
+	if resp, err := http.Get("http://" + srv.Addr().String() + "/healthz"); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			t.Error("plain HTTP answered on the HTTPS port")
+		}
+	}
+	if _, err := Listen(Config{Addr: "127.0.0.1:0", CertFile: cert.KeyFile, KeyFile: cert.KeyFile}, Options{Status: func(context.Context) (Status, error) { return sample(), nil }}); err == nil || !strings.Contains(err.Error(), "cert_file") {
+		t.Errorf("bad certificate: %v", err)
 	}
 }

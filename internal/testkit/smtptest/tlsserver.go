@@ -1,20 +1,12 @@
 package smtptest
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/hex"
-	"encoding/pem"
 	"errors"
 	"io"
-	"math/big"
 	"net"
-	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -22,6 +14,7 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+	"github.com/icss/icss/internal/testkit/tlstest"
 )
 
 // Options configure StartTLS.
@@ -62,16 +55,14 @@ func StartTLS(t testing.TB, opts Options) *Server {
 		opts.Password = hex.EncodeToString(b)
 	}
 	s := &Server{Host: "127.0.0.1", Username: opts.Username, Password: opts.Password, opts: opts}
-	cert, err := s.selfSigned(t.TempDir())
-	if err != nil {
-		t.Fatalf("smtptest: certificate: %v", err)
-	}
+	cert := tlstest.SelfSigned(t)
+	s.CAFile = cert.CertFile
 	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		return &session{s: s, conn: c}, nil
 	}))
 	s.srv.Domain = "smtptest.localhost"
 	s.srv.ErrorLog = testLogger{t}
-	s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert.TLS}, MinVersion: tls.VersionTLS12}
 	s.srv.AllowInsecureAuth = false
 	s.srv.ReadTimeout, s.srv.WriteTimeout = 30*time.Second, 30*time.Second
 	s.srv.MaxMessageBytes = 64 << 20
@@ -172,33 +163,6 @@ func (se *session) Data(r io.Reader) error {
 
 func (se *session) Reset()        { se.from, se.to = "", nil }
 func (se *session) Logout() error { return nil }
-
-// selfSigned makes a certificate for 127.0.0.1 that is its own CA, writes its
-// PEM to CAFile, and returns it with its key.
-func (s *Server) selfSigned(dir string) (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(now.UnixNano()), Subject: pkix.Name{CommonName: "smtptest 127.0.0.1"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
-		IsCA: true, BasicConstraintsValid: true,
-		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	s.CAFile = filepath.Join(dir, "smtptest-ca.pem")
-	if err := os.WriteFile(s.CAFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
-}
 
 // testLogger sends the server's complaints (a client hanging up, say) to the
 // test's log.
