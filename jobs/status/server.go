@@ -13,17 +13,13 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/icss/icss/internal/loopback"
+	"github.com/icss/icss/internal/redact"
 )
 
 // DefaultAddr is where the server listens unless configured: loopback only.
 const DefaultAddr = "127.0.0.1:9470"
-
-// Secret is a credential resolved by the config package (from an environment
-// variable or a file); it prints as **redacted** so a logged Config never shows it.
-type Secret []byte
-
-func (Secret) String() string   { return "**redacted**" }
-func (Secret) GoString() string { return "**redacted**" }
 
 // Config is the HTTP server of `icss run` (YAML key "http" in the daemon's
 // configuration). Credentials are not read from YAML here: the config package
@@ -34,11 +30,11 @@ type Config struct {
 	Addr string `yaml:"addr"`
 	// Token, when set, admits requests with "Authorization: Bearer <Token>"
 	// (at least 16 bytes).
-	Token Secret `yaml:"-" json:"-"`
+	Token redact.Bytes `yaml:"-" json:"-"`
 	// Username and Password, when set, admit HTTP basic auth (password at least
 	// 12 bytes). Token and basic auth may both be set.
-	Username string `yaml:"username"`
-	Password Secret `yaml:"-" json:"-"`
+	Username string       `yaml:"username"`
+	Password redact.Bytes `yaml:"-" json:"-"`
 	// CertFile and KeyFile, when both set, serve HTTPS (PEM files).
 	CertFile string `yaml:"cert_file"`
 	KeyFile  string `yaml:"key_file"`
@@ -79,7 +75,7 @@ func (c *Config) Validate() error {
 	host, port, err := net.SplitHostPort(c.Addr)
 	if err != nil || port == "" {
 		bad("addr", "%q is not host:port", c.Addr)
-	} else if !isLoopback(host) && !c.AuthConfigured() {
+	} else if !loopback.Host(host) && !c.AuthConfigured() {
 		bad("addr", "%q is not a loopback address: configure token or username/password (the page shows selection and exam data)", c.Addr)
 	}
 	if len(c.Token) > 0 && len(c.Token) < 16 {
@@ -100,14 +96,6 @@ func (c *Config) Validate() error {
 		bad("cert_file", "cert_file and key_file go together")
 	}
 	return errors.Join(errs...)
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // ReadyCheck is a readiness check: Ping returns nil when the dependency answers.

@@ -17,7 +17,7 @@ import (
 )
 
 func TestConfigValidate(t *testing.T) {
-	token := Secret("0123456789abcdef")
+	token := []byte("0123456789abcdef")
 	cases := []struct {
 		name string
 		cfg  Config
@@ -29,12 +29,12 @@ func TestConfigValidate(t *testing.T) {
 		{"all interfaces without auth", Config{Addr: ":9470"}, "addr: \":9470\" is not a loopback address"},
 		{"public without auth", Config{Addr: "10.0.0.5:9470"}, "configure token or username/password"},
 		{"public with token", Config{Addr: "0.0.0.0:9470", Token: token}, ""},
-		{"public with basic", Config{Addr: "0.0.0.0:9470", Username: "ops", Password: Secret("long enough pw")}, ""},
-		{"short token", Config{Token: Secret("abc")}, "token: is 3 bytes"},
+		{"public with basic", Config{Addr: "0.0.0.0:9470", Username: "ops", Password: []byte("long enough pw")}, ""},
+		{"short token", Config{Token: []byte("abc")}, "token: is 3 bytes"},
 		{"user without password", Config{Username: "ops"}, "password: is required with username"},
-		{"password without user", Config{Password: Secret("long enough pw")}, "username: is required with password"},
-		{"short password", Config{Username: "ops", Password: Secret("short")}, "password: is 5 bytes"},
-		{"colon in user", Config{Username: "o:ps", Password: Secret("long enough pw")}, "username: must not contain ':'"},
+		{"password without user", Config{Password: []byte("long enough pw")}, "username: is required with password"},
+		{"short password", Config{Username: "ops", Password: []byte("short")}, "password: is 5 bytes"},
+		{"colon in user", Config{Username: "o:ps", Password: []byte("long enough pw")}, "username: must not contain ':'"},
 		{"cert without key", Config{CertFile: "c.pem"}, "cert_file: cert_file and key_file go together"},
 		{"bad addr", Config{Addr: "9470"}, "addr: \"9470\" is not host:port"},
 	}
@@ -54,7 +54,7 @@ func TestConfigValidate(t *testing.T) {
 
 // A logged Config never shows its credentials.
 func TestConfigRedacted(t *testing.T) {
-	cfg := Config{Token: Secret("0123456789abcdef"), Username: "ops", Password: Secret("hunter2hunter2")}
+	cfg := Config{Token: []byte("0123456789abcdef"), Username: "ops", Password: []byte("hunter2hunter2")}
 	for _, s := range []string{fmtV(cfg), fmtSharpV(cfg)} {
 		if strings.Contains(s, "0123456789abcdef") || strings.Contains(s, "hunter2") {
 			t.Errorf("secret printed: %s", s)
@@ -89,7 +89,7 @@ func get(t *testing.T, h http.Handler, path string, hdr map[string]string) (int,
 }
 
 func TestAuth(t *testing.T) {
-	cfg := Config{Addr: "0.0.0.0:9470", Token: Secret("0123456789abcdef"), Username: "ops", Password: Secret("correct horse")}
+	cfg := Config{Addr: "0.0.0.0:9470", Token: []byte("0123456789abcdef"), Username: "ops", Password: []byte("correct horse")}
 	h, _ := newTestHandler(t, cfg, nil)
 	basic := func(u, p string) map[string]string {
 		r := httptest.NewRequest("GET", "/", nil)

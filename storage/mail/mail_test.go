@@ -134,7 +134,7 @@ func TestSendSink(t *testing.T) {
 func TestSendStartTLSAuth(t *testing.T) {
 	srv := smtptest.StartTLS(t, smtptest.Options{})
 	cfg := Config{Host: srv.Host, Port: srv.Port, From: "icss <icss@cbsa.example>", Username: srv.Username,
-		Password: Secret(srv.Password), CAFile: srv.CAFile, Timeout: 10 * time.Second}
+		Password: []byte(srv.Password), CAFile: srv.CAFile, Timeout: 10 * time.Second}
 	s, err := NewSender(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +174,7 @@ func TestSendFailures(t *testing.T) {
 	}})
 	sink := smtptest.StartSink(t)
 	good := Config{Host: srv.Host, Port: srv.Port, From: "icss@cbsa.example", Username: srv.Username,
-		Password: Secret(srv.Password), CAFile: srv.CAFile, Timeout: 10 * time.Second}
+		Password: []byte(srv.Password), CAFile: srv.CAFile, Timeout: 10 * time.Second}
 	cases := []struct {
 		name      string
 		cfg       func(Config) Config
@@ -182,7 +182,7 @@ func TestSendFailures(t *testing.T) {
 		want      string
 		permanent bool
 	}{
-		{"wrong password", func(c Config) Config { c.Password = Secret("wrong"); return c }, "a@cbsa.example", "AUTH as icss", true},
+		{"wrong password", func(c Config) Config { c.Password = []byte("wrong"); return c }, "a@cbsa.example", "AUTH as icss", true},
 		{"untrusted certificate", func(c Config) Config { c.CAFile = ""; return c }, "a@cbsa.example", "certificate", false},
 		{"wrong server name", func(c Config) Config { c.ServerName = "smtp.cbsa.example"; return c }, "a@cbsa.example", "certificate", false},
 		{"relay without STARTTLS", func(c Config) Config {
@@ -258,7 +258,7 @@ func TestConfigValidate(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"starttls relay", Config{Host: "smtp.cbsa.example", From: "icss <icss@cbsa.example>", Username: "icss", Password: Secret("pw")}, ""},
+		{"starttls relay", Config{Host: "smtp.cbsa.example", From: "icss <icss@cbsa.example>", Username: "icss", Password: []byte("pw")}, ""},
 		{"implicit tls", Config{Host: "smtp.cbsa.example", From: "icss@cbsa.example", TLS: ImplicitTLS}, ""},
 		{"plain loopback", Config{Host: "127.0.0.1", Port: 2525, From: "icss@cbsa.example", TLS: NoTLS}, ""},
 		{"plain remote", Config{Host: "smtp.cbsa.example", From: "icss@cbsa.example", TLS: NoTLS}, `tls: "none" is allowed only to a loopback relay`},
