@@ -318,3 +318,36 @@ func TestExamListMessageRefuses(t *testing.T) {
 		t.Error("attachment name with a path written")
 	}
 }
+
+// The message is well formed whatever line ends the body uses, and a long
+// Subject or a non-ASCII name is encoded, never able to start a new header.
+func TestMessageForm(t *testing.T) {
+	m := &Message{
+		From: "icss <icss@cbsa.example>", To: []string{"Agent Côté <cote@cbsa.example>"},
+		Subject:   "Liste d'examen — Prince Rupert\r\nBcc: evil@example.org",
+		MessageID: "x@cbsa.example", Date: time.Date(2026, 12, 4, 14, 0, 0, 0, time.UTC),
+		Headers: map[string]string{"X-ICSS-Exam-List": "CAPRR-20261204"},
+		Body:    "one\r\ntwo\nthree",
+	}
+	var b bytes.Buffer
+	if _, err := m.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	h, parts, err := smtptest.Message{Data: b.Bytes()}.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Get("Bcc") != "" || !strings.Contains(h.Get("Subject"), "=?utf-8?") {
+		t.Errorf("Subject not encoded: %q, Bcc %q", h.Get("Subject"), h.Get("Bcc"))
+	}
+	to, err := h.AddressList("To")
+	if err != nil || to[0].Name != "Agent Côté" {
+		t.Errorf("To: %v %v", to, err)
+	}
+	if string(parts[0].Body) != "one\r\ntwo\r\nthree" {
+		t.Errorf("body %q", parts[0].Body)
+	}
+	if bytes.Contains(bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), nil), []byte("\n")) {
+		t.Error("a bare LF in the message")
+	}
+}

@@ -145,7 +145,7 @@ func (m *Message) write(w io.Writer) error {
 		return err
 	}
 	qp := quotedprintable.NewWriter(part)
-	if _, err := io.WriteString(qp, strings.ReplaceAll(m.Body, "\n", "\r\n")); err != nil {
+	if _, err := io.WriteString(qp, strings.ReplaceAll(strings.ReplaceAll(m.Body, "\r\n", "\n"), "\n", "\r\n")); err != nil {
 		return err
 	}
 	if err := qp.Close(); err != nil {
