@@ -351,3 +351,28 @@ func TestMessageForm(t *testing.T) {
 		t.Error("a bare LF in the message")
 	}
 }
+
+// A relay that is down fails the send with an error worth retrying; once it is
+// back, the same message goes through, once.
+func TestRelayDownAndBack(t *testing.T) {
+	srv := smtptest.StartTLS(t, smtptest.Options{})
+	s, err := NewSender(Config{Host: srv.Host, Port: srv.Port, From: "icss@cbsa.example", Username: srv.Username,
+		Password: []byte(srv.Password), CAFile: srv.CAFile, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := workbook(t)
+	srv.Stop()
+	m, _ := ExamListMessage(examList(t, book, "prr-exams@cbsa.example"), "icss@cbsa.example")
+	if err := s.Send(context.Background(), m); err == nil || Permanent(err) {
+		t.Fatalf("send to a relay that is down: %v (permanent %v)", err, Permanent(err))
+	}
+	srv.Restart(t)
+	m, _ = ExamListMessage(examList(t, book, "prr-exams@cbsa.example"), "icss@cbsa.example")
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Messages(t)); n != 1 {
+		t.Errorf("%d messages, want 1", n)
+	}
+}

@@ -45,10 +45,11 @@ type Sink struct {
 	Port int
 	Dir  string // one file per message received
 
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	log  strings.Builder
-	stop sync.Once
+	args   []string
+	cmd    *exec.Cmd
+	exited chan struct{}
+	mu     sync.Mutex
+	log    strings.Builder
 }
 
 // StartSink runs smtp-sink for the test on a free loopback port and stops it at
@@ -78,8 +79,9 @@ func StartSink(t testing.TB) *Sink {
 		if port, err = freePort(); err != nil {
 			t.Fatal(err)
 		}
-		s = &Sink{Host: "127.0.0.1", Port: port, Dir: dir}
-		if err = s.start(append(args, "-d", filepath.Join(dir, "%Y%m%d%H%M%S."), net.JoinHostPort(s.Host, strconv.Itoa(port)), "16")); err == nil {
+		s = &Sink{Host: "127.0.0.1", Port: port, Dir: dir,
+			args: append(args, "-d", filepath.Join(dir, "%Y%m%d%H%M%S."), net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), "16")}
+		if err = s.start(); err == nil {
 			break
 		}
 	}
@@ -90,14 +92,16 @@ func StartSink(t testing.TB) *Sink {
 	return s
 }
 
-func (s *Sink) start(args []string) error {
-	s.cmd = exec.Command(SinkBinary, args...)
+func (s *Sink) start() error {
+	s.cmd = exec.Command(SinkBinary, s.args...)
 	s.cmd.Stdout, s.cmd.Stderr = (*logWriter)(s), (*logWriter)(s)
 	if err := s.cmd.Start(); err != nil {
 		return err
 	}
 	exited := make(chan struct{})
-	go func() { s.cmd.Wait(); close(exited) }()
+	s.exited = exited
+	cmd := s.cmd
+	go func() { cmd.Wait(); close(exited) }()
 	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -112,7 +116,7 @@ func (s *Sink) start(args []string) error {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	s.cmd.Process.Kill()
+	s.Stop()
 	return fmt.Errorf("smtp-sink not listening on %s after 10s", addr)
 }
 
@@ -134,14 +138,25 @@ func (s *Sink) Logs() string {
 // Addr is host:port.
 func (s *Sink) Addr() string { return net.JoinHostPort(s.Host, strconv.Itoa(s.Port)) }
 
-// Stop kills smtp-sink (it holds nothing worth a graceful stop); the messages
-// stay in Dir. Safe to call twice: a test can stop it to see a relay go down.
+// Stop kills smtp-sink (it holds nothing worth a graceful stop) and waits for it;
+// the messages stay in Dir. A test stops it to see the relay go down, and may
+// Restart it; Stop on a stopped sink does nothing.
 func (s *Sink) Stop() {
-	s.stop.Do(func() {
-		if s.cmd != nil && s.cmd.Process != nil {
-			s.cmd.Process.Kill()
-		}
-	})
+	if s.cmd == nil {
+		return
+	}
+	s.cmd.Process.Kill()
+	<-s.exited
+	s.cmd = nil
+}
+
+// Restart starts smtp-sink again after Stop, on the same port and directory.
+func (s *Sink) Restart(t testing.TB) {
+	t.Helper()
+	s.Stop()
+	if err := s.start(); err != nil {
+		t.Fatalf("smtptest: restart smtp-sink: %v", err)
+	}
 }
 
 // Messages reads every message dumped so far, oldest first.

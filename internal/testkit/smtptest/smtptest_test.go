@@ -101,3 +101,31 @@ func TestTLSServer(t *testing.T) {
 		t.Errorf("%d logins", s.Logins())
 	}
 }
+
+// Both servers can go down and come back on the same port, keeping what they
+// received.
+func TestStopRestart(t *testing.T) {
+	sink := StartSink(t)
+	srv := StartTLS(t, Options{})
+	for _, s := range []interface {
+		Addr() string
+		Stop()
+		Restart(testing.TB)
+	}{sink, srv} {
+		s.Stop()
+		if c, err := smtp.Dial(s.Addr()); err == nil {
+			c.Close()
+			t.Errorf("%s answers after Stop", s.Addr())
+		}
+		s.Stop() // twice is harmless
+		s.Restart(t)
+		c, err := smtp.Dial(s.Addr())
+		if err != nil {
+			t.Fatalf("after Restart: %v", err)
+		}
+		if err := c.Noop(); err != nil {
+			t.Errorf("after Restart: %v", err)
+		}
+		c.Close()
+	}
+}

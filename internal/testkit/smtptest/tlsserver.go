@@ -36,7 +36,10 @@ type Server struct {
 	Password string
 
 	opts   Options
+	tls    *tls.Config
+	log    testLogger
 	srv    *smtp.Server
+	done   chan struct{}
 	mu     sync.Mutex
 	msgs   []Message
 	logins int
@@ -57,24 +60,54 @@ func StartTLS(t testing.TB, opts Options) *Server {
 	s := &Server{Host: "127.0.0.1", Username: opts.Username, Password: opts.Password, opts: opts}
 	cert := tlstest.SelfSigned(t)
 	s.CAFile = cert.CertFile
-	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
-		return &session{s: s, conn: c}, nil
-	}))
-	s.srv.Domain = "smtptest.localhost"
-	s.srv.ErrorLog = testLogger{t}
-	s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert.TLS}, MinVersion: tls.VersionTLS12}
-	s.srv.AllowInsecureAuth = false
-	s.srv.ReadTimeout, s.srv.WriteTimeout = 30*time.Second, 30*time.Second
-	s.srv.MaxMessageBytes = 64 << 20
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	s.tls = &tls.Config{Certificates: []tls.Certificate{cert.TLS}, MinVersion: tls.VersionTLS12}
+	s.log = testLogger{t}
+	if err := s.serve("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
-	s.Port = l.Addr().(*net.TCPAddr).Port
-	done := make(chan struct{})
-	go func() { s.srv.Serve(l); close(done) }()
-	t.Cleanup(func() { s.srv.Close(); <-done })
+	t.Cleanup(s.Stop)
 	return s
+}
+
+func (s *Server) serve(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	s.Port = l.Addr().(*net.TCPAddr).Port
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return &session{s: s, conn: c}, nil
+	}))
+	srv.Domain = "smtptest.localhost"
+	srv.ErrorLog = s.log
+	srv.TLSConfig = s.tls
+	srv.AllowInsecureAuth = false
+	srv.ReadTimeout, srv.WriteTimeout = 30*time.Second, 30*time.Second
+	srv.MaxMessageBytes = 64 << 20
+	done := make(chan struct{})
+	go func() { srv.Serve(l); close(done) }()
+	s.srv, s.done = srv, done
+	return nil
+}
+
+// Stop closes the server and its connections (the relay goes down); the
+// messages received stay readable. Stop on a stopped server does nothing.
+func (s *Server) Stop() {
+	if s.srv == nil {
+		return
+	}
+	s.srv.Close()
+	<-s.done
+	s.srv = nil
+}
+
+// Restart serves again after Stop, on the same port.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	s.Stop()
+	if err := s.serve(s.Addr()); err != nil {
+		t.Fatalf("smtptest: restart: %v", err)
+	}
 }
 
 // Addr is host:port.
