@@ -113,13 +113,3 @@ func TestChart(t *testing.T) {
 		t.Errorf("a count of 1 next to 1000 is %d px wide; want the 2 px minimum", small.Bars[1].Width)
 	}
 }
-
-func TestStageFromJobStates(t *testing.T) {
-	got := StageFromJobStates("ingest", map[string]int{
-		"available": 2, "scheduled": 1, "pending": 1, "running": 3, "retryable": 4,
-		"discarded": 5, "cancelled": 1, "completed": 1000,
-	})
-	if want := (Stage{Name: "ingest", Backlog: 4, Running: 3, Failed: 4, Parked: 6}); got != want {
-		t.Errorf("%+v, want %+v", got, want)
-	}
-}

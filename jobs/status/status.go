@@ -206,17 +206,3 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
-
-// StageFromJobStates counts one stage's jobs from the number of jobs in each
-// River job state (rivertype.JobState values as strings): available, scheduled
-// and pending are backlog; running is running; retryable is failed (it will run
-// again); discarded and cancelled are parked; completed is not shown.
-func StageFromJobStates(name string, byState map[string]int) Stage {
-	return Stage{
-		Name:    name,
-		Backlog: byState["available"] + byState["scheduled"] + byState["pending"],
-		Running: byState["running"],
-		Failed:  byState["retryable"],
-		Parked:  byState["discarded"] + byState["cancelled"],
-	}
-}
