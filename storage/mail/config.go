@@ -34,7 +34,7 @@ type Config struct {
 	Port int    `yaml:"port"`
 	// From is the sender, "icss <icss@port.example>" or a bare address. Required.
 	From string `yaml:"from"`
-	// Username, when set, authenticates with AUTH PLAIN (inside TLS only).
+	// Username, when set, authenticates with AUTH PLAIN or LOGIN (inside TLS only).
 	Username string `yaml:"username"`
 	// Password is resolved by the config package from its own Secret field; never
 	// read from YAML here.

@@ -376,3 +376,25 @@ func TestRelayDownAndBack(t *testing.T) {
 		t.Errorf("%d messages, want 1", n)
 	}
 }
+
+// A relay that offers only AUTH LOGIN (Exchange, for one) is logged in to all the same.
+func TestAuthLogin(t *testing.T) {
+	srv := smtptest.StartTLS(t, smtptest.Options{Mechanisms: []string{"LOGIN"}})
+	cfg := Config{Host: srv.Host, Port: srv.Port, From: "icss@cbsa.example", Username: srv.Username,
+		Password: []byte(srv.Password), CAFile: srv.CAFile, Timeout: 10 * time.Second}
+	s, err := NewSender(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(context.Background(), &Message{To: []string{"a@cbsa.example"}, Subject: "x", Body: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Password = []byte("wrong")
+	s, _ = NewSender(cfg)
+	if err := s.Send(context.Background(), &Message{To: []string{"a@cbsa.example"}, Body: "x"}); err == nil || !Permanent(err) {
+		t.Errorf("wrong password over LOGIN: %v", err)
+	}
+	if len(srv.Messages(t)) != 1 || srv.Logins() != 1 {
+		t.Errorf("%d messages, %d logins; want 1 and 1", len(srv.Messages(t)), srv.Logins())
+	}
+}

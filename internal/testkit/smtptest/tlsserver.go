@@ -19,9 +19,11 @@ import (
 
 // Options configure StartTLS.
 type Options struct {
-	// Username and Password are the only credentials AUTH PLAIN accepts; default
+	// Username and Password are the only credentials AUTH accepts; default
 	// "icss" and a random password (Server.Password).
 	Username, Password string
+	// Mechanisms are the AUTH mechanisms offered, of PLAIN and LOGIN; default PLAIN.
+	Mechanisms []string
 	// RejectRcpt, when set, is asked about each recipient: a non-nil error (an
 	// *smtp.SMTPError to choose the code) refuses it. For fault injection.
 	RejectRcpt func(addr string) error
@@ -51,6 +53,9 @@ func StartTLS(t testing.TB, opts Options) *Server {
 	t.Helper()
 	if opts.Username == "" {
 		opts.Username = "icss"
+	}
+	if len(opts.Mechanisms) == 0 {
+		opts.Mechanisms = []string{sasl.Plain}
 	}
 	if opts.Password == "" {
 		b := make([]byte, 12)
@@ -141,13 +146,13 @@ var (
 	errBadAuth  = &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
 )
 
-func (se *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (se *session) AuthMechanisms() []string { return se.s.opts.Mechanisms }
 
 func (se *session) Auth(mech string) (sasl.Server, error) {
 	if _, ok := se.conn.TLSConnectionState(); !ok {
 		return nil, errNeedTLS
 	}
-	return sasl.NewPlainServer(func(identity, username, password string) error {
+	check := func(identity, username, password string) error {
 		if identity != "" && identity != username || username != se.s.Username || password != se.s.Password {
 			return errBadAuth
 		}
@@ -156,7 +161,34 @@ func (se *session) Auth(mech string) (sasl.Server, error) {
 		se.s.logins++
 		se.s.mu.Unlock()
 		return nil
-	}), nil
+	}
+	switch mech {
+	case sasl.Plain:
+		return sasl.NewPlainServer(check), nil
+	case sasl.Login:
+		return &loginServer{check: check}, nil
+	}
+	return nil, errors.New("unsupported mechanism " + mech)
+}
+
+// loginServer is the server side of AUTH LOGIN (go-sasl has only the client):
+// the user name (as the initial response or after "Username:"), then the
+// password after "Password:".
+type loginServer struct {
+	user  *string
+	check func(identity, username, password string) error
+}
+
+func (l *loginServer) Next(response []byte) ([]byte, bool, error) {
+	switch {
+	case l.user == nil && response == nil:
+		return []byte("Username:"), false, nil
+	case l.user == nil:
+		u := string(response)
+		l.user = &u
+		return []byte("Password:"), false, nil
+	}
+	return nil, true, l.check("", *l.user, string(response))
 }
 
 func (se *session) Mail(from string, _ *smtp.MailOptions) error {
