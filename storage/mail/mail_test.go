@@ -5,9 +5,11 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/emersion/go-smtp"
@@ -396,5 +398,31 @@ func TestAuthLogin(t *testing.T) {
 	}
 	if len(srv.Messages(t)) != 1 || srv.Logins() != 1 {
 		t.Errorf("%d messages, %d logins; want 1 and 1", len(srv.Messages(t)), srv.Logins())
+	}
+}
+
+// A workbook that cannot be read to its end (the blob store failing mid-way)
+// sends nothing: the relay never gets a truncated list.
+func TestAttachmentReadFails(t *testing.T) {
+	srv := smtptest.StartTLS(t, smtptest.Options{})
+	s, err := NewSender(Config{Host: srv.Host, Port: srv.Port, From: "icss@cbsa.example", Username: srv.Username,
+		Password: []byte(srv.Password), CAFile: srv.CAFile, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := errors.New("blob: connection reset")
+	l := examList(t, nil, "prr-exams@cbsa.example")
+	l.Workbook = io.MultiReader(bytes.NewReader(make([]byte, 200<<10)), iotest.ErrReader(broken))
+	m, err := ExamListMessage(l, "icss@cbsa.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(context.Background(), m); !errors.Is(err, broken) {
+		t.Fatalf("send with a failing workbook: %v", err)
+	}
+	// the server sees the connection drop; give it a moment to (not) store anything
+	time.Sleep(100 * time.Millisecond)
+	if n := len(srv.Messages(t)); n != 0 {
+		t.Errorf("%d messages stored from a failed send", n)
 	}
 }

@@ -64,7 +64,8 @@ func (s *Sender) Send(ctx context.Context, m *Message) error {
 			return fmt.Errorf("DATA: %w", err)
 		}
 		if _, err := msg.WriteTo(wc); err != nil {
-			wc.Close()
+			// No wc.Close: it would end DATA and the relay would accept a truncated
+			// message. Returning drops the connection, and the relay discards it.
 			return fmt.Errorf("writing message %s: %w", msg.MessageID, err)
 		}
 		if err := wc.Close(); err != nil {
