@@ -129,3 +129,38 @@ func TestStopRestart(t *testing.T) {
 		c.Close()
 	}
 }
+
+// A transaction in progress is not a message: Messages leaves it out, and Stop
+// (the relay dying before the final dot) discards it.
+func TestSinkInProgress(t *testing.T) {
+	s := StartSink(t)
+	c, err := smtp.Dial(s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Mail("a@example.org", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rcpt("b@example.org", nil); err != nil {
+		t.Fatal(err)
+	}
+	w, err := c.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write([]byte("Subject: half\r\n\r\n" + strings.Repeat("x", 100000))); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // let smtp-sink write part of it
+	if entries, _ := os.ReadDir(s.Dir); len(entries) != 1 {
+		t.Fatalf("%d dumps in progress, want 1", len(entries))
+	}
+	if msgs := s.Messages(t); len(msgs) != 0 {
+		t.Errorf("%d messages while the only one is in progress", len(msgs))
+	}
+	s.Stop()
+	if entries, _ := os.ReadDir(s.Dir); len(entries) != 0 {
+		t.Errorf("%d dumps left after a transaction cut off by Stop", len(entries))
+	}
+}
