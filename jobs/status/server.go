@@ -133,7 +133,7 @@ func NewHandler(cfg Config, opts Options) (http.Handler, error) {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	h := &handler{cfg: cfg, opts: opts, auth: newAuth(cfg)}
+	h := &handler{cfg: cfg, opts: opts, auth: newAuth(cfg, opts.Log)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		plain(w, http.StatusOK, "ok\n")
@@ -254,14 +254,15 @@ func plain(w http.ResponseWriter, code int, body string) {
 // Secrets are compared as SHA-256 digests with subtle.ConstantTimeCompare, so
 // neither their content nor their length shows in the timing.
 type auth struct {
+	log                *slog.Logger
 	enabled            bool
 	token              [32]byte
 	hasToken, hasBasic bool
 	user, password     [32]byte
 }
 
-func newAuth(c Config) auth {
-	a := auth{enabled: c.AuthConfigured(), hasToken: len(c.Token) > 0, hasBasic: c.Username != ""}
+func newAuth(c Config, log *slog.Logger) auth {
+	a := auth{log: log, enabled: c.AuthConfigured(), hasToken: len(c.Token) > 0, hasBasic: c.Username != ""}
 	a.token = sha256.Sum256(c.Token)
 	a.user = sha256.Sum256([]byte(c.Username))
 	a.password = sha256.Sum256(c.Password)
@@ -300,6 +301,9 @@ func (a auth) require(next http.Handler) http.Handler {
 		if a.allows(r) {
 			next.ServeHTTP(w, r)
 			return
+		}
+		if r.Header.Get("Authorization") != "" { // wrong credentials, not a browser's first try
+			a.log.Warn("status: refused credentials", "path", r.URL.Path, "remote", r.RemoteAddr)
 		}
 		if a.hasBasic {
 			w.Header().Set("WWW-Authenticate", `Basic realm="icss", charset="UTF-8"`)

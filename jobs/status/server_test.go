@@ -1,11 +1,13 @@
 package status
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -64,16 +66,25 @@ func TestConfigRedacted(t *testing.T) {
 
 func newTestHandler(t *testing.T, cfg Config, ready []ReadyCheck) (http.Handler, *metrics.Metrics) {
 	t.Helper()
+	h, m, _ := newLoggedHandler(t, cfg, ready)
+	return h, m
+}
+
+// newLoggedHandler is newTestHandler with the handler's log kept.
+func newLoggedHandler(t *testing.T, cfg Config, ready []ReadyCheck) (http.Handler, *metrics.Metrics, *bytes.Buffer) {
+	t.Helper()
 	m := metrics.New()
+	var log bytes.Buffer
 	h, err := NewHandler(cfg, Options{
 		Status:  func(context.Context) (Status, error) { return sample(), nil },
 		Ready:   ready,
 		Metrics: m.Handler(),
+		Log:     slog.New(slog.NewJSONHandler(&log, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h, m
+	return h, m, &log
 }
 
 func get(t *testing.T, h http.Handler, path string, hdr map[string]string) (int, http.Header, string) {
@@ -90,7 +101,7 @@ func get(t *testing.T, h http.Handler, path string, hdr map[string]string) (int,
 
 func TestAuth(t *testing.T) {
 	cfg := Config{Addr: "0.0.0.0:9470", Token: []byte("0123456789abcdef"), Username: "ops", Password: []byte("correct horse")}
-	h, _ := newTestHandler(t, cfg, nil)
+	h, _, log := newLoggedHandler(t, cfg, nil)
 	basic := func(u, p string) map[string]string {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.SetBasicAuth(u, p)
@@ -127,6 +138,15 @@ func TestAuth(t *testing.T) {
 				t.Errorf("401 without a basic challenge: %q", hdr.Get("WWW-Authenticate"))
 			}
 		})
+	}
+	// wrong credentials are logged, never the credentials themselves
+	if n := strings.Count(log.String(), "refused credentials"); n != 5 {
+		t.Errorf("%d refusals logged, want 5:\n%s", n, log.String())
+	}
+	for _, secret := range []string{"0123", "correct", "b3BzOmNvcnJlY3Q"} {
+		if strings.Contains(log.String(), secret) {
+			t.Errorf("log shows %q:\n%s", secret, log.String())
+		}
 	}
 }
 
