@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"hash"
 	"io"
@@ -15,6 +14,8 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/icss/icss/internal/signing"
 	"github.com/icss/icss/transforms/exam"
@@ -301,4 +302,3 @@ func (b *builder) abort() {
 		}
 	}
 }
-
