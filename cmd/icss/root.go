@@ -26,6 +26,8 @@ func newRootCommand() *cobra.Command {
 		newTemplateCommand(),
 		newLedgerCommand(),
 		newKeysCommand(),
+		newResultsCommand(),
+		newPartnerCommand(),
 	)
 	return root
 }

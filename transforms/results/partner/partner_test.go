@@ -65,7 +65,9 @@ func planted() (first, correction []exam.Result) {
 	rs[2].ExamsPerformed, rs[2].Selection.Path, rs[2].Selection.Referral = []string{}, "referral", "NTC referral T-77"
 	rs[3].BoltSeal, rs[3].ExamsPerformed = "", []string{"nii_xray"}
 	rs[4].Outcome = exam.OutcomeReferred
-	fix := resultstest.Correct(rs[5], func(r *exam.Result) { r.Outcome, r.Findings = exam.OutcomeDiscrepancy, "ISPM 15 mark missing on 3 pallets" })
+	fix := resultstest.Correct(rs[5], func(r *exam.Result) {
+		r.Outcome, r.Findings = exam.OutcomeDiscrepancy, "ISPM 15 mark missing on 3 pallets"
+	})
 	return rs, []exam.Result{fix}
 }
 
