@@ -10,7 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/icss/icss/internal/signing"
+	"github.com/icss/icss/internal/testkit/s3test"
+	"github.com/icss/icss/storage/blob/s3blob"
+	"github.com/icss/icss/storage/state"
 	"github.com/icss/icss/transforms/exam"
+	"github.com/icss/icss/transforms/results"
 	"github.com/icss/icss/transforms/results/resultstest"
 )
 
@@ -78,5 +83,57 @@ func TestResultsBuildPullCheck(t *testing.T) {
 	}
 	if out, code := runICSS(t, "partner", "pull", "--pubkey", pub, "--state", state); code != 2 {
 		t.Fatalf("pull without a source: %d %s", code, out)
+	}
+}
+
+// The partner pulls from the results bucket with its read-only account.
+func TestPartnerPullFromBucket(t *testing.T) {
+	srv := s3test.Start(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	if out, code := runICSS(t, "keys", "generate", "--out", dir); code != 0 {
+		t.Fatal(out)
+	}
+	key, err := signing.LoadPrivateKey(filepath.Join(dir, "icss-signing.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	batches := filepath.Join(dir, "out")
+	rs := resultstest.Generate(30, 32, time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC))
+	for _, n := range []int{10, 30} {
+		var b bytes.Buffer
+		resultstest.WriteJSONL(&b, rs[:n])
+		if _, err := results.Build(ctx, &b, results.BuildOptions{Dir: batches, Key: key}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cl, err := s3blob.NewClient(s3blob.Connection{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket := srv.Bucket(t, false)
+	st, _ := s3blob.New(cl, s3blob.Config{Bucket: bucket, Prefix: "batches/"})
+	ledger, err := state.Open(ctx, state.Config{Driver: "sqlite", DSN: filepath.Join(dir, "icss.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ledger.Close()
+	rep, err := results.Deliver(ctx, results.DeliverOptions{Dir: batches, Ledger: ledger, Channels: []results.Channel{results.BucketChannel("results", st)}})
+	if err != nil || rep.Err() != nil {
+		t.Fatal(err, rep.Err())
+	}
+	secret := srv.CreateUser(t, "agency", "user")
+	if err := st.GrantRead(ctx, "agency"); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_SECRET_ACCESS_KEY", secret)
+	args := []string{"partner", "pull", "--bucket", bucket, "--prefix", "batches/", "--endpoint", srv.Endpoint, "--access-key", "agency", "--insecure",
+		"--pubkey", filepath.Join(dir, "icss-signing.pub"), "--state", filepath.Join(dir, "partner.db")}
+	if out, code := runICSS(t, args...); code != 0 || !strings.Contains(out, "2 new batches, 30 rows") {
+		t.Fatalf("pull from the bucket: %d %s", code, out)
+	}
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wrong-secret")
+	if out, code := runICSS(t, append(args[:len(args)-1], filepath.Join(dir, "other.db"))...); code != 2 {
+		t.Fatalf("pull with a wrong secret: %d %s", code, out)
 	}
 }
