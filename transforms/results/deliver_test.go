@@ -268,6 +268,25 @@ func TestDeliverOnceToBothChannels(t *testing.T) {
 		}
 	}
 	r.checkDelivered(t)
+	// A ledger that lost every update (as after a crash between uploads and
+	// their ledger rows) finds every file already published, the same bytes,
+	// and sends nothing.
+	before, _ := os.Stat(r.sshd.Path("inbox/" + ManifestName(1)))
+	r.ledger.Close()
+	os.Remove(r.job.Ledger)
+	var err error
+	if r.ledger, err = state.Open(context.Background(), state.Config{Driver: "sqlite", DSN: r.job.Ledger}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range r.deliver(t) {
+		if c.Published != 0 || c.Already != 18 || c.Err != nil {
+			t.Errorf("delivery with a lost ledger %+v", c)
+		}
+	}
+	if after, _ := os.Stat(r.sshd.Path("inbox/" + ManifestName(1))); !after.ModTime().Equal(before.ModTime()) {
+		t.Error("a published file was written again")
+	}
+	r.checkDelivered(t)
 }
 
 // The partner's account lists and reads the published batches and can
