@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	json "github.com/goccy/go-json"
@@ -184,7 +185,9 @@ func (b *builder) read(ctx context.Context, results io.Reader, source string, se
 			}
 			continue
 		}
-		inInput[k] = r.ManifestSHA256
+		// Cloned: the decoder's strings may share the line's buffer, which
+		// the map would then keep alive.
+		inInput[sentKey{strings.Clone(r.ExamID), r.Version}] = strings.Clone(r.ManifestSHA256)
 		row, err := RowFromResult(&r, b.officerKey)
 		if err != nil {
 			return fmt.Errorf("results: %s:%d: %w", source, line, err)
