@@ -359,7 +359,6 @@ type faultChannel struct {
 	mu    sync.Mutex
 	fails int
 	order []string
-	dir   string
 }
 
 func (f *faultChannel) Endpoint() string { return "fault" }
