@@ -113,8 +113,6 @@ func checkResult(r *exam.Result) error {
 		return fmt.Errorf("exam %s: outcome %q is not one of %v", r.ExamID, r.Outcome, exam.Outcomes)
 	case r.Outcome == exam.OutcomeNotExamined && r.NotExaminedReason == "":
 		return fmt.Errorf("exam %s: not examined without a reason", r.ExamID)
-	case r.Outcome != exam.OutcomeNotExamined && r.ExaminedAt == nil:
-		return fmt.Errorf("exam %s: outcome %s without examined_at", r.ExamID, r.Outcome)
 	case !blob.ValidSHA256(r.ManifestSHA256) || strings.ToLower(r.ManifestSHA256) != r.ManifestSHA256:
 		return fmt.Errorf("exam %s: manifest_sha256 %q is not 64 lower-case hex digits", r.ExamID, r.ManifestSHA256)
 	case r.Supersedes != "" && (!blob.ValidSHA256(r.Supersedes) || r.Version == 1):

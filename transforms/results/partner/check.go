@@ -57,7 +57,7 @@ func (a Answer) String() string {
 	if a.Verdict.Refer() {
 		action = " (refer)"
 	}
-	day := a.ExaminedAt
+	day := "an unrecorded date" // the officer left the exam date blank
 	if t, err := time.Parse(time.RFC3339, a.ExaminedAt); err == nil {
 		day = t.Format("2006-01-02")
 	}
