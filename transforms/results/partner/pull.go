@@ -160,17 +160,20 @@ func pullFile(ctx context.Context, src Source, f results.File, seq int64, ins *s
 	h := &countingHash{h: sha256.New()}
 	r := io.TeeReader(io.LimitReader(rc, f.Size+1), h)
 	rows := 0
+	// A row that does not parse is reported after the hash: a changed file
+	// is the likelier cause, and the one to name.
+	var rowErr error
 	if f.Format == results.FormatJSONL {
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 64<<10), maxLine)
-		for line := 1; sc.Scan(); line++ {
+		for line := 1; rowErr == nil && sc.Scan(); line++ {
 			if err := indexRow(ctx, ins, sc.Bytes(), f, seq); err != nil {
-				return 0, fmt.Errorf("%s:%d: %w", f.Name, line, err)
+				rowErr = fmt.Errorf("%s:%d: %w", f.Name, line, err)
 			}
 			rows++
 		}
-		if err := sc.Err(); err != nil {
-			return 0, fmt.Errorf("%s: %w", f.Name, err)
+		if err := sc.Err(); err != nil && rowErr == nil {
+			rowErr = fmt.Errorf("%s: %w", f.Name, err)
 		}
 	}
 	if _, err := io.Copy(io.Discard, r); err != nil {
@@ -178,6 +181,12 @@ func pullFile(ctx context.Context, src Source, f results.File, seq int64, ins *s
 	}
 	if got := hex.EncodeToString(h.h.Sum(nil)); h.n != f.Size || got != f.SHA256 {
 		return 0, fmt.Errorf("%w: %s has %d bytes SHA-256 %s, the signed manifest says %d bytes %s", results.ErrChanged, f.Name, h.n, got, f.Size, f.SHA256)
+	}
+	if rowErr != nil {
+		if errors.Is(rowErr, ErrReplayed) {
+			return 0, rowErr
+		}
+		return 0, fmt.Errorf("%w: %w", ErrMalformed, rowErr)
 	}
 	if rows != f.Rows && f.Format == results.FormatJSONL {
 		return 0, fmt.Errorf("%w: %s has %d rows, the manifest says %d", results.ErrChanged, f.Name, rows, f.Rows)
@@ -217,8 +226,13 @@ func indexRow(ctx context.Context, ins *sql.Stmt, line []byte, f results.File, s
 	return err
 }
 
-// ErrReplayed reports a row received before, sent again in a new batch.
-var ErrReplayed = errors.New("replayed result")
+// Refusals of a batch that matches its signed manifest.
+var (
+	// ErrReplayed reports a row received before, sent again in a new batch.
+	ErrReplayed = errors.New("replayed result")
+	// ErrMalformed reports a row that is not a partner result row.
+	ErrMalformed = errors.New("malformed result row")
+)
 
 // NormalizeContainer upper-cases a container or seal number and drops
 // blanks and hyphens, as officers type them in several ways.
