@@ -283,7 +283,9 @@ func TestPullRefusesSignedBadRows(t *testing.T) {
 		want error
 	}{
 		{"replayed row", func(old1, old2 []byte) []byte { return append(old2, bytes.SplitAfter(old1, []byte("\n"))[0]...) }, ErrReplayed},
-		{"malformed row", func(_, old2 []byte) []byte { return bytes.Replace(old2, []byte(results.RowSchema), []byte("other/1"), 1) }, ErrMalformed},
+		{"malformed row", func(_, old2 []byte) []byte {
+			return bytes.Replace(old2, []byte(results.RowSchema), []byte("other/1"), 1)
+		}, ErrMalformed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
