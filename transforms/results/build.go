@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -24,6 +25,9 @@ import (
 
 // maxLine is the longest result line read (a result lists its photos).
 const maxLine = 16 << 20
+
+// errNoKey reports a build without a signing key.
+var errNoKey = errors.New("results: no signing key")
 
 // BuildOptions configure Build.
 type BuildOptions struct {
@@ -91,6 +95,9 @@ func Build(ctx context.Context, results io.Reader, opts BuildOptions) (*Batch, e
 		return nil, nil
 	}
 	files, err := b.finish()
+	if err == nil {
+		err = syncDir(opts.Dir) // the data files' names are durable before the manifest names them
+	}
 	if err != nil {
 		return nil, fmt.Errorf("results: batch %d: %w", b.seq, err)
 	}

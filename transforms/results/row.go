@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -162,6 +161,3 @@ func Pseudonym(key []byte, officer string) string {
 	m.Write([]byte(id))
 	return "officer:" + hex.EncodeToString(m.Sum(nil)[:8])
 }
-
-// errNoKey reports a build without a signing key.
-var errNoKey = errors.New("results: no signing key")
