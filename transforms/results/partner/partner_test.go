@@ -111,7 +111,7 @@ func TestPullAndCheckAnswers(t *testing.T) {
 		{rs[3].Container, "", Selected, "(no bolt seal applied)"},
 		{rs[4].Container, "", Selected, "(referred to the partner agency)"},
 		{rs[5].Container, "CBSA0000005", ExaminedWithFindings, "ISPM 15 mark missing"},
-		{"MSCU1234565", "", Unknown, "UNKNOWN: no exam result for MSCU1234565 (index holds batches through 2)"},
+		{"MSCU1234566", "", Unknown, "UNKNOWN: no exam result for MSCU1234566 (index holds batches through 2)"},
 	} {
 		a, err := ix.Check(ctx, tc.container, tc.seal)
 		if err != nil {
@@ -119,6 +119,13 @@ func TestPullAndCheckAnswers(t *testing.T) {
 		}
 		if a.Verdict != tc.want || !strings.Contains(a.String(), tc.line) || a.Verdict.Refer() != (a.Action == "refer") {
 			t.Errorf("Check(%s, %q) = %s\nwant %s with %q", tc.container, tc.seal, a, tc.want, tc.line)
+		}
+	}
+	// A mistyped number is an error, never UNKNOWN (which lets it proceed).
+	typo := rs[0].Container[:10] + string('0'+(rs[0].Container[10]-'0'+1)%10)
+	for _, bad := range []string{typo, "MSCU12345", "12345678901"} {
+		if a, err := ix.Check(ctx, bad, ""); err == nil {
+			t.Errorf("Check(%q) = %s, want an error", bad, a)
 		}
 	}
 	if a, _ := ix.Check(ctx, rs[5].Container, ""); a.Version != 2 || a.Batch != 2 {
