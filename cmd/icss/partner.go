@@ -147,7 +147,9 @@ func newPartnerCheckCommand() *cobra.Command {
   UNKNOWN                 no exam result received for it: proceed as usual
 
 The current version of the container's latest exam decides (a correction
-replaces what it corrects).
+replaces what it corrects). Blanks and hyphens in CONTAINER and SEAL are
+ignored; a number with no result that is not a valid ISO 6346 container number
+(check digit) is an error, so that a typo never proceeds as UNKNOWN.
 
 Exit status: 0 proceed, 1 refer, 2 errors.`,
 		Args: exactArgs(1),

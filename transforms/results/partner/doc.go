@@ -11,5 +11,7 @@
 // The index is a small SQLite file holding every verified row. Check answers
 // the land-border question for one container from it: RISK NEGATED, SEAL
 // MISMATCH, EXAMINED WITH FINDINGS, SELECTED, NOT EXAMINED or UNKNOWN, and
-// whether the officer proceeds or refers.
+// whether the officer proceeds or refers. A number with no result that fails
+// the ISO 6346 check digit is an error rather than UNKNOWN: a mistyped
+// container must not proceed.
 package partner
