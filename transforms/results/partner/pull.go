@@ -2,19 +2,19 @@ package partner
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"strings"
 	"time"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/icss/icss/transforms/exam"
 	"github.com/icss/icss/transforms/results"
@@ -203,7 +203,7 @@ func (c *countingHash) Write(p []byte) (int, error) { c.n += int64(len(p)); retu
 
 func indexRow(ctx context.Context, ins *sql.Stmt, line []byte, f results.File, seq int64) error {
 	var r results.Row
-	if err := json.NewDecoder(bytes.NewReader(line)).Decode(&r); err != nil {
+	if err := json.Unmarshal(line, &r); err != nil {
 		return err
 	}
 	switch {
