@@ -213,7 +213,6 @@ func TestBuildRejectsBadResults(t *testing.T) {
 		"no reason":        {func(r *exam.Result) { r.Outcome, r.NotExaminedReason = exam.OutcomeNotExamined, "" }, "not examined without a reason"},
 		"outcome":          {func(r *exam.Result) { r.Outcome = "fine" }, "outcome \"fine\""},
 		"evidence":         {func(r *exam.Result) { r.ManifestSHA256 = "abc" }, "manifest_sha256"},
-		"referral unnamed": {func(r *exam.Result) { r.Selection.Path, r.Selection.Referral = "referral", "" }, "referral is not named"},
 		"no bills":         {func(r *exam.Result) { r.Bills = nil }, "no bills"},
 	} {
 		t.Run(name, func(t *testing.T) {
