@@ -40,8 +40,9 @@ type PullReport struct {
 // Pull indexes every batch of src after the index's last one, in sequence
 // order, each verified completely first (see the package documentation). It
 // stops at the first batch that fails verification: the error says why
-// (errors.Is with results.ErrGap, ErrChain, ErrChanged or ErrSignature) and
-// the batches before it stay indexed.
+// (errors.Is with results.ErrGap, results.ErrChain, results.ErrChanged,
+// results.ErrSignature, ErrReplayed or ErrMalformed); the batches before it
+// stay indexed, nothing of it is. now stamps the index (nil: time.Now).
 func Pull(ctx context.Context, src Source, pub ed25519.PublicKey, ix *Index, now func() time.Time) (PullReport, error) {
 	if now == nil {
 		now = time.Now
