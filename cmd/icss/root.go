@@ -27,6 +27,8 @@ func newRootCommand() *cobra.Command {
 		newLedgerCommand(),
 		newKeysCommand(),
 		newExamCommand(),
+		newResultsCommand(),
+		newPartnerCommand(),
 	)
 	return root
 }
