@@ -181,11 +181,11 @@ func (s *Store) Record(ctx context.Context, r exam.Result) (Sealed, bool, error)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	r.Schema, r.ManifestSHA256 = exam.ResultSchema, ""
 	digest := contentDigest(r)
 	if r.RecordedAt.IsZero() {
 		r.RecordedAt = s.now().UTC().Truncate(time.Millisecond)
 	}
-	r.Schema, r.ManifestSHA256 = exam.ResultSchema, ""
 	for range maxAppendAttempts {
 		if err := s.catchUp(ctx); err != nil {
 			return Sealed{}, false, err
