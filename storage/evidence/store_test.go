@@ -320,3 +320,5 @@ func TestLedgerIndexCatchesUp(t *testing.T) {
 		t.Fatalf("ledger head after catch-up = %+v, %v", h, err)
 	}
 }
+
+func pub(k ed25519.PrivateKey) ed25519.PublicKey { return k.Public().(ed25519.PublicKey) }

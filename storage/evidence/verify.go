@@ -194,7 +194,7 @@ func Verify(ctx context.Context, blobs blob.Store, keys ...ed25519.PublicKey) (R
 	for _, sha := range missing {
 		ref := refs[sha]
 		rep.Problems = append(rep.Problems, Problem{Kind: MissingObject, Key: ObjectKey(sha), Seq: ref.seq, ExamID: ref.examID,
-			Detail: fmt.Sprintf("%s is gone%s", ref.name, refNote(ref))})
+			Detail: "not in the store" + refNote(ref)})
 	}
 	sort.SliceStable(rep.Problems, func(i, j int) bool {
 		a, b := rep.Problems[i], rep.Problems[j]
