@@ -53,19 +53,19 @@ func scanNotice(r scanner) (NoticeEvent, error) {
 func (n *NoticeEvent) validate() error {
 	switch {
 	case n.Key == "":
-		return errors.New("Key is empty")
+		return errors.New("the event key is empty")
 	case n.Recipient == "":
-		return errors.New("Recipient is empty")
+		return errors.New("the recipient is empty")
 	case n.Kind != "hold" && n.Kind != "release":
-		return fmt.Errorf("Kind %q is neither hold nor release", n.Kind)
+		return fmt.Errorf("kind %q is neither hold nor release", n.Kind)
 	case n.BillKey == "" || n.Container == "":
-		return errors.New("BillKey and Container are required")
+		return errors.New("the bill key and container are required")
 	case n.Disposition == "":
-		return errors.New("Disposition is empty")
+		return errors.New("the disposition is empty")
 	case n.Standard != "x12" && n.Standard != "edifact":
-		return fmt.Errorf("Standard %q is neither x12 nor edifact", n.Standard)
+		return fmt.Errorf("standard %q is neither x12 nor edifact", n.Standard)
 	case n.Control == "" || n.Message == "":
-		return errors.New("Control and Message are required")
+		return errors.New("the control and message numbers are required")
 	}
 	return nil
 }
