@@ -381,6 +381,10 @@ func (v *Validator) unb(s *Segment) {
 	case ver == "":
 	case v.icVersion < 1 || v.icVersion > 4:
 		v.errf(atInterchange, s, 1, 2, CodeSyntaxNotSupported, ErrUnsupportedSyntax, "syntax version %q", ver)
+	case v.icVersion < lvl.minVersion() && lvl.minVersion() == 2:
+		// Version 1 with UNOC to UNOF: real senders write UNOC:1, and the repertoire
+		// is unambiguous, so a warning, alike for the four levels version 2 brought.
+		v.warnf(atInterchange, s, 1, 2, "", ErrUnsupportedSyntax, "%s is defined from syntax version %d, UNB says %d", id, lvl.minVersion(), v.icVersion)
 	case v.icVersion < lvl.minVersion():
 		v.errf(atInterchange, s, 1, 2, CodeSyntaxNotSupported, ErrUnsupportedSyntax, "%s needs syntax version %d or later, UNB says %d", id, lvl.minVersion(), v.icVersion)
 	}
