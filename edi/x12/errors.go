@@ -84,6 +84,7 @@ var (
 	ErrSegmentTooLong   = errors.New("segment is longer than the reader's maximum")
 	ErrNoTerminator     = errors.New("last segment has no terminator")
 	ErrInvalidCharacter = errors.New("contains a character outside the basic and extended X12 character sets")
+	ErrBinaryLength     = errors.New("binary data does not match its length element")
 
 	// Envelope errors.
 	ErrMissingIEA         = errors.New("interchange has no IEA trailer")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/icss/icss/edi/syntax"
 )
@@ -120,6 +121,12 @@ func (v *Validator) addEnvelopeError(e *SyntaxError) {
 		if e.Code == "" || e.Code == "TA1:024" {
 			e.Code = "AK3:8"
 		}
+		if strings.HasPrefix(e.Code, "AK4:") {
+			// An element error the reader found (a BIN's length): its segment is the
+			// one just counted, and the AK4 goes under an AK3 8 of its own.
+			e.SetIndex = v.set.Segments
+			v.setError(&SyntaxError{Pos: e.Pos, SegmentID: e.SegmentID, SetIndex: e.SetIndex, Code: "AK3:8", Err: ErrElementErrors})
+		}
 		if e.Err == ErrSegmentTooLong {
 			// The reader skipped it, but it is one of the set's segments (SE01).
 			v.set.Segments++
@@ -127,6 +134,9 @@ func (v *Validator) addEnvelopeError(e *SyntaxError) {
 		}
 		v.setError(e)
 	case v.ic != nil:
+		if strings.HasPrefix(e.Code, "AK4:") {
+			e.Code = "TA1:024"
+		}
 		v.ic.Errors = append(v.ic.Errors, e)
 	default:
 		v.outside = append(v.outside, e)
