@@ -149,3 +149,31 @@ func Test404Hazardous(t *testing.T) {
 		}
 	}
 }
+
+// TestDelimiterProblems: each unusable delimiter is named, with the TA1 note code of
+// that delimiter.
+func TestDelimiterProblems(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		d    Delimiters
+		code string
+		says string
+	}{
+		{Delimiters{Element: '*', Component: '>', Segment: 0xE2}, "TA1:004", "segment terminator (the character after ISA16) is byte 0xE2"},
+		{Delimiters{Element: 'A', Component: '>', Segment: '~'}, "TA1:026", "element separator (ISA04) is 'A'"},
+		{Delimiters{Element: '*', Component: '~', Segment: '~'}, "TA1:027", "component separator (ISA16) is '~', the same as the segment terminator"},
+		{Delimiters{Element: '*', Component: '>', Segment: '~', Repetition: '*'}, "TA1:016", "repetition separator (ISA11) is '*', the same as the element separator"},
+		{Delimiters{Element: '\n', Component: '>', Segment: '~'}, "TA1:026", "is a line break"},
+		{Delimiters{Element: '*', Component: ' ', Segment: '~'}, "TA1:027", "is a blank"},
+	} {
+		e := tt.d.problem()
+		if e == nil {
+			t.Errorf("%+v: no problem found, want %s", tt.d, tt.code)
+		} else if e.Code != tt.code || !strings.Contains(e.Error(), tt.says) {
+			t.Errorf("%+v: %v (%s), want %s saying %q", tt.d, e, e.Code, tt.code, tt.says)
+		}
+	}
+	if e := DefaultDelimiters.problem(); e != nil {
+		t.Errorf("default delimiters: %v", e)
+	}
+}

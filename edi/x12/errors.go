@@ -80,7 +80,7 @@ var (
 	ErrNoISA            = errors.New("data before the first ISA; delimiters guessed")
 	ErrISAWidth         = errors.New("ISA is not fixed-width (106 characters); delimiters taken from its elements")
 	ErrBadISA           = errors.New("ISA cannot be read: its delimiters cannot be determined")
-	ErrBadDelimiters    = errors.New("delimiters are not distinct, or are letters or digits")
+	ErrBadDelimiters    = errors.New("ISA delimiter cannot be used")
 	ErrSegmentTooLong   = errors.New("segment is longer than the reader's maximum")
 	ErrNoTerminator     = errors.New("last segment has no terminator")
 	ErrInvalidCharacter = errors.New("contains a character outside the basic and extended X12 character sets")

@@ -390,10 +390,14 @@ func (r *Reader) readISA() (*Segment, error) {
 	start := r.r
 	b := r.buf[start:r.w]
 	d, fixed := fixedISA(b)
+	var bad *SyntaxError
 	if fixed {
-		r.delims, r.have = d, true
-		r.r = start + isaLen
-		return r.segment(start, start+isaLen-1), nil
+		if bad = d.problem(); bad == nil {
+			r.delims, r.have = d, true
+			r.r = start + isaLen
+			return r.segment(start, start+isaLen-1), nil
+		}
+		return nil, r.skipBadISA(start, bad)
 	}
 	// Variable-width ISA: 16 elements separated by the character after "ISA"; ISA16 is
 	// the component separator and the next character the terminator.
@@ -407,15 +411,28 @@ func (r *Reader) readISA() (*Segment, error) {
 	if n == 16 && i+1 < len(b) {
 		d = Delimiters{Element: b[3], Component: b[i], Segment: b[i+1]}
 		d.Repetition = repetitionOf(b[:i+1], b[3])
-		if d.valid() {
+		if bad = d.problem(); bad == nil {
 			r.delims, r.have = d, true
 			r.r = start + i + 2
 			s := r.segment(start, start+i+1)
 			return s, &SyntaxError{Pos: s.Pos, Severity: syntax.Warning, SegmentID: "ISA", Err: ErrISAWidth}
 		}
+		if bytes.IndexByte(b[3:i], d.Segment) >= 0 {
+			// The "terminator" stands inside the sixteen elements: they were not one
+			// ISA's, so no delimiter can be blamed.
+			bad = nil
+		}
 	}
-	// Unreadable: skip to the next ISA, if any.
-	pos := r.position(start)
+	if bad == nil {
+		bad = &SyntaxError{SegmentID: "ISA", Code: "TA1:026", Err: ErrBadISA}
+	}
+	return nil, r.skipBadISA(start, bad)
+}
+
+// skipBadISA skips the unreadable ISA at buf[start] up to the next ISA, if any, and
+// returns bad placed there.
+func (r *Reader) skipBadISA(start int, bad *SyntaxError) *SyntaxError {
+	bad.Pos = r.position(start)
 	r.nseg++
 	r.r = start + 3
 	for {
@@ -433,10 +450,11 @@ func (r *Reader) readISA() (*Segment, error) {
 	}
 	// What follows keeps the delimiters in force, if any: the best guess for data
 	// between interchanges.
-	return nil, &SyntaxError{Pos: pos, SegmentID: "ISA", Code: "TA1:026", Err: ErrBadISA}
+	return bad
 }
 
-// fixedISA reads the delimiters of a fixed-width ISA at the start of b.
+// fixedISA reads the delimiters of a fixed-width ISA at the start of b; whether they
+// are usable is for the caller to check.
 func fixedISA(b []byte) (Delimiters, bool) {
 	if len(b) < isaLen {
 		return Delimiters{}, false
@@ -454,7 +472,7 @@ func fixedISA(b []byte) (Delimiters, bool) {
 	}
 	d := Delimiters{Element: sep, Component: b[104], Segment: b[105]}
 	d.Repetition = repetitionOf(b[:105], sep)
-	return d, d.valid()
+	return d, true
 }
 
 // repetitionOf returns ISA11 as the repetition separator when ISA12 is 00402 or later
