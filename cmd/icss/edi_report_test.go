@@ -9,12 +9,12 @@ import (
 
 func TestPrintable(t *testing.T) {
 	for in, want := range map[string]string{
-		"SE":               "SE",
-		"\x01\nX":          `\x01\nX`,
-		"JOE’S":            "JOE’S",
-		"\xe2\x80":         `\xe2\x80`,
-		"A\tB\x7f":         `A\tB\x7f`,
-		"LINE\u2028BREAK":  `LINE\u2028BREAK`,
+		"SE":              "SE",
+		"\x01\nX":         `\x01\nX`,
+		"JOE’S":           "JOE’S",
+		"\xe2\x80":        `\xe2\x80`,
+		"A\tB\x7f":        `A\tB\x7f`,
+		"LINE\u2028BREAK": `LINE\u2028BREAK`,
 		"\x80\x80GS*SO\r": `\x80\x80GS*SO\r`,
 	} {
 		if got := printable(in); got != want {
