@@ -126,34 +126,68 @@ func (t *textSink) End(issues []syntax.Issue) error {
 	return err
 }
 
+// printIssues writes one line per issue. Files where every segment has an error have
+// hundreds of thousands of them: the line is appended into one reused buffer, without
+// fmt, so that reporting does not cost more than finding.
 func printIssues(w io.Writer, indent string, issues []syntax.Issue) error {
-	for _, is := range issues {
-		where := ""
+	if len(issues) == 0 {
+		return nil
+	}
+	b := issueBuf[:0]
+	for i := range issues {
+		is := &issues[i]
+		b = append(b, indent...)
+		b = append(b, is.Severity.String()...)
+		b = append(b, ' ')
 		if is.Pos.Line > 0 {
-			where = fmt.Sprintf("line %d, segment %d, offset %d", is.Pos.Line, is.Pos.Segment, is.Pos.Offset)
+			b = append(b, "line "...)
+			b = strconv.AppendInt(b, int64(is.Pos.Line), 10)
+			b = append(b, ", segment "...)
+			b = strconv.AppendInt(b, int64(is.Pos.Segment), 10)
+			b = append(b, ", offset "...)
+			b = strconv.AppendInt(b, is.Pos.Offset, 10)
 		}
 		if is.SegmentID != "" {
-			where += " " + printable(is.SegmentID)
+			b = append(b, ' ')
+			b = appendPrintable(b, is.SegmentID)
 			if is.Element > 0 {
-				where += fmt.Sprintf("%02d", is.Element)
+				if is.Element < 10 {
+					b = append(b, '0')
+				}
+				b = strconv.AppendInt(b, int64(is.Element), 10)
 				if is.Component > 0 {
-					where += fmt.Sprintf("-%d", is.Component)
+					b = append(b, '-')
+					b = strconv.AppendInt(b, int64(is.Component), 10)
 				}
 			}
 		}
 		if is.Loop != "" {
-			where += " in loop " + printable(is.Loop)
+			b = append(b, " in loop "...)
+			b = appendPrintable(b, is.Loop)
 		}
-		code := ""
 		if is.Code != "" {
-			code = " [" + printable(is.Code) + "]"
+			b = append(b, " ["...)
+			b = appendPrintable(b, is.Code)
+			b = append(b, ']')
 		}
-		if _, err := fmt.Fprintf(w, "%s%s %s%s: %s\n", indent, is.Severity, where, code, printable(is.Message)); err != nil {
-			return err
+		b = append(b, ": "...)
+		b = appendPrintable(b, is.Message)
+		b = append(b, '\n')
+		if len(b) > 32<<10 || i == len(issues)-1 {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
 		}
+	}
+	if cap(b) <= 64<<10 {
+		issueBuf = b
 	}
 	return nil
 }
+
+// issueBuf is printIssues' line buffer, kept between calls (the command is single-threaded).
+var issueBuf []byte
 
 // printable returns s fit for one line of a terminal: printable UTF-8 as is, line breaks,
 // other control characters and bytes that are not UTF-8 escaped as Go writes them
@@ -161,14 +195,20 @@ func printIssues(w io.Writer, indent string, issues []syntax.Issue) error {
 // fields and quoted values, and must neither break a finding over lines nor drive the
 // terminal.
 func printable(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return string(appendPrintable(make([]byte, 0, len(s)+8), s))
+		}
+	}
+	return s // the common case: plain ASCII
+}
+
+// appendPrintable appends s to b as printable returns it.
+func appendPrintable(b []byte, s string) []byte {
 	i := 0
 	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
 		i++
 	}
-	if i == len(s) {
-		return s // the common case: plain ASCII
-	}
-	b := make([]byte, 0, len(s)+8)
 	b = append(b, s[:i]...)
 	for i < len(s) {
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -184,5 +224,5 @@ func printable(s string) string {
 		}
 		i += n
 	}
-	return string(b)
+	return b
 }

@@ -3,6 +3,8 @@ package x12
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/icss/icss/edi/syntax"
 )
@@ -128,3 +130,34 @@ var (
 	ErrElementNotUsed      = errors.New("element is not used by the implementation guide")
 	ErrElementPattern      = errors.New("element does not match its required format")
 )
+
+// detailError is a sentinel error with details, its message built by concatenation:
+// fmt.Errorf costs several times more, which shows on files where every segment has an
+// error.
+type detailError struct {
+	err error
+	msg string
+}
+
+func (e *detailError) Error() string { return e.msg }
+func (e *detailError) Unwrap() error { return e.err }
+
+// detail returns err followed by ": " and the parts, as fmt.Errorf("%w: ...") would.
+func detail(err error, parts ...string) error {
+	head := err.Error()
+	n := len(head) + 2
+	for _, p := range parts {
+		n += len(p)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(head)
+	b.WriteString(": ")
+	for _, p := range parts {
+		b.WriteString(p)
+	}
+	return &detailError{err: err, msg: b.String()}
+}
+
+// quote is %q of a value.
+func quote(v []byte) string { return strconv.Quote(string(v)) }
