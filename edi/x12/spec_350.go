@@ -60,6 +60,13 @@ func x4Loop(x4 *SegmentSpec) Node {
 		so(segN7, 10))
 }
 
+// exportLoop is the export release information (BA1), exclusive of the P4 loops.
+func exportLoop(x4 *SegmentSpec) Node {
+	return lo(0,
+		sm(segBA1, 1),
+		x4Loop(x4))
+}
+
 // n9Loop350 is a reference with its remarks.
 var n9Loop350 = lo(10,
 	sm(segN9, 1),
@@ -76,9 +83,7 @@ var spec350v4010 = &SetSpec{
 			so(segK1, 10),
 			n9Loop350,
 			x4Loop(segX4)),
-		lo(0,
-			sm(segBA1, 1),
-			x4Loop(segX4)),
+		exportLoop(segX4),
 	},
 }
 
@@ -100,8 +105,6 @@ var spec350v4030 = &SetSpec{
 				so(segM7, 5),
 				so(segM7A, 22)),
 			x4Loop(segX4late)),
-		lo(0,
-			sm(segBA1, 1),
-			x4Loop(segX4late)),
+		exportLoop(segX4late),
 	},
 }

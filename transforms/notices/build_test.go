@@ -130,7 +130,9 @@ func TestBuild(t *testing.T) {
 			t.Parallel()
 			opts := Options{Config: tt.cfg}
 			if tt.sent != nil {
-				opts.Sent = func(_ context.Context, key, rcp string) (bool, error) { return slices.Contains(tt.sent, key+" "+rcp), nil }
+				opts.Sent = func(_ context.Context, key, rcp string) (bool, error) {
+					return slices.Contains(tt.sent, key+" "+rcp), nil
+				}
 			}
 			got := summary(build(t, fixture(t, tt.results), opts))
 			slices.Sort(got)

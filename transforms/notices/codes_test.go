@@ -76,11 +76,21 @@ func TestConfigValidate(t *testing.T) {
 		{"ReceiverQualifier", func(c *Config) { c.ReceiverQualifier = "zz" }, "receiver_qualifier"},
 		{"CarrierStandard", func(c *Config) { c.Carriers = map[string]Route{"KCS": {Standard: "csv"}} }, "carriers.KCS.standard"},
 		{"CarrierVersion", func(c *Config) { c.Carriers = map[string]Route{"KCS": {Standard: X12, Version: "004030"}} }, "carriers.KCS.version"},
-		{"CarrierQualifier", func(c *Config) { c.Carriers = map[string]Route{"KCS": {Standard: X12, Receiver: Party{Qualifier: "ZZZ"}}} }, "carriers.KCS.receiver.qualifier"},
-		{"TerminalName", func(c *Config) { c.Terminals = []Terminal{{Route: Route{Standard: X12, Receiver: Party{ID: "T"}}, Ports: []string{"CAPRR"}}} }, "terminals[0].name"},
-		{"TerminalPorts", func(c *Config) { c.Terminals = []Terminal{{Name: "T", Route: Route{Standard: X12, Receiver: Party{ID: "T"}}}} }, "terminals[0].ports"},
-		{"TerminalStandard", func(c *Config) { c.Terminals = []Terminal{{Name: "T", Route: Route{Receiver: Party{ID: "T"}}, Ports: []string{"CAPRR"}}} }, "terminals[0].standard"},
-		{"TerminalReceiver", func(c *Config) { c.Terminals = []Terminal{{Name: "T", Route: Route{Standard: X12}, Ports: []string{"CAPRR"}}} }, "terminals[0].receiver.id"},
+		{"CarrierQualifier", func(c *Config) {
+			c.Carriers = map[string]Route{"KCS": {Standard: X12, Receiver: Party{Qualifier: "ZZZ"}}}
+		}, "carriers.KCS.receiver.qualifier"},
+		{"TerminalName", func(c *Config) {
+			c.Terminals = []Terminal{{Route: Route{Standard: X12, Receiver: Party{ID: "T"}}, Ports: []string{"CAPRR"}}}
+		}, "terminals[0].name"},
+		{"TerminalPorts", func(c *Config) {
+			c.Terminals = []Terminal{{Name: "T", Route: Route{Standard: X12, Receiver: Party{ID: "T"}}}}
+		}, "terminals[0].ports"},
+		{"TerminalStandard", func(c *Config) {
+			c.Terminals = []Terminal{{Name: "T", Route: Route{Receiver: Party{ID: "T"}}, Ports: []string{"CAPRR"}}}
+		}, "terminals[0].standard"},
+		{"TerminalReceiver", func(c *Config) {
+			c.Terminals = []Terminal{{Name: "T", Route: Route{Standard: X12}, Ports: []string{"CAPRR"}}}
+		}, "terminals[0].receiver.id"},
 		{"TerminalTwice", func(c *Config) {
 			t := Terminal{Name: "T", Route: Route{Standard: X12, Receiver: Party{ID: "T"}}, Ports: []string{"CAPRR"}}
 			c.Terminals = []Terminal{t, t}
@@ -99,9 +109,9 @@ func TestConfigValidate(t *testing.T) {
 func TestSplitText(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
-		"HELD FOR CBSA EXAMINATION":                        "HELD FOR CBSA EXAMINATION",
-		"RELEASED - EXAMINED, NO FINDING":                  "RELEASED - EXAMINED, NO|FINDING",
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123|456789",
+		"HELD FOR CBSA EXAMINATION":                         "HELD FOR CBSA EXAMINATION",
+		"RELEASED - EXAMINED, NO FINDING":                   "RELEASED - EXAMINED, NO|FINDING",
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123|456789",
 		"HOLD CONTINUES - REFERRED TO CBP FOR A DECISION X": "HOLD CONTINUES - REFERRED TO|CBP FOR A DECISION X",
 	} {
 		if got := strings.Join(splitText(in, 30), "|"); got != want {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/icss/icss/internal/testkit/sshdtest"
@@ -54,14 +55,14 @@ func TestNotifyExactlyOnce(t *testing.T) {
 	r := newLedgerRig(t)
 	ctx := context.Background()
 	first := r.notify(t, "")
-	if names := fileNames(first); !equal(names, "350_CNRU_000000001.x12", "CUSRES_MAEUEDI_1.edi") {
+	if names := fileNames(first); !slices.Equal(names, []string{"350_CNRU_000000001.x12", "CUSRES_MAEUEDI_1.edi"}) {
 		t.Fatalf("first run files %v", names)
 	}
 	if again := r.notify(t, ""); len(again.Files) != 0 {
 		t.Fatalf("a rerun sent %v", fileNames(again))
 	}
 	withResults := r.notify(t, "results.jsonl")
-	if names := fileNames(withResults); !equal(names, "350_CNRU_000000002.x12", "CUSRES_MAEUEDI_2.edi") {
+	if names := fileNames(withResults); !slices.Equal(names, []string{"350_CNRU_000000002.x12", "CUSRES_MAEUEDI_2.edi"}) {
 		t.Fatalf("release files %v", names)
 	}
 	for _, f := range withResults.Files {
@@ -77,7 +78,7 @@ func TestNotifyExactlyOnce(t *testing.T) {
 	for _, s := range withResults.Skipped {
 		skipped = append(skipped, s.Recipient)
 	}
-	if !equal(skipped, "KCS", "HLCUEDI") {
+	if !slices.Equal(skipped, []string{"KCS", "HLCUEDI"}) {
 		t.Errorf("skipped %v", withResults.Skipped)
 	}
 	if again := r.notify(t, "results.jsonl"); len(again.Files) != 0 {
@@ -212,16 +213,4 @@ func fileNames(b *Batch) []string {
 		out = append(out, f.Name)
 	}
 	return out
-}
-
-func equal(got []string, want ...string) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for i := range got {
-		if got[i] != want[i] {
-			return false
-		}
-	}
-	return true
 }
