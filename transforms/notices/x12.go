@@ -78,11 +78,12 @@ func writeX12(buf *bytes.Buffer, cfg *Config, rcp Recipient, env x12Envelope, ev
 		if m10 := m10Elements(rec); m10 != nil {
 			seg("M10", m10...)
 		}
-		port, arrival := p4Port(e, rec), e.At
+		port, arrival := p4Port(e, rec), e.At.In(t.Location())
 		if a := rec.Itinerary.Arrival; a != nil && !a.Time.IsZero() {
-			arrival = a.Time
+			arrival = a.Time // the filed date, as written
 		}
 		seg("P4", port, arrival.Format("20060102"))
+		e.At = e.At.In(t.Location())
 		seg("X4", x4Elements(e, rec, late)...)
 		for _, k1 := range k1Lines(e) {
 			seg("K1", k1...)
