@@ -95,7 +95,7 @@ type Options struct {
 }
 
 // ErrInvalidNotice reports a notice file that does not read back valid through
-// edi.Inspect: a bug, never sent.
+// edi.Inspect; it is never sent, and its events are listed in Batch.Skipped.
 var ErrInvalidNotice = errors.New("notice does not validate")
 
 // Build reads the inputs and returns the notice files not yet sent: a hold for every
@@ -185,6 +185,14 @@ func Build(ctx context.Context, in Inputs, opts Options) (*Batch, error) {
 	for _, k := range order {
 		g := groups[k]
 		f, err := buildFile(&opts.Config, codes, g.rcp, g.events, opts.Controls, now)
+		if errors.Is(err, ErrInvalidNotice) {
+			// Data the recipient's standard cannot carry (a code echoed from a broken
+			// filing): its notices are reported, the other recipients' still go.
+			for _, e := range g.events {
+				skip(Skip{Key: e.Key, Recipient: g.rcp.Name, Reason: err.Error()})
+			}
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -290,32 +298,42 @@ func fileToken(id string) string {
 	}, id)
 }
 
+// firstError describes the most precise error of a report: an element's when there is
+// one (the AK4 under an AK3 8), else the first.
 func firstError(rep *syntax.Report) string {
-	check := func(is []syntax.Issue) string {
-		for _, i := range is {
-			if i.Severity == syntax.Error {
-				return fmt.Sprintf("%s segment %d (%s) element %d: %s %s", i.Pos, i.SetIndex, i.SegmentID, i.Element, i.Code, i.Message)
+	var first, element *syntax.Issue
+	visit := func(is []syntax.Issue) {
+		for i := range is {
+			if is[i].Severity != syntax.Error {
+				continue
+			}
+			if first == nil {
+				first = &is[i]
+			}
+			if element == nil && is[i].Element > 0 {
+				element = &is[i]
 			}
 		}
-		return ""
 	}
-	if s := check(rep.Issues); s != "" {
-		return s
-	}
+	visit(rep.Issues)
 	for _, ic := range rep.Interchanges {
-		if s := check(ic.Issues); s != "" {
-			return s
-		}
+		visit(ic.Issues)
 		for _, g := range ic.Groups {
-			if s := check(g.Issues); s != "" {
-				return s
-			}
+			visit(g.Issues)
 			for _, set := range g.Sets {
-				if s := check(set.Issues); s != "" {
-					return s
-				}
+				visit(set.Issues)
 			}
 		}
 	}
-	return "invalid"
+	if element != nil {
+		first = element
+	}
+	if first == nil {
+		return "invalid"
+	}
+	where := first.SegmentID
+	if first.Element > 0 {
+		where += fmt.Sprintf("%02d", first.Element)
+	}
+	return fmt.Sprintf("%s at %s: %s %s", where, first.Pos, first.Code, first.Message)
 }

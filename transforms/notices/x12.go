@@ -111,7 +111,10 @@ func m10Elements(rec *harmonized.Record) []string {
 	}
 	m := []string{x12Value(scac, 4), x12Value(c.TransportMethod, 2), x12Value(c.VesselFlag, 3), x12Value(c.IMO, 8),
 		x12Value(c.VesselName, 28), x12Value(c.Voyage, 10), x12Value(c.ManifestReference, 30), "", x12Value(rec.Filing.ManifestType, 1)}
-	if len(m[0]) < 2 || m[1] == "" || len(m[2]) < 2 || len(m[5]) < 2 || m[8] == "" || m[3] == "" && len(m[4]) < 2 {
+	if len(m[4]) < 2 {
+		m[4] = "" // M1005 is 2 to 28 characters
+	}
+	if len(m[0]) < 2 || m[1] == "" || len(m[2]) < 2 || len(m[5]) < 2 || !token(m[8], 1) || m[3] == "" && m[4] == "" {
 		return nil
 	}
 	return m
