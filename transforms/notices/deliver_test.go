@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/icss/icss/internal/testkit/sshdtest"
 	"github.com/icss/icss/storage/blob"
@@ -189,10 +190,17 @@ func TestDeliverRetriesThenFails(t *testing.T) {
 	r := newLedgerRig(t)
 	r.notify(t, "")
 	p := &failingPusher{}
+	clock := time.Now() // the ledger stamps attempts with the real clock
+	opts := DeliverOptions{MaxAttempts: 3, Backoff: time.Minute, Now: func() time.Time { return clock }}
 	for i := 1; i <= 3; i++ {
-		if _, err := Deliver(ctx, r.l, r.store, map[string]Pusher{"cnru": p}, DeliverOptions{MaxAttempts: 3}); !errors.Is(err, ErrDelivery) {
+		if _, err := Deliver(ctx, r.l, r.store, map[string]Pusher{"cnru": p}, opts); !errors.Is(err, ErrDelivery) {
 			t.Fatalf("attempt %d: %v", i, err)
 		}
+		// Not due before its backoff (1, then 2 minutes) has passed.
+		if done, err := Deliver(ctx, r.l, r.store, map[string]Pusher{"cnru": p}, opts); err != nil || len(done) != 0 || p.n != i {
+			t.Fatalf("retried at once after attempt %d: %+v, %v, %d pushes", i, done, err, p.n)
+		}
+		clock = clock.Add(time.Duration(i)*time.Minute + time.Second)
 		pending, _ := r.l.DeliveriesInState(ctx, "cnru", state.DeliveryPending)
 		if i < 3 && (len(pending) != 1 || pending[0].Attempts != i || pending[0].LastError != "connection reset") {
 			t.Fatalf("after attempt %d: %+v", i, pending)
@@ -202,7 +210,8 @@ func TestDeliverRetriesThenFails(t *testing.T) {
 	if len(failed) != 1 || p.n != 3 {
 		t.Fatalf("failed %+v after %d pushes", failed, p.n)
 	}
-	if done, err := Deliver(ctx, r.l, r.store, map[string]Pusher{"cnru": p}, DeliverOptions{}); err != nil || len(done) != 0 || p.n != 3 {
+	clock = clock.Add(time.Hour)
+	if done, err := Deliver(ctx, r.l, r.store, map[string]Pusher{"cnru": p}, opts); err != nil || len(done) != 0 || p.n != 3 {
 		t.Fatalf("a failed delivery was tried again: %+v, %v", done, err)
 	}
 }
