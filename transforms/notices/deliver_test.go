@@ -223,3 +223,22 @@ func fileNames(b *Batch) []string {
 	}
 	return out
 }
+
+// A terminal's copies are recorded under its own ledger name, apart from the carrier's.
+func TestNotifyTerminal(t *testing.T) {
+	t.Parallel()
+	r := newLedgerRig(t)
+	r.opts.Config.Terminals = []Terminal{{Name: "CNRU", Route: Route{Standard: X12, Receiver: Party{ID: "FAIRVIEW"}, Endpoint: "fairview"}, Ports: []string{"0809"}}}
+	b := r.notify(t, "")
+	if names := fileNames(b); !slices.Equal(names, []string{"350_CNRU_000000001.x12", "350_FAIRVIEW_000000001.x12", "CUSRES_MAEUEDI_1.edi"}) {
+		t.Fatalf("files %v", names)
+	}
+	for _, rcp := range []string{"CNRU", "terminal/CNRU"} {
+		if _, err := r.l.NoticeEvent(context.Background(), "MAEU123456/MSKU7351770/hold/v1", rcp); err != nil {
+			t.Errorf("%s: %v", rcp, err)
+		}
+	}
+	if again := r.notify(t, ""); len(again.Files) != 0 {
+		t.Errorf("a rerun sent %v", fileNames(again))
+	}
+}
