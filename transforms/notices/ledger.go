@@ -48,10 +48,9 @@ const BlobPrefix = "notices/"
 // out the events already recorded; then, for each file whose recipient has an
 // endpoint, store it and record it with its pending delivery (Deliver pushes it). The
 // events of a recipient without an endpoint are listed in Skipped, not recorded, so
-// that they are built once one is configured. A file one of whose
-// events another run recorded first is dropped whole and listed in Skipped: its
-// other events come back on the next run. The returned batch holds the files
-// recorded.
+// that they are built once one is configured. A file one of whose events another run
+// recorded first is dropped whole and listed in Skipped: its other events come back on
+// the next run. The returned batch holds the files recorded.
 func Notify(ctx context.Context, in Inputs, opts Options, l *state.Ledger, store blob.Store) (*Batch, error) {
 	opts.OnlyRouted = true
 	b, err := Build(ctx, in, LedgerOptions(ctx, l, opts))
