@@ -124,8 +124,12 @@ func readInputs(in Inputs) (*inputs, error) {
 		i := index
 		index++
 		_, selected := want[i]
-		if !selected && len(resultKeys) == 0 {
-			return nil
+		if !selected {
+			// Most records are neither selected nor named by a result: their key,
+			// which the encoder writes near the start, is enough to pass them by.
+			if k, ok := peekKey(line); len(resultKeys) == 0 || ok && !resultKeys[k] {
+				return nil
+			}
 		}
 		var rec harmonized.Record
 		if err := json.Unmarshal(line, &rec); err != nil {
@@ -153,6 +157,22 @@ func readInputs(in Inputs) (*inputs, error) {
 		}
 	}
 	return st, nil
+}
+
+// peekKey reads a record's key from the first bytes of its line, where
+// harmonized's encoder puts it; ok is false when it is not there plainly written.
+func peekKey(line []byte) (key string, ok bool) {
+	head := line[:min(len(line), 512)]
+	i := bytes.Index(head, []byte(`"key":"`))
+	if i < 0 {
+		return "", false
+	}
+	rest := head[i+len(`"key":"`):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 || bytes.IndexByte(rest[:j], '\\') >= 0 {
+		return "", false
+	}
+	return string(rest[:j]), true
 }
 
 func name(n, def string) string {

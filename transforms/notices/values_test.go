@@ -25,3 +25,18 @@ func TestValues(t *testing.T) {
 		}
 	}
 }
+
+func TestPeekKey(t *testing.T) {
+	t.Parallel()
+	for line, want := range map[string]string{
+		`{"schema":"icss.harmonized/1","key":"MAEU123456","bill":{}}`: "MAEU123456",
+		`{"bill":{"number":"1"},"key":"X1"}`:                          "X1",
+		`{"key":"A\"B"}`:                                              "",
+		`{"schema":"x"}`:                                              "",
+	} {
+		got, ok := peekKey([]byte(line))
+		if got != want || ok != (want != "") {
+			t.Errorf("peekKey(%s) = %q, %v; want %q", line, got, ok, want)
+		}
+	}
+}
