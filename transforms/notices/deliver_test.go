@@ -3,6 +3,8 @@ package notices
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -241,4 +243,48 @@ func TestNotifyTerminal(t *testing.T) {
 	if again := r.notify(t, ""); len(again.Files) != 0 {
 		t.Errorf("a rerun sent %v", fileNames(again))
 	}
+}
+
+// A run that dies after storing its files, before recording them, leaves nothing
+// the next run trips on: the events were not recorded, so they are built again (with
+// new control numbers, never reusing the dead run's) and delivered once.
+func TestNotifyCrashBeforeRecord(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newLedgerRig(t)
+	opts := r.opts
+	opts.OnlyRouted = true
+	dead, err := Build(ctx, fixture(t, ""), LedgerOptions(ctx, r.l, opts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range dead.Files {
+		if _, err := r.store.Put(ctx, BlobPrefix+f.Recipient.Endpoint+"/"+f.Name, bytes.NewReader(f.Data), int64(len(f.Data)), blob.PutOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := r.notify(t, "")
+	if names := fileNames(b); !slices.Equal(names, []string{"350_CNRU_000000002.x12", "CUSRES_MAEUEDI_2.edi"}) {
+		t.Fatalf("files after the crash %v", names)
+	}
+	p := &recordingPusher{}
+	if _, err := Deliver(ctx, r.l, r.store, map[string]Pusher{"cnru": p, "maeu": p}, DeliverOptions{SpoolDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.names, []string{"350_CNRU_000000002.x12", "CUSRES_MAEUEDI_2.edi"}) {
+		t.Errorf("pushed %v", p.names)
+	}
+}
+
+// recordingPusher records what it is asked to push.
+type recordingPusher struct{ names []string }
+
+func (p *recordingPusher) Push(_ context.Context, src, name string, _ func(int64)) (sftp.PushResult, error) {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return sftp.PushResult{}, err
+	}
+	p.names = append(p.names, name)
+	sum := sha256.Sum256(b)
+	return sftp.PushResult{Remote: name, Size: int64(len(b)), SHA256: hex.EncodeToString(sum[:])}, nil
 }
