@@ -29,6 +29,7 @@ func newRootCommand() *cobra.Command {
 		newExamCommand(),
 		newResultsCommand(),
 		newPartnerCommand(),
+		newNoticeCommand(),
 	)
 	return root
 }

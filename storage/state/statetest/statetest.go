@@ -100,6 +100,10 @@ func (s Suite) Run(t *testing.T) {
 		{"DeliveriesNeverTwoContentsPerName", s.deliveries},
 		{"JobRunsOncePerKey", s.jobRuns},
 		{"ClockIsInjected", s.clockInjected},
+		{"EvidenceManifestsIndexTheChain", s.evidence},
+		{"EvidenceIndexedByTwoNodes", s.evidenceConcurrent},
+		{"NoticesOncePerEventAndRecipient", s.notices},
+		{"NoticesRecordedByTwoNodes", s.noticesConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
