@@ -10,6 +10,7 @@ import (
 
 	"github.com/icss/icss/edi/edifact"
 	"github.com/icss/icss/edi/edifact/internal/gen"
+	"github.com/icss/icss/internal/splitloop"
 )
 
 var (
@@ -66,6 +67,24 @@ func BenchmarkReadCUSCAR(b *testing.B) {
 			for i := 1; i <= s.Len(); i++ {
 				_ = s.Component(i, 1)
 			}
+		}
+	}
+}
+
+// BenchmarkSplitBaselineCUSCAR is the plainest byte-at-a-time split of the same data
+// into segments and elements (internal/splitloop, no release character): the speed the
+// reader and Inspect are compared with.
+func BenchmarkSplitBaselineCUSCAR(b *testing.B) {
+	data := cuscar(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		if err := splitloop.Split(bytes.NewReader(data), '+', '\'', func(seg []byte, ends []int) { n += len(ends) }); err != nil {
+			b.Fatal(err)
+		}
+		if n == 0 {
+			b.Fatal("no elements")
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/icss/icss/edi/x12/x12gen"
+	"github.com/icss/icss/internal/splitloop"
 )
 
 var (
@@ -63,6 +64,24 @@ func BenchmarkInspect(b *testing.B) {
 		}
 		if !rep.Valid() {
 			b.Fatalf("generated data is invalid: %+v", rep.Interchanges[0].Groups[0].Sets[0].Issues)
+		}
+	}
+}
+
+// BenchmarkSplitBaseline is the plainest byte-at-a-time split of the same data into
+// segments and elements (internal/splitloop): the speed Read and Inspect are compared
+// with, so that a regression shows as a ratio on any machine.
+func BenchmarkSplitBaseline(b *testing.B) {
+	data := benchData(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		if err := splitloop.Split(bytes.NewReader(data), '*', '~', func(seg []byte, ends []int) { n += len(ends) }); err != nil {
+			b.Fatal(err)
+		}
+		if n == 0 {
+			b.Fatal("no elements")
 		}
 	}
 }

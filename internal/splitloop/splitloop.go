@@ -1,0 +1,52 @@
+// Package splitloop is the speed baseline of the EDI readers: the plainest loop that
+// splits a stream into segments and elements, one byte at a time, with no validation, no
+// positions and no report. `icss edi inspect` is held to run at least as fast as this
+// loop over the same file (make bench-binary), and the benchmarks of edi/x12 and
+// edi/edifact measure it beside the real readers, so the ratio is tracked rather than
+// an absolute speed that depends on the machine.
+package splitloop
+
+import "io"
+
+// Split reads src and calls fn with each segment (without its terminator) and the
+// offsets in it where its elements end, the last being the segment's length. seg and
+// ends are valid only during the call. A segment may be as long as the input.
+func Split(src io.Reader, sep, term byte, fn func(seg []byte, ends []int)) error {
+	buf := make([]byte, 64<<10)
+	ends := make([]int, 0, 64)
+	start, w := 0, 0
+	for {
+		if start > 0 {
+			// Keep the unfinished segment, at the front (ends are relative to it).
+			w = copy(buf, buf[start:w])
+			start = 0
+		}
+		if w == len(buf) {
+			nb := make([]byte, 2*len(buf))
+			copy(nb, buf)
+			buf = nb
+		}
+		n, err := src.Read(buf[w:])
+		for i := w; i < w+n; i++ {
+			switch buf[i] {
+			case sep:
+				ends = append(ends, i-start)
+			case term:
+				ends = append(ends, i-start)
+				fn(buf[start:i], ends)
+				ends = ends[:0]
+				start = i + 1
+			}
+		}
+		w += n
+		if err == io.EOF {
+			if start < w {
+				fn(buf[start:w], append(ends, w-start))
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
