@@ -1,12 +1,18 @@
-// Package splitloop is the speed baseline of the EDI readers: the plainest loop that
-// splits a stream into segments and elements, one byte at a time, with no validation, no
-// positions and no report. `icss edi inspect` is held to run at least as fast as this
+// Package splitloop is the speed baseline of the EDI readers: the plainest loops that
+// split a stream into segments and elements, one byte at a time, with no validation, no
+// positions and no report. `icss edi inspect` is held to run at least as fast as such a
 // loop over the same file (make bench-binary), and the benchmarks of edi/x12 and
-// edi/edifact measure it beside the real readers, so the ratio is tracked rather than
+// edi/edifact measure them beside the real readers, so the ratio is tracked rather than
 // an absolute speed that depends on the machine.
+//
+// Two loops: ReadBytes is the naive one (bufio.Reader.ReadByte, the segment copied as
+// it is read), Split the tight one (a range over the read buffer, no copy).
 package splitloop
 
-import "io"
+import (
+	"bufio"
+	"io"
+)
 
 // Split reads src and calls fn with each segment (without its terminator) and the
 // offsets in it where its elements end, the last being the segment's length. seg and
@@ -47,6 +53,36 @@ func Split(src io.Reader, sep, term byte, fn func(seg []byte, ends []int)) error
 		}
 		if err != nil {
 			return err
+		}
+	}
+}
+
+// ReadBytes is the naive byte-at-a-time loop: one bufio.Reader.ReadByte per byte, each
+// segment collected into a buffer, element ends noted; fn as for Split.
+func ReadBytes(src io.Reader, sep, term byte, fn func(seg []byte, ends []int)) error {
+	br := bufio.NewReaderSize(src, 64<<10)
+	seg := make([]byte, 0, 1024)
+	ends := make([]int, 0, 64)
+	for {
+		c, err := br.ReadByte()
+		if err == io.EOF {
+			if len(seg) > 0 {
+				fn(seg, append(ends, len(seg)))
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch c {
+		case term:
+			fn(seg, append(ends, len(seg)))
+			seg, ends = seg[:0], ends[:0]
+		case sep:
+			ends = append(ends, len(seg))
+			seg = append(seg, c)
+		default:
+			seg = append(seg, c)
 		}
 	}
 }
