@@ -71,21 +71,28 @@ func BenchmarkReadCUSCAR(b *testing.B) {
 	}
 }
 
-// BenchmarkSplitBaselineCUSCAR is the plainest byte-at-a-time split of the same data
-// into segments and elements (internal/splitloop, no release character): the speed the
-// reader and Inspect are compared with.
+// BenchmarkSplitBaselineCUSCAR splits the same data into segments and elements with
+// the plainest byte-at-a-time loops (internal/splitloop, no release character): the
+// speeds the reader and Inspect are compared with.
 func BenchmarkSplitBaselineCUSCAR(b *testing.B) {
 	data := cuscar(b)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		n := 0
-		if err := splitloop.Split(bytes.NewReader(data), '+', '\'', func(seg []byte, ends []int) { n += len(ends) }); err != nil {
-			b.Fatal(err)
-		}
-		if n == 0 {
-			b.Fatal("no elements")
-		}
+	for _, loop := range []struct {
+		name  string
+		split func(io.Reader, byte, byte, func([]byte, []int)) error
+	}{{"split", splitloop.Split}, {"readbyte", splitloop.ReadBytes}} {
+		b.Run(loop.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				n := 0
+				if err := loop.split(bytes.NewReader(data), '+', '\'', func(seg []byte, ends []int) { n += len(ends) }); err != nil {
+					b.Fatal(err)
+				}
+				if n == 0 {
+					b.Fatal("no elements")
+				}
+			}
+		})
 	}
 }
 
