@@ -49,6 +49,9 @@ type Reader struct {
 	seg      Segment
 	tags     map[string]string
 	tagCache [256]tagEntry
+	// swap, when set, gives the buffer to move the unread bytes into instead of buf
+	// itself, whose segments may still be in use (see pipeline.go).
+	swap func(old []byte) []byte
 }
 
 // NewReader returns a Reader reading from r.
@@ -114,7 +117,12 @@ func (r *Reader) fill() bool {
 		r.buf = make([]byte, 4*minReadSize)
 	}
 	if r.pos > 0 && (r.end == len(r.buf) || len(r.buf)-r.end < minReadSize) {
-		copy(r.buf, r.buf[r.pos:r.end])
+		dst := r.buf
+		if r.swap != nil {
+			dst = r.swap(r.buf)
+		}
+		copy(dst, r.buf[r.pos:r.end])
+		r.buf = dst
 		r.base += int64(r.pos)
 		r.end -= r.pos
 		r.pos = 0

@@ -88,7 +88,7 @@ func (v *Validator) Validate(r *Reader) ([]*SyntaxError, error) {
 	v.outside = nil
 	if v.Concurrent {
 		var failed error
-		err := newPipeline(r).each(func(seg *Segment, err error) bool {
+		err := readAhead(r, func(seg *Segment, err error) bool {
 			failed = v.read(seg, err)
 			return failed == nil
 		})
