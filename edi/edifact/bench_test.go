@@ -74,27 +74,7 @@ func BenchmarkReadCUSCAR(b *testing.B) {
 // BenchmarkSplitBaselineCUSCAR splits the same data into segments and elements with
 // the plainest byte-at-a-time loops (internal/splitloop, no release character): the
 // speeds the reader and Inspect are compared with.
-func BenchmarkSplitBaselineCUSCAR(b *testing.B) {
-	data := cuscar(b)
-	for _, loop := range []struct {
-		name  string
-		split func(io.Reader, byte, byte, func([]byte, []int)) error
-	}{{"split", splitloop.Split}, {"readbyte", splitloop.ReadBytes}} {
-		b.Run(loop.name, func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				n := 0
-				if err := loop.split(bytes.NewReader(data), '+', '\'', func(seg []byte, ends []int) { n += len(ends) }); err != nil {
-					b.Fatal(err)
-				}
-				if n == 0 {
-					b.Fatal("no elements")
-				}
-			}
-		})
-	}
-}
+func BenchmarkSplitBaselineCUSCAR(b *testing.B) { splitloop.Benchmark(b, cuscar(b), '+', '\'') }
 
 // peakHeapDuring samples HeapInuse while f runs and returns its peak above the heap
 // in use before f (other benchmarks' inputs may still be live in the process).

@@ -71,24 +71,4 @@ func BenchmarkInspect(b *testing.B) {
 // BenchmarkSplitBaseline splits the same data into segments and elements with the
 // plainest byte-at-a-time loops (internal/splitloop): the speeds Read and Inspect are
 // compared with, so that a regression shows as a ratio on any machine.
-func BenchmarkSplitBaseline(b *testing.B) {
-	data := benchData(b)
-	for _, loop := range []struct {
-		name  string
-		split func(io.Reader, byte, byte, func([]byte, []int)) error
-	}{{"split", splitloop.Split}, {"readbyte", splitloop.ReadBytes}} {
-		b.Run(loop.name, func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				n := 0
-				if err := loop.split(bytes.NewReader(data), '*', '~', func(seg []byte, ends []int) { n += len(ends) }); err != nil {
-					b.Fatal(err)
-				}
-				if n == 0 {
-					b.Fatal("no elements")
-				}
-			}
-		})
-	}
-}
+func BenchmarkSplitBaseline(b *testing.B) { splitloop.Benchmark(b, benchData(b), '*', '~') }
