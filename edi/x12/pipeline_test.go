@@ -2,6 +2,7 @@ package x12
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,7 +45,10 @@ func TestConcurrentMatchesSequential(t *testing.T) {
 				continue
 			}
 			report := func(concurrent bool) string {
-				var src = iotestReader(in, oneByte)
+				var src io.Reader = strings.NewReader(in)
+				if oneByte {
+					src = iotest.OneByteReader(src)
+				}
 				v := NewValidator()
 				v.Concurrent = concurrent
 				var out bytes.Buffer
@@ -58,25 +62,4 @@ func TestConcurrentMatchesSequential(t *testing.T) {
 			}
 		}
 	}
-}
-
-func iotestReader(s string, oneByte bool) *readerOf {
-	r := &readerOf{r: strings.NewReader(s)}
-	if oneByte {
-		r.one = true
-	}
-	return r
-}
-
-// readerOf is a strings.Reader that may hand out one byte per Read.
-type readerOf struct {
-	r   *strings.Reader
-	one bool
-}
-
-func (r *readerOf) Read(p []byte) (int, error) {
-	if r.one {
-		return iotest.OneByteReader(r.r).Read(p)
-	}
-	return r.r.Read(p)
 }
