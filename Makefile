@@ -45,6 +45,11 @@ lint: ## gofmt, go vet and staticcheck.
 bench: ## Run the benchmarks (BENCHCOUNT runs each; PKGS=./edi/... BENCH=Read to narrow) and summarise them with benchstat.
 	@PKGS="$(PKGS)" BENCH="$(BENCH)" scripts/bench.sh $(BENCHCOUNT) $(BENCHTIME)
 
+.PHONY: bench-binary
+bench-binary: build ## Time bin/icss against in-process inspection and byte loops on 100 MB files; prints ratios (BENCHCOUNT runs).
+	$(GO) build -o bin/cuscargen ./edi/edifact/internal/gen/cuscargen
+	$(GO) run ./internal/benchbin -icss bin/icss -cuscargen bin/cuscargen -runs $(BENCHCOUNT)
+
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME each.
 	@scripts/fuzz.sh $(FUZZTIME)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/icss/icss/edi/edifact"
 	"github.com/icss/icss/edi/edifact/internal/gen"
+	"github.com/icss/icss/internal/splitloop"
 )
 
 var (
@@ -69,6 +70,11 @@ func BenchmarkReadCUSCAR(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSplitBaselineCUSCAR splits the same data into segments and elements with
+// the plainest byte-at-a-time loops (internal/splitloop, no release character): the
+// speeds the reader and Inspect are compared with.
+func BenchmarkSplitBaselineCUSCAR(b *testing.B) { splitloop.Benchmark(b, cuscar(b), '+', '\'') }
 
 // peakHeapDuring samples HeapInuse while f runs and returns its peak above the heap
 // in use before f (other benchmarks' inputs may still be live in the process).

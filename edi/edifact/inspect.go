@@ -3,6 +3,7 @@ package edifact
 import (
 	"errors"
 	"io"
+	"runtime"
 
 	"github.com/icss/icss/edi/syntax"
 )
@@ -39,26 +40,40 @@ func InspectTo(r io.Reader, opts InspectOptions, sink syntax.Sink) error {
 	return v.SinkErr()
 }
 
+// inspect validates what rd reads; on more than one core the reading runs ahead on a
+// second goroutine (readAhead), with the same result.
 func inspect(r io.Reader, opts InspectOptions, v *Validator) (*syntax.Report, error) {
 	rd := NewReader(r)
 	rd.MaxSegmentSize = opts.MaxSegmentSize
-	for {
-		seg, err := rd.Read()
-		if err == io.EOF {
-			break
-		}
+	each := func(seg *Segment, err error) bool {
 		if err != nil {
-			var se *SyntaxError
-			if !errors.As(err, &se) {
-				v.EndPos = syntax.Position{Offset: rd.InputOffset(), Line: rd.line, Segment: rd.nseg + 1}
-				return v.End(), err
-			}
 			v.ReadError(err)
 		}
 		if seg != nil {
 			v.Segment(seg)
 		}
+		return true
+	}
+	var err error
+	if concurrent() {
+		err = readAhead(rd, each)
+	} else {
+		for {
+			seg, rerr := rd.Read()
+			var se *SyntaxError
+			if rerr != nil && !errors.As(rerr, &se) {
+				err = rerr
+				break
+			}
+			each(seg, rerr)
+		}
 	}
 	v.EndPos = syntax.Position{Offset: rd.InputOffset(), Line: rd.line, Segment: rd.nseg + 1}
-	return v.End(), nil
+	if err == io.EOF {
+		err = nil
+	}
+	return v.End(), err
 }
+
+// concurrent says whether to read ahead on a second goroutine.
+var concurrent = func() bool { return runtime.GOMAXPROCS(0) > 1 }

@@ -2,8 +2,10 @@ package edifact
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
+	"math/bits"
 
 	"github.com/icss/icss/edi/syntax"
 )
@@ -49,6 +51,11 @@ type Reader struct {
 	seg      Segment
 	tags     map[string]string
 	tagCache [256]tagEntry
+	// wordwise says that split may skip printable ASCII a word at a time (buildClass).
+	wordwise bool
+	// swap, when set, gives the buffer to move the unread bytes into instead of buf
+	// itself, whose segments may still be in use (see pipeline.go).
+	swap func(old []byte) []byte
 }
 
 // NewReader returns a Reader reading from r.
@@ -95,6 +102,14 @@ func (r *Reader) buildClass() {
 	if c[r.d.Terminator] == clsInvalid {
 		c[r.d.Terminator] = 0
 	}
+	// split may skip runs of printable ASCII eight bytes at a time when the level
+	// allows all of it (every level but UNOA).
+	r.wordwise = true
+	for b := byte(0x20); b < 0x7f; b++ {
+		if c[b]&clsInvalid != 0 {
+			r.wordwise = false
+		}
+	}
 }
 
 func (r *Reader) maxSeg() int {
@@ -114,7 +129,12 @@ func (r *Reader) fill() bool {
 		r.buf = make([]byte, 4*minReadSize)
 	}
 	if r.pos > 0 && (r.end == len(r.buf) || len(r.buf)-r.end < minReadSize) {
-		copy(r.buf, r.buf[r.pos:r.end])
+		dst := r.buf
+		if r.swap != nil {
+			dst = r.swap(r.buf)
+		}
+		copy(dst, r.buf[r.pos:r.end])
+		r.buf = dst
 		r.base += int64(r.pos)
 		r.end -= r.pos
 		r.pos = 0
@@ -411,6 +431,15 @@ func (r *Reader) tokenize(seg *Segment, raw []byte, pos syntax.Position) error {
 	return nil
 }
 
+// Words of eight bytes, for split.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// zeroByte flags (0x80) each byte of x that is zero, exactly.
+func zeroByte(x uint64) uint64 { return ^(((x & (lsb * 0x7f)) + lsb*0x7f) | x | lsb*0x7f) }
+
 // split cuts raw after the tag (which ends at k) into elements and components, and
 // notes line breaks and bytes outside the syntax level. It is the hot loop of the
 // reader: one table lookup per byte, work only on service characters. Segments with
@@ -424,7 +453,26 @@ func (r *Reader) split(seg *Segment, raw []byte, k int) {
 	var flags uint8
 	n := len(raw)
 	seg.elems = append(seg.elems, 0)
+	wordwise := r.wordwise
+	ms, mc, mr := lsb*uint64(es), lsb*uint64(cs), lsb*uint64(rel)
 	for i := k + 1; i < n; i++ {
+		if wordwise {
+			// Skip to the first byte that is a separator, the release character, a
+			// control character or outside ASCII, eight bytes at a time.
+			for i+8 <= n {
+				x := binary.LittleEndian.Uint64(raw[i:])
+				m := zeroByte(x^ms) | zeroByte(x^mc) | zeroByte(x^mr) | ((x-0x20*lsb)&^x|(x+lsb)|x)&msb
+				if m != 0 {
+					// The lowest flag is exact (a borrow or carry only spreads upwards).
+					i += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				i += 8
+			}
+			if i >= n {
+				break
+			}
+		}
 		c := cls[raw[i]]
 		if c == 0 {
 			continue

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/icss/icss/edi/x12/x12gen"
+	"github.com/icss/icss/internal/splitloop"
 )
 
 var (
@@ -66,3 +67,8 @@ func BenchmarkInspect(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSplitBaseline splits the same data into segments and elements with the
+// plainest byte-at-a-time loops (internal/splitloop): the speeds Read and Inspect are
+// compared with, so that a regression shows as a ratio on any machine.
+func BenchmarkSplitBaseline(b *testing.B) { splitloop.Benchmark(b, benchData(b), '*', '~') }

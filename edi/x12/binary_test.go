@@ -136,3 +136,39 @@ func TestBinaryTooLong(t *testing.T) {
 		t.Errorf("read %v", got)
 	}
 }
+
+// TestBinaryWritten: binary data is written as is, by Write and when WriteSegment
+// changes the delimiters, and reads back the same.
+func TestBinaryWritten(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	w := NewWriter(&b)
+	w.Write("BIN", "6", "A~B*C>")
+	w.Write("BDS", "B64", "2", "~~")
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != "BIN*6*A~B*C>~BDS*B64*2*~~~" {
+		t.Fatalf("wrote %q", b.String())
+	}
+	r := NewReader(strings.NewReader(b.String()))
+	var out strings.Builder
+	w = NewWriter(&out)
+	w.Delims = Delimiters{Element: '|', Component: ':', Segment: '\''}
+	for {
+		s, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if s == nil {
+			t.Fatal(err)
+		}
+		if err := w.WriteSegment(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Flush()
+	if out.String() != "BIN|6|A~B*C>'BDS|B64|2|~~'" {
+		t.Errorf("redelimited %q", out.String())
+	}
+}

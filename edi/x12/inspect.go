@@ -2,6 +2,7 @@ package x12
 
 import (
 	"io"
+	"runtime"
 
 	"github.com/icss/icss/edi/syntax"
 )
@@ -18,13 +19,15 @@ func Inspect(src io.Reader, name string, v *Validator, fn func(*Interchange)) (*
 	return &c.Report, nil
 }
 
-// InspectTo validates every interchange of src (called name) with v (NewValidator() when nil) and sends
+// InspectTo validates every interchange of src (called name) with v (NewValidator() when
+// nil, Concurrent when the process may use more than one core) and sends
 // the report to sink as it goes. Unless fn is given (it needs each interchange whole, for
 // acknowledgments), the validator drops each set once reported, so memory stays flat
 // whatever the number of sets. The error is the first of reading src and of the sink.
 func InspectTo(src io.Reader, name string, v *Validator, sink syntax.Sink, fn func(*Interchange)) error {
 	if v == nil {
 		v = NewValidator()
+		v.Concurrent = runtime.GOMAXPROCS(0) > 1
 	}
 	if err := sink.Begin(name, "X12"); err != nil {
 		return err

@@ -51,7 +51,10 @@ type Reader struct {
 	have     bool // delims were read from an ISA (or guessed)
 	seg      Segment
 	segLines int // newlines scan found in the current segment, terminator included
-	tags     [512]struct {
+	// swap, when set, gives the buffer to slide the unread bytes into instead of
+	// buf itself, whose segments may still be in use (see pipeline.go).
+	swap func(old []byte) []byte
+	tags [512]struct {
 		key uint32
 		tag string
 	}
@@ -89,7 +92,12 @@ func (r *Reader) fill() bool {
 		// Count the newlines of the bytes about to be dropped, then slide the unread
 		// bytes down.
 		r.countLines(r.r)
-		n := copy(r.buf, r.buf[r.r:r.w])
+		dst := r.buf
+		if r.swap != nil {
+			dst = r.swap(r.buf)
+		}
+		n := copy(dst, r.buf[r.r:r.w])
+		r.buf = dst
 		r.base += int64(r.r)
 		r.r, r.w = 0, n
 	}

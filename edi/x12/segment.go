@@ -19,10 +19,6 @@ type Delimiters struct {
 // DefaultDelimiters are the ones most X12 partners use: * ^ > ~ (repetition from 00402).
 var DefaultDelimiters = Delimiters{Element: '*', Repetition: '^', Component: '>', Segment: '~'}
 
-// valid reports whether the delimiters are distinct and usable: none is a letter, a
-// digit, a blank or a byte outside ASCII, and only the terminator may be a line break.
-func (d Delimiters) valid() bool { return d.problem() == nil }
-
 // delimiterNames name the delimiters where the ISA holds them, in the order problem
 // checks them.
 var delimiterNames = [...]string{
@@ -36,7 +32,8 @@ var delimiterNames = [...]string{
 var delimiterCodes = [...]string{"TA1:004", "TA1:026", "TA1:027", "TA1:016"}
 
 // problem explains the first unusable delimiter, with the TA1 note code it calls for, or
-// returns nil.
+// returns nil: delimiters must be distinct, and none may be a letter, a digit, a blank or
+// a byte outside ASCII; only the terminator may be a line break.
 func (d Delimiters) problem() *SyntaxError {
 	set := [...]byte{d.Segment, d.Element, d.Component, d.Repetition}
 	for i, c := range set {

@@ -358,7 +358,9 @@ func (c *StructureChecker) checkElements(seg *Segment, cs *cseg, loop string, re
 		}
 	}
 	for r := range cs.rules {
-		c.checkRule(seg, cs, loop, &cs.rules[r], present)
+		if cr := &cs.rules[r]; !cr.holds(present) {
+			c.checkRule(seg, cs, loop, cr, present)
+		}
 	}
 	if len(c.elemErr) == 0 {
 		return
@@ -737,7 +739,27 @@ type crule struct {
 	name    string
 	elems   []int
 	mask    uint64
+	first   uint64 // the bit of elems[0]
 	lenient bool
+}
+
+// holds reports whether the elements present (bit i-1 for element i) satisfy the note:
+// the common case, decided without a call to checkRule.
+func (r *crule) holds(present uint64) bool {
+	have := present & r.mask
+	switch r.kind {
+	case RulePaired:
+		return have == 0 || have == r.mask
+	case RuleRequired:
+		return have != 0
+	case RuleExclusion:
+		return have&(have-1) == 0
+	case RuleConditional:
+		return present&r.first == 0 || have == r.mask
+	case RuleListConditional:
+		return present&r.first == 0 || have != r.first
+	}
+	return false
 }
 
 // ccodes is a code list packed for allocation-free lookup: codes of up to 8 bytes as
@@ -945,7 +967,7 @@ func compileSegment(s *SegmentSpec) *cseg {
 		}
 	}
 	for _, r := range s.Rules {
-		cr := crule{kind: r.Kind, name: r.String(), elems: slices.Clone(r.Elements), lenient: r.Lenient}
+		cr := crule{kind: r.Kind, name: r.String(), elems: slices.Clone(r.Elements), lenient: r.Lenient, first: 1 << (r.Elements[0] - 1)}
 		for _, p := range r.Elements {
 			cr.mask |= 1 << (p - 1)
 		}

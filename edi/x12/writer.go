@@ -67,6 +67,9 @@ func (w *Writer) redelimit(s *Segment, d Delimiters) error {
 		case isa && i == 16:
 			w.w.WriteByte(d.Component)
 			continue
+		case binaryElement(s.tag, i, s.Len()):
+			w.w.Write(e) // taken by length: any byte, delimiters included
+			continue
 		}
 		for _, c := range e {
 			switch {
@@ -91,7 +94,8 @@ func (w *Writer) terminate(d Delimiters) {
 }
 
 // Write writes a segment built from a tag and element values with the writer's
-// delimiters (DefaultDelimiters when Delims is zero). Values must not contain a delimiter.
+// delimiters (DefaultDelimiters when Delims is zero). Values must not contain a
+// delimiter, except binary data (BIN02, BDS03), which is written as is.
 func (w *Writer) Write(tag string, elems ...string) error {
 	if w.err != nil {
 		return w.err
@@ -102,7 +106,7 @@ func (w *Writer) Write(tag string, elems ...string) error {
 	}
 	w.w.WriteString(tag)
 	for i, e := range elems {
-		for j := 0; j < len(e); j++ {
+		for j := 0; j < len(e) && !binaryElement(tag, i+1, len(elems)); j++ {
 			if c := e[j]; c == d.Element || c == d.Segment || c == d.Repetition && c != 0 && tag != "ISA" || c == d.Component && tag != "ISA" {
 				w.err = fmt.Errorf("%w: %s%02d holds %q", ErrDelimiterInData, tag, i+1, c)
 				return w.err
@@ -121,4 +125,10 @@ func (w *Writer) Flush() error {
 		return w.err
 	}
 	return w.w.Flush()
+}
+
+// binaryElement reports whether element i of a segment of n elements is binary data,
+// read by the length before it: BIN02, BDS03.
+func binaryElement(tag string, i, n int) bool {
+	return tag == "BIN" && i == 2 && n == 2 || tag == "BDS" && i == 3 && n == 3
 }

@@ -92,6 +92,7 @@ func FuzzReadWriteRead(f *testing.F) {
 	f.Add([]byte("ISA*00* *00* *ZZ*HAMSUD*ZZ*PARTNERID*160526*2245*U*00401*053849086*0*P*>~GS*SO~"))
 	f.Add([]byte("ST*997*0001\nAK1*PO*2\nSE*3*0001\n"))
 	f.Add([]byte("\xef\xbb\xbfISA*00~"))
+	f.Add([]byte(isa401 + "GS*SO*A~ST*841*0001~BIN*6*A~B*C>~SE*3*0001~BDS*B64*2*~~BIN*x*1~"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		first := segments(t, data)
 		var buf bytes.Buffer

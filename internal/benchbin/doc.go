@@ -1,0 +1,21 @@
+// Command benchbin times the built icss binary as users run it, against the same work
+// done in process and against byte-at-a-time split loops over the same files, in one
+// run with the measurements interleaved, and prints ratios: on a shared machine the
+// absolute speeds move with the load, the ratios much less. `make bench-binary` runs it.
+//
+//	go run ./internal/benchbin -icss bin/icss -cuscargen bin/cuscargen [-mb 100] [-runs 5] [-check]
+//
+// Inputs (generated once into -dir, kept for later runs): a valid X12 309 of about -mb
+// MB (icss edi generate), the same with one element error in every bill (M1101 too
+// long), a CUSCAR of -mb MiB (cuscargen), and the same with an unexpected segment after
+// every goods item (GID). For each it reports the best of -runs of:
+//
+//	binary     icss edi inspect FILE > /dev/null, wall time (and peak RSS)
+//	inprocess  edi.InspectTo over the file, report discarded (what BenchmarkInspect measures)
+//	readbyte   splitloop.ReadBytes: bufio ReadByte per byte, segments collected
+//	split      splitloop.Split: a range over the read buffer
+//
+// and the ratios the issue sets bars for: binary time within 10 % of in process, binary
+// at least as fast as the byte loop, an error-heavy file at least half as fast as the
+// clean one, memory flat. With -check it exits 1 when a bar is missed.
+package main
