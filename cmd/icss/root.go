@@ -26,6 +26,7 @@ func newRootCommand() *cobra.Command {
 		newTemplateCommand(),
 		newLedgerCommand(),
 		newKeysCommand(),
+		newExamCommand(),
 	)
 	return root
 }
