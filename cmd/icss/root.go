@@ -27,6 +27,7 @@ func newRootCommand() *cobra.Command {
 		newLedgerCommand(),
 		newKeysCommand(),
 		newExamCommand(),
+		newEvidenceCommand(),
 	)
 	return root
 }
