@@ -68,7 +68,7 @@ func TestExamImportAndEvidenceVerify(t *testing.T) {
 			t.Errorf("result %+v", r)
 		}
 	}
-	if msg, code := run(t, "evidence", "verify", "--evidence", ev, "--pubkey", pub); code != 0 || !strings.HasSuffix(msg, ": OK\n") || len(got) == 0 {
+	if msg, code := run(t, "evidence", "verify", "--evidence", ev, "--pubkey", pub, "--state", filepath.Join(dir, "ledger.db")); code != 0 || !strings.HasSuffix(msg, ": OK\n") || len(got) == 0 {
 		t.Fatalf("evidence verify: %d %s", code, msg)
 	}
 

@@ -435,9 +435,12 @@ func (o *Options) readWorkbooks(ctx context.Context, books []Item, original *iss
 			return nil
 		})
 		if cells := examlist.CellErrors(err); len(cells) > 0 {
+			badRows := map[int]bool{}
 			for _, ce := range cells {
 				rep.Rejected = append(rep.Rejected, ce)
+				badRows[ce.Row] = true
 			}
+			rep.Rows += len(badRows)
 		} else if err != nil {
 			rep.Rejected = append(rep.Rejected, &FileError{File: b.Name, Err: err})
 		}
