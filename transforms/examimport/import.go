@@ -285,14 +285,22 @@ func result(r row, photos []exam.Object) exam.Result {
 	if res.Port == "" {
 		res.Port = r.list.meta.Port
 	}
-	if res.Photos == nil {
-		res.Photos = []exam.Object{}
-	}
+	// schema.json wants arrays, never null.
+	res.Photos = orEmpty(res.Photos)
+	res.Seals, res.ExamsSelected, res.ExamsPerformed = orEmpty(res.Seals), orEmpty(res.ExamsSelected), orEmpty(res.ExamsPerformed)
+	res.Selection.Reasons, res.Selection.Assessments = orEmpty(res.Selection.Reasons), orEmpty(res.Selection.Assessments)
 	if !ret.ExaminedAt.IsZero() {
 		at := ret.ExaminedAt
 		res.ExaminedAt = &at
 	}
 	return res
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // intake is what the returned files held, photos already stored.

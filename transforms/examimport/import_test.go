@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -132,6 +133,7 @@ func TestImportRecordsEveryFilledRowOnceThenVersions(t *testing.T) {
 			t.Errorf("%s: version %d manifest %q workbook %+v selection %+v", ret.ExamID, res.Version, res.ManifestSHA256, res.Workbook, res.Selection)
 		}
 	}
+	checkSchema(t, rep.Recorded)
 	vr := e.verify(t)
 	if vr.Manifests != len(r.filled.Returns) {
 		t.Errorf("%d manifests, want %d", vr.Manifests, len(r.filled.Returns))
@@ -312,5 +314,37 @@ func TestImportZip(t *testing.T) {
 	rep = e.run(t, "", bad)
 	if rep.OK() || len(rep.Recorded)+len(rep.Unchanged) != 0 || !errors.Is(rep.Rejected[0], examimport.ErrUnsafeZip) {
 		t.Fatalf("unsafe zip: recorded %d, unchanged %d, rejected %v", len(rep.Recorded), len(rep.Unchanged), rep.Rejected)
+	}
+}
+
+// checkSchema checks what schema.json requires of every result: each
+// required property present, arrays never null.
+func checkSchema(t *testing.T, results []exam.Result) {
+	t.Helper()
+	b, err := os.ReadFile("../exam/schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema struct {
+		Required   []string                  `json:"required"`
+		Properties map[string]map[string]any `json:"properties"`
+	}
+	if err := json.Unmarshal(b, &schema); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		line, _ := json.Marshal(r)
+		var got map[string]any
+		json.Unmarshal(line, &got)
+		for _, k := range schema.Required {
+			v, ok := got[k]
+			if !ok || v == nil && schema.Properties[k]["type"] == "array" {
+				t.Errorf("%s: required %q is %v", r.ExamID, k, v)
+			}
+		}
+		sel := got["selection"].(map[string]any)
+		if sel["reasons"] == nil || sel["assessments"] == nil {
+			t.Errorf("%s: selection %v has null arrays", r.ExamID, sel)
+		}
 	}
 }
