@@ -313,40 +313,41 @@ type intake struct {
 }
 
 // intake walks every returned path, storing photos as they come (several
-// at once) and keeping workbooks for reading. The photos of a ZIP rejected
-// as a whole are dropped (they stay in the store, unreferenced).
+// at once) and keeping workbooks for reading. What a ZIP rejected as a
+// whole gave is dropped (its photos stay in the store, unreferenced).
 func (o *Options) intake(ctx context.Context, rep *Report) (*intake, error) {
 	in := &intake{photos: map[string][]exam.Object{}, photoNames: map[string][]string{}, badPhotos: map[string][]*FileError{}}
 	type stored struct {
 		examID, name string
 		obj          exam.Object
 	}
-	for _, p := range o.Returned {
-		var (
-			mu       sync.Mutex
-			pending  []stored
-			books    []Item
-			rejected bool
-			putErr   error
-			wg       sync.WaitGroup
-		)
-		work := make(chan Item, o.Workers)
-		for range o.Workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for it := range work {
-					obj, err := o.Evidence.PutObject(ctx, it.Name, it.Content, it.ContentType)
-					mu.Lock()
-					if err != nil && putErr == nil {
-						putErr = err
-					}
-					pending = append(pending, stored{it.ExamID, it.Name, obj})
-					mu.Unlock()
+	var (
+		mu       sync.Mutex
+		pending  []stored
+		books    []Item
+		rejected = map[string]bool{} // ZIPs rejected whole
+		putErr   error
+		wg       sync.WaitGroup
+	)
+	work := make(chan Item, o.Workers)
+	for range o.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range work {
+				obj, err := o.Evidence.PutObject(ctx, it.Name, it.Content, it.ContentType)
+				mu.Lock()
+				if err != nil && putErr == nil {
+					putErr = err
 				}
-			}()
-		}
-		err := Walk(p, o.Limits, func(it Item) error {
+				pending = append(pending, stored{it.ExamID, it.Name, obj})
+				mu.Unlock()
+			}
+		}()
+	}
+	var err error
+	for _, p := range o.Returned {
+		err = Walk(p, o.Limits, func(it Item) error {
 			if it.Kind == Workbook {
 				books = append(books, it)
 				return nil
@@ -360,43 +361,53 @@ func (o *Options) intake(ctx context.Context, rep *Report) (*intake, error) {
 		}, func(fe *FileError) {
 			mu.Lock()
 			defer mu.Unlock()
-			if fe.File == p && strings.EqualFold(pathExt(p), ".zip") {
-				rejected = true
+			if fe.Archive {
+				rejected[fe.File] = true
 			}
 			if fe.ExamID != "" {
 				in.badPhotos[fe.ExamID] = append(in.badPhotos[fe.ExamID], fe)
 			}
 			rep.Rejected = append(rep.Rejected, fe)
 		})
-		close(work)
-		wg.Wait()
-		switch {
-		case err != nil:
-			return nil, fmt.Errorf("examimport: %s: %w", p, err)
-		case putErr != nil:
-			return nil, putErr
-		case rejected:
+		if err != nil {
+			err = fmt.Errorf("examimport: %s: %w", p, err)
+			break
+		}
+	}
+	close(work)
+	wg.Wait()
+	if err == nil {
+		err = putErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range books {
+		if !rejected[archiveOf(b.Name)] {
+			in.workbooks = append(in.workbooks, b)
+		}
+	}
+	sort.Slice(pending, func(i, j int) bool { return pending[i].name < pending[j].name })
+	for _, s := range pending {
+		if rejected[archiveOf(s.name)] {
 			continue
 		}
-		in.workbooks = append(in.workbooks, books...)
-		sort.Slice(pending, func(i, j int) bool { return pending[i].name < pending[j].name })
-		for _, s := range pending {
-			if _, ok := in.photos[s.examID]; !ok {
-				in.photoOrder = append(in.photoOrder, s.examID)
-			}
-			if !containsSHA(in.photos[s.examID], s.obj.SHA256) {
-				in.photos[s.examID] = append(in.photos[s.examID], s.obj)
-				in.photoNames[s.examID] = append(in.photoNames[s.examID], s.name)
-			}
+		rep.Photos++
+		if _, ok := in.photos[s.examID]; !ok {
+			in.photoOrder = append(in.photoOrder, s.examID)
 		}
-		rep.Photos += len(pending)
+		if !containsSHA(in.photos[s.examID], s.obj.SHA256) {
+			in.photos[s.examID] = append(in.photos[s.examID], s.obj)
+			in.photoNames[s.examID] = append(in.photoNames[s.examID], s.name)
+		}
 	}
 	return in, nil
 }
 
-func pathExt(p string) string {
-	if i := strings.LastIndexByte(p, '.'); i >= 0 && !strings.ContainsAny(p[i:], `/\`) {
-		return p[i:]
+// archiveOf is the ZIP an item's name says it came from ("x.zip!entry"), or "".
+func archiveOf(name string) string {
+	if i := strings.Index(strings.ToLower(name), ".zip!"); i >= 0 {
+		return name[:i+len(".zip")]
 	}
 	return ""
 }

@@ -315,6 +315,12 @@ func TestImportZip(t *testing.T) {
 	if rep.OK() || len(rep.Recorded)+len(rep.Unchanged) != 0 || !errors.Is(rep.Rejected[0], examimport.ErrUnsafeZip) {
 		t.Fatalf("unsafe zip: recorded %d, unchanged %d, rejected %v", len(rep.Recorded), len(rep.Unchanged), rep.Rejected)
 	}
+	// The same ZIP inside a directory given to the import: refused whole too.
+	rep = e.run(t, "", filepath.Dir(bad))
+	if len(rep.Recorded)+len(rep.Unchanged) != 0 || rep.Photos != 0 || rep.Workbooks != 0 || !errors.Is(rep.Rejected[0], examimport.ErrUnsafeZip) {
+		t.Fatalf("unsafe zip in a directory: recorded %d, unchanged %d, %d photos, %d workbooks, rejected %v",
+			len(rep.Recorded), len(rep.Unchanged), rep.Photos, rep.Workbooks, rep.Rejected)
+	}
 }
 
 // checkSchema checks what schema.json requires of every result: each
