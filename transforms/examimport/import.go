@@ -84,6 +84,32 @@ type Report struct {
 // OK reports whether everything was accepted.
 func (r Report) OK() bool { return len(r.Rejected) == 0 }
 
+// Files lists the returned files (a ZIP for its entries) that had a
+// problem, each once, in the order reported: what the daemon quarantines.
+func (r Report) Files() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, err := range r.Rejected {
+		var name string
+		var ce *exam.CellError
+		var fe *FileError
+		switch {
+		case errors.As(err, &ce):
+			name = ce.File
+		case errors.As(err, &fe):
+			name = fe.File
+		}
+		if a := archiveOf(name); a != "" {
+			name = a
+		}
+		if name != "" && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // Results are the recorded and unchanged results by exam ID: one per row
 // accepted.
 func (r Report) Results() []exam.Result {
@@ -296,6 +322,17 @@ func result(r row, photos []exam.Object) exam.Result {
 	return res
 }
 
+// inZone reads the wall-clock time of t as a time in the named zone.
+func inZone(t time.Time, zone string) time.Time {
+	loc, err := time.LoadLocation(zone)
+	if err != nil || zone == "" {
+		return t
+	}
+	y, mo, d := t.Date()
+	h, mi, sec := t.Clock()
+	return time.Date(y, mo, d, h, mi, sec, t.Nanosecond(), loc)
+}
+
 func orEmpty[T any](s []T) []T {
 	if s == nil {
 		return []T{}
@@ -433,23 +470,32 @@ func (o *Options) readWorkbooks(ctx context.Context, books []Item, original *iss
 		}
 		seen[sum] = true
 		rep.Workbooks++
+		// The original, when given, is what rows are checked against; the
+		// copy a returned workbook carries need not have survived the
+		// officer's spreadsheet program, but when it did it must be of the
+		// same list.
 		list, err := readIssued(b.Content)
-		if err != nil {
-			rep.Rejected = append(rep.Rejected, &FileError{File: b.Name, Err: fmt.Errorf("not a returned exam list: %w", err)})
+		lostZone := original != nil && err != nil
+		switch {
+		case original != nil && err == nil && list.meta.ListID != original.meta.ListID:
+			rep.Rejected = append(rep.Rejected, &FileError{File: b.Name, Err: fmt.Errorf("a return of list %s, not of list %s given with --list", list.meta.ListID, original.meta.ListID)})
 			continue
-		}
-		if original != nil {
-			if list.meta.ListID != original.meta.ListID {
-				rep.Rejected = append(rep.Rejected, &FileError{File: b.Name, Err: fmt.Errorf("a return of list %s, not of list %s given with --list", list.meta.ListID, original.meta.ListID)})
-				continue
-			}
+		case original != nil:
 			list = *original
+		case err != nil:
+			rep.Rejected = append(rep.Rejected, &FileError{File: b.Name, Err: fmt.Errorf("not a returned exam list (give the original with --list if the hidden sheet was lost): %w", err)})
+			continue
 		}
 		obj, err := o.Evidence.PutObject(ctx, b.Name, b.Content, b.ContentType)
 		if err != nil {
 			return nil, err
 		}
 		err = examlist.ReadReturns(bytes.NewReader(b.Content), b.Name, func(ret exam.Return) error {
+			if lostZone && !ret.ExaminedAt.IsZero() {
+				// Without its hidden sheet the workbook's wall-clock times
+				// were read as UTC: they are the port's, as the list says.
+				ret.ExaminedAt = inZone(ret.ExaminedAt, list.meta.Zone)
+			}
 			rows = append(rows, row{ret: ret, list: list, workbook: obj})
 			return nil
 		})

@@ -274,6 +274,9 @@ func TestImportRejectsBadRowsWhole(t *testing.T) {
 			if hit.File != wb || hit.Sheet != examlist.SheetList {
 				t.Errorf("error names %s sheet %q", hit.File, hit.Sheet)
 			}
+			if files := rep.Files(); len(files) == 0 || files[0] != wb && (extra == nil || files[0] != extra[0]) {
+				t.Errorf("Files() = %v, want the workbook or the bad photo first", files)
+			}
 			t.Log(hit)
 			for _, res := range rep.Recorded {
 				for _, err := range rep.Rejected {
@@ -351,6 +354,38 @@ func checkSchema(t *testing.T, results []exam.Result) {
 		sel := got["selection"].(map[string]any)
 		if sel["reasons"] == nil || sel["assessments"] == nil {
 			t.Errorf("%s: selection %v has null arrays", r.ExamID, sel)
+		}
+	}
+}
+
+// A return whose hidden sheet was lost (copied into a new workbook) is
+// checked against the original given with --list, and refused without it.
+func TestImportWithoutTheHiddenSheet(t *testing.T) {
+	r := makeReturn(t, 8, officer.Choices{Seed: 2})
+	f, err := excelize.OpenFile(r.workbook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.DeleteSheet(examlist.SheetIssued); err != nil {
+		t.Fatal(err)
+	}
+	stripped := filepath.Join(t.TempDir(), "copied.xlsx")
+	if err := f.SaveAs(stripped); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	photos := filepath.Join(r.dir, "return", "photos")
+	e := newEnv(t)
+	if rep := e.run(t, "", stripped, photos); len(rep.Recorded) != 0 || len(rep.Files()) == 0 || rep.Files()[0] != stripped {
+		t.Fatalf("without --list: recorded %d, files %v, rejected %v", len(rep.Recorded), rep.Files(), rep.Rejected)
+	}
+	rep := e.run(t, r.original, stripped, photos)
+	if !rep.OK() || len(rep.Recorded) != len(r.filled.Returns) {
+		t.Fatalf("with --list: recorded %d of %d, rejected %v", len(rep.Recorded), len(r.filled.Returns), rep.Rejected)
+	}
+	for i, res := range rep.Recorded {
+		if want := r.filled.Returns[i].ExaminedAt; !want.IsZero() && (res.ExaminedAt == nil || !res.ExaminedAt.Equal(want)) {
+			t.Errorf("%s examined at %v, the officer wrote %v (port time)", res.ExamID, res.ExaminedAt, want)
 		}
 	}
 }
