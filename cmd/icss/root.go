@@ -30,6 +30,7 @@ func newRootCommand() *cobra.Command {
 		newResultsCommand(),
 		newPartnerCommand(),
 		newNoticeCommand(),
+		newEvidenceCommand(),
 	)
 	return root
 }
