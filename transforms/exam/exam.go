@@ -35,7 +35,7 @@ type BillRef struct {
 	Key        string `json:"key"`         // harmonized bill key (SCAC + number)
 	IssuerSCAC string `json:"issuer_scac"` // who issued the bill: the carrier to notify
 	Number     string `json:"number"`
-	Version    int    `json:"version"` // the harmonized record version assessed
+	Version    int    `json:"version"` // the harmonized record version assessed; 0 when never numbered (by hand, without a ledger)
 }
 
 // Selection says why a container is on a list: the strongest of its bills'
