@@ -209,11 +209,11 @@ func TestBuildRejectsBadResults(t *testing.T) {
 		edit func(*exam.Result)
 		want string
 	}{
-		"exam id":          {func(r *exam.Result) { r.ExamID = "../x" }, "results.jsonl:2: exam_id"},
-		"no reason":        {func(r *exam.Result) { r.Outcome, r.NotExaminedReason = exam.OutcomeNotExamined, "" }, "not examined without a reason"},
-		"outcome":          {func(r *exam.Result) { r.Outcome = "fine" }, "outcome \"fine\""},
-		"evidence":         {func(r *exam.Result) { r.ManifestSHA256 = "abc" }, "manifest_sha256"},
-		"no bills":         {func(r *exam.Result) { r.Bills = nil }, "no bills"},
+		"exam id":   {func(r *exam.Result) { r.ExamID = "../x" }, "results.jsonl:2: exam_id"},
+		"no reason": {func(r *exam.Result) { r.Outcome, r.NotExaminedReason = exam.OutcomeNotExamined, "" }, "not examined without a reason"},
+		"outcome":   {func(r *exam.Result) { r.Outcome = "fine" }, "outcome \"fine\""},
+		"evidence":  {func(r *exam.Result) { r.ManifestSHA256 = "abc" }, "manifest_sha256"},
+		"no bills":  {func(r *exam.Result) { r.Bills = nil }, "no bills"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
