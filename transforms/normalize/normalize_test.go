@@ -199,3 +199,40 @@ func ExampleRun() {
 	// HLCUHPH10000001 original 1 container(s) domestic
 	// 2 bill version(s)
 }
+
+// RunReader on one input gives, line for line, what Run gives on the same file: the
+// X12 309 samples, a CUSCAR and a carrier table (CSV) read from a reader
+// hint; and an unreadable input is an error of the result, not of the run.
+func TestRunReaderMatchesRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files := append(corpus.Samples(t, "x12types_309_*.edi"), corpus.Samples(t, "cuscartools_*.edi")...)
+	files = append(files, write(t, dir, "bills.csv", "Bill of lading,Carrier SCAC,Container\nMAEU123,MAEU,MSKU7351770\n"))
+	for _, f := range files {
+		want, _ := collect(t, Options{}, f)
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []Line
+		res, err := RunReader(Options{}, f, bytes.NewReader(b), func(l Line) error { got = append(got, l); return nil })
+		if err != nil || len(res.Errors) != 0 {
+			t.Fatalf("%s: %v %v", f, err, res.Errors)
+		}
+		if len(got) != len(want) || len(got) == 0 {
+			t.Fatalf("%s: %d lines from the reader, %d from the file", f, len(got), len(want))
+		}
+		for i := range got {
+			if g, w := string(got[i].Record.AppendJSON(nil)), string(want[i].Record.AppendJSON(nil)); g != w {
+				t.Fatalf("%s line %d:\n got %s\nwant %s", f, i, g, w)
+			}
+		}
+	}
+	if _, err := RunReader(Options{}, "x", strings.NewReader("\x00\x01 binary"), func(Line) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := RunReader(Options{}, "x", strings.NewReader("\x00\x01 binary"), func(Line) error { return nil })
+	if len(res.Errors) != 1 {
+		t.Fatalf("binary input: %+v", res)
+	}
+}
