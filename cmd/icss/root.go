@@ -26,6 +26,10 @@ func newRootCommand() *cobra.Command {
 		newTemplateCommand(),
 		newLedgerCommand(),
 		newKeysCommand(),
+		newRunCommand(),
+		newStatusCommand(),
+		newJobsCommand(),
+		newConfigCommand(),
 	)
 	return root
 }

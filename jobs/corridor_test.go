@@ -1,0 +1,205 @@
+package jobs_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/icss/icss/config"
+	"github.com/icss/icss/edi"
+	"github.com/icss/icss/edi/x12/x12gen"
+	"github.com/icss/icss/internal/testkit/sshdtest"
+	"github.com/icss/icss/jobs"
+	"github.com/icss/icss/storage/state"
+)
+
+// corridor is one test's world: a carrier drop box on a real sshd and a config.
+type corridor struct {
+	t      *testing.T
+	srv    *sshdtest.Server
+	dir    string
+	config string
+}
+
+func newCorridor(t *testing.T, extra string) *corridor {
+	t.Helper()
+	srv := sshdtest.Start(t, sshdtest.Options{Dirs: []string{"inbox", "outbox"}})
+	dir := t.TempDir()
+	c := &corridor{t: t, srv: srv, dir: dir, config: filepath.Join(dir, "icss.yaml")}
+	yaml := fmt.Sprintf(`
+data_dir: data
+node: test-node
+endpoints:
+  - name: carrier
+    role: carrier
+    addr: %q
+    user: %q
+    key_file: %q
+    known_hosts_file: %q
+    inbox: inbox
+    outbox: outbox
+    stable_for: 200ms
+    retries: 1
+    retry_backoff: 50ms
+    retry_backoff_max: 100ms
+    dial_timeout: 2s
+schedules:
+  - {name: pull, spec: "CRON_TZ=UTC */5 * * * *", stage: pull}
+jobs:
+  poll_interval: 50ms
+  retry_backoff: 100ms
+  retry_backoff_max: 1s
+  max_attempts: 4
+  shutdown_timeout: 5s
+%s`, srv.Addr, srv.User, srv.ClientKeyFile, srv.KnownHostsFile, extra)
+	if err := os.WriteFile(c.config, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (c *corridor) load() *config.Config {
+	cfg, err := config.Load(c.config)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return cfg
+}
+
+// drop puts a file into the carrier's inbox as a carrier would (temporary name, rename).
+func (c *corridor) drop(name string, data []byte) {
+	c.t.Helper()
+	tmp := c.srv.Path("inbox/" + name + ".part")
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		c.t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Minute)
+	os.Chtimes(tmp, old, old)
+	if err := os.Rename(tmp, c.srv.Path("inbox/"+name)); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+func (c *corridor) outbox() []string {
+	ents, _ := os.ReadDir(c.srv.Path("outbox"))
+	var names []string
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (c *corridor) runOnce(ctx context.Context) jobs.OnceResult {
+	c.t.Helper()
+	d, err := jobs.Open(ctx, c.load(), testLogger(c.t), true)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer d.Close()
+	res, err := d.RunOnce(ctx, 5*time.Second)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return res
+}
+
+func testLogger(t *testing.T) *slog.Logger {
+	if testing.Verbose() {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func manifest(t *testing.T, bills int, control int) []byte {
+	var b bytes.Buffer
+	if _, err := x12gen.New(x12gen.Options{Seed: uint64(control), Bills: bills, BillsPerSet: 50, Control: control}).WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// The corridor as far as the stages exist: carrier files dropped on a real sshd ->
+// pulled once -> inspected, acknowledged (the acknowledgments in the carrier's
+// outbox, each a valid interchange) -> normalized into record versions -> scored;
+// garbage quarantined with its reason; a second run does nothing again.
+func TestCorridorOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := newCorridor(t, "")
+	c.drop("big.x12", manifest(t, 500, 501))
+	demo, _ := filepath.Glob("../testdata/demo/*.x12")
+	for _, f := range demo {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.drop(filepath.Base(f), b)
+	}
+	c.drop("garbage.bin", []byte("\x00\x01\x02 this is not EDI"))
+
+	res := c.runOnce(ctx)
+	if len(res.Parked) != 0 || res.Waiting != 0 {
+		t.Fatalf("parked %v, waiting %d", res.Parked, res.Waiting)
+	}
+	acks := c.outbox()
+	if len(acks) < len(demo)+1 {
+		t.Fatalf("outbox holds %v, want an acknowledgment per input at least", acks)
+	}
+	for _, a := range acks {
+		b, _ := os.ReadFile(c.srv.Path("outbox/" + a))
+		rep, err := edi.Inspect(bytes.NewReader(b), a)
+		if err != nil || !rep.Valid() {
+			t.Errorf("acknowledgment %s does not validate: %v %+v", a, err, rep)
+		}
+	}
+	d, err := jobs.Open(ctx, c.load(), nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := d.Status(ctx, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ledger := d.Ledger()
+	var n int
+	ledger.DB().QueryRow(`SELECT COUNT(*) FROM scores`).Scan(&n)
+	var versions int
+	ledger.DB().QueryRow(`SELECT COUNT(*) FROM shipment_versions`).Scan(&versions)
+	if versions < 500 || n != versions {
+		t.Errorf("%d record versions, %d scores", versions, n)
+	}
+	if len(st.Quarantined) != 1 || st.Quarantined[0].Name != "garbage.bin" || !strings.Contains(st.Quarantined[0].Reason, "not X12, EDIFACT") {
+		t.Errorf("quarantined: %+v", st.Quarantined)
+	}
+	if st.SelectedToday() == 0 {
+		t.Error("nothing selected today")
+	}
+	q, _ := ledger.FilesInState(ctx, "", state.FileAcknowledged)
+	if len(q) < 2 {
+		t.Errorf("acknowledged files: %d", len(q))
+	}
+	d.Close()
+
+	// Again: nothing new arrives, nothing is done twice.
+	c.runOnce(ctx)
+	if again := c.outbox(); strings.Join(again, ",") != strings.Join(acks, ",") {
+		t.Errorf("second run changed the outbox:\n%v\n%v", acks, again)
+	}
+	d, _ = jobs.Open(ctx, c.load(), nil, false)
+	defer d.Close()
+	var n2 int
+	d.Ledger().DB().QueryRow(`SELECT COUNT(*) FROM scores`).Scan(&n2)
+	if n2 != n {
+		t.Errorf("scores %d -> %d", n, n2)
+	}
+}

@@ -1,0 +1,374 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/icss/icss/config"
+	"github.com/icss/icss/jobs/schedule"
+	"github.com/icss/icss/storage/blob"
+	"github.com/icss/icss/storage/state"
+)
+
+// Daemon runs the corridor's stages for one node.
+type Daemon struct {
+	cfg       *config.Config
+	ledger    *state.Ledger
+	blobs     blob.Set
+	raw       blob.Store
+	records   blob.Store
+	q         *jobsDB
+	log       *slog.Logger
+	scheds    []named
+	startedAt time.Time
+	engines   engineCache
+}
+
+// named is a configured schedule.
+type named struct {
+	name, stage string
+	s           *schedule.Schedule
+}
+
+// Open prepares a node: the ledger, the blob stores and the job queue. withWorkers
+// false opens a client that only reads and manages jobs (icss status, icss jobs).
+func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, withWorkers bool) (*Daemon, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	d := &Daemon{cfg: cfg, log: log, startedAt: time.Now()}
+	for _, s := range cfg.Schedules {
+		sc, err := schedule.Parse(s.Spec)
+		if err != nil {
+			return nil, fmt.Errorf("schedule %s: %w", s.Name, err)
+		}
+		d.scheds = append(d.scheds, named{name: s.Name, stage: s.Stage, s: sc})
+	}
+	if cfg.State.Driver == state.DriverSQLite {
+		if err := os.MkdirAll(filepath.Dir(cfg.State.DSN), 0o750); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.MkdirAll(cfg.SpoolDir, 0o750); err != nil {
+		return nil, err
+	}
+	var err error
+	if d.ledger, err = state.Open(ctx, cfg.State.Ledger(nil)); err != nil {
+		return nil, err
+	}
+	if d.blobs, err = cfg.Blob.Open(ctx); err != nil {
+		d.ledger.Close()
+		return nil, err
+	}
+	d.raw, _ = d.blobs.Get(blob.Raw)
+	d.records, _ = d.blobs.Get(blob.Records)
+	if d.raw == nil || d.records == nil {
+		d.Close()
+		return nil, errors.New("jobs: the blob store has no raw or records store")
+	}
+	var workers *river.Workers
+	if withWorkers {
+		workers = river.NewWorkers()
+		river.AddWorker(workers, &scheduleWorker{d: d})
+		river.AddWorker(workers, &pullWorker{d: d})
+		river.AddWorker(workers, &ingestWorker{d: d})
+		river.AddWorker(workers, &deliverWorker{d: d})
+		river.AddWorker(workers, &scoreWorker{d: d})
+	}
+	if d.q, err = openQueue(ctx, cfg, workers, log); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Close releases what Open opened.
+func (d *Daemon) Close() error {
+	if d.q != nil {
+		d.q.close()
+	}
+	if d.blobs != nil {
+		d.blobs.Close()
+	}
+	if d.ledger != nil {
+		return d.ledger.Close()
+	}
+	return nil
+}
+
+// Ledger is the node's ledger (for status and tests).
+func (d *Daemon) Ledger() *state.Ledger { return d.ledger }
+
+// Run works every stage on its schedule until ctx ends (SIGTERM, SIGINT), then
+// stops taking jobs and lets the running ones finish within jobs.shutdown_timeout;
+// those still running are cancelled and will be retried (here or on another node).
+func (d *Daemon) Run(ctx context.Context) error {
+	if err := d.q.client.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("jobs: start: %w", err)
+	}
+	d.log.Info("icss run started", "node", d.cfg.Node, "schedules", len(d.scheds), "workers", d.cfg.Jobs.Workers)
+	if err := d.catchUp(ctx); err != nil {
+		d.log.Error("catch-up after downtime failed; the next scheduled runs go ahead", "err", err)
+	}
+	if err := d.sweep(ctx); err != nil {
+		d.log.Error("sweep of unfinished work failed", "err", err)
+	}
+	d.tickLoop(ctx)
+	return d.stop()
+}
+
+// stop stops taking jobs and waits for the running ones, bounded.
+func (d *Daemon) stop() error {
+	d.log.Info("stopping: no new jobs; waiting for running ones", "timeout", d.cfg.Jobs.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), d.cfg.Jobs.ShutdownTimeout)
+	defer cancel()
+	if err := d.q.client.Stop(sctx); err != nil {
+		d.log.Warn("running jobs did not finish in time; cancelling them (they will be retried)", "err", err)
+		cctx, cancel2 := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel2()
+		if err := d.q.client.StopAndCancel(cctx); err != nil {
+			return fmt.Errorf("jobs: stop: %w", err)
+		}
+	}
+	d.log.Info("stopped")
+	return nil
+}
+
+// OnceResult says how `icss run --once` ended.
+type OnceResult struct {
+	// Waiting counts jobs still waiting for a retry when the wait ran out.
+	Waiting int
+	// Parked lists the jobs parked during the run.
+	Parked []*rivertype.JobRow
+}
+
+// RunOnce treats every schedule as due now, works until no job is left to run (or
+// only retries remain after wait), and stops.
+func (d *Daemon) RunOnce(ctx context.Context, wait time.Duration) (OnceResult, error) {
+	var res OnceResult
+	start := time.Now()
+	if err := d.q.client.Start(context.WithoutCancel(ctx)); err != nil {
+		return res, fmt.Errorf("jobs: start: %w", err)
+	}
+	at := start.UTC().Truncate(time.Second)
+	for _, s := range d.scheds {
+		if err := d.insert(ctx, ScheduleArgs{Schedule: s.name, At: at}); err != nil {
+			d.stop()
+			return res, err
+		}
+	}
+	if err := d.sweep(ctx); err != nil {
+		d.stop()
+		return res, err
+	}
+	deadline := time.Time{}
+	for {
+		live, waiting, err := d.pending(ctx)
+		if err != nil {
+			d.stop()
+			return res, err
+		}
+		if live == 0 && waiting == 0 {
+			break
+		}
+		if live == 0 {
+			if deadline.IsZero() {
+				deadline = time.Now().Add(wait)
+			}
+			if time.Now().After(deadline) {
+				res.Waiting = waiting
+				break
+			}
+		} else {
+			deadline = time.Time{}
+		}
+		select {
+		case <-ctx.Done():
+			return res, d.stop()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	parked, err := d.q.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateDiscarded).First(1000))
+	if err == nil {
+		for _, j := range parked.Jobs {
+			if j.FinalizedAt != nil && j.FinalizedAt.After(start) {
+				res.Parked = append(res.Parked, j)
+			}
+		}
+	}
+	return res, d.stop()
+}
+
+// pending counts jobs that will run now (available, running, pending) and jobs
+// waiting for a later attempt (retryable, scheduled).
+func (d *Daemon) pending(ctx context.Context) (live, waiting int, err error) {
+	counts, err := d.countJobs(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, c := range counts {
+		switch c.state {
+		case rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStatePending:
+			live += c.n
+		case rivertype.JobStateRetryable, rivertype.JobStateScheduled:
+			waiting += c.n
+		}
+	}
+	return live, waiting, nil
+}
+
+// insert enqueues a job; a duplicate of a live one is not an error (that is the point).
+func (d *Daemon) insert(ctx context.Context, args river.JobArgs) error {
+	res, err := d.q.client.Insert(ctx, args, nil)
+	if err != nil {
+		return fmt.Errorf("jobs: enqueue %s %+v: %w", args.Kind(), args, err)
+	}
+	if !res.UniqueSkippedAsDuplicate {
+		d.log.Debug("enqueued", "kind", args.Kind(), "job", res.Job.ID, "args", string(res.Job.EncodedArgs))
+	}
+	return nil
+}
+
+// sweep enqueues the work the ledger shows unfinished: files pulled but not ingested,
+// deliveries not made. After a crash between a stage and the insert of the next
+// one, this is what carries the work on (the inserts are unique, so a sweep never
+// doubles a job).
+func (d *Daemon) sweep(ctx context.Context) error {
+	for _, st := range []state.FileState{state.FileFetched, state.FileArchived, state.FileParsed} {
+		files, err := d.ledger.FilesInState(ctx, "", st)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			if err := d.insert(ctx, IngestArgs{Endpoint: f.Endpoint, SHA256: f.SHA256}); err != nil {
+				return err
+			}
+		}
+	}
+	pend, err := d.ledger.DeliveriesInState(ctx, "", state.DeliveryPending)
+	if err != nil {
+		return err
+	}
+	for _, p := range pend {
+		if err := d.insert(ctx, DeliverArgs{Endpoint: p.Endpoint, Name: p.Name}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// catchUp runs, once, the latest run time each schedule missed since its last run
+// (the ledger's job_runs). A schedule that never ran waits for its next time.
+func (d *Daemon) catchUp(ctx context.Context) error {
+	now := time.Now()
+	for _, s := range d.scheds {
+		last, err := d.ledger.LatestJobRun(ctx, scheduleJob(s.name))
+		if errors.Is(err, state.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		lt, err := schedule.ParseKey(last.RunKey)
+		if err != nil {
+			return err
+		}
+		if due := s.s.Prev(lt, now); !due.IsZero() {
+			d.log.Info("catching up a run missed while down", "schedule", s.name, "run", schedule.Key(due), "last", last.RunKey)
+			if err := d.insert(ctx, ScheduleArgs{Schedule: s.name, At: due.UTC()}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// tickLoop inserts each schedule's runs as their times come, until ctx ends. Every
+// node does it; the unique insert and the ledger's run claim keep a run single.
+func (d *Daemon) tickLoop(ctx context.Context) {
+	next := make([]time.Time, len(d.scheds))
+	now := time.Now()
+	for i, s := range d.scheds {
+		next[i] = s.s.Next(now)
+	}
+	for {
+		soonest := time.Time{}
+		for _, n := range next {
+			if !n.IsZero() && (soonest.IsZero() || n.Before(soonest)) {
+				soonest = n
+			}
+		}
+		wait := time.Hour
+		if !soonest.IsZero() {
+			wait = time.Until(soonest)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(max(wait, 0)):
+		}
+		now := time.Now()
+		for i, s := range d.scheds {
+			if next[i].IsZero() || next[i].After(now) {
+				continue
+			}
+			at := next[i]
+			// A node suspended past several run times does the latest one.
+			for n := s.s.Next(at); !n.IsZero() && !n.After(now); n = s.s.Next(n) {
+				at = n
+			}
+			if err := d.insert(ctx, ScheduleArgs{Schedule: s.name, At: at.UTC()}); err != nil {
+				d.log.Error("could not enqueue a scheduled run; retrying at the next tick", "schedule", s.name, "run", schedule.Key(at), "err", err)
+				continue
+			}
+			next[i] = s.s.Next(at)
+		}
+	}
+}
+
+func scheduleJob(name string) string { return "schedule:" + name }
+
+// spool copies r into a new spool file, rewound; the caller removes it.
+func (d *Daemon) spool(r io.Reader, pattern string) (*os.File, error) {
+	f, err := os.CreateTemp(d.cfg.SpoolDir, pattern)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return f, nil
+}
+
+// removeSpool closes and removes a spool file.
+func removeSpool(f *os.File) {
+	f.Close()
+	os.Remove(f.Name())
+}
+
+// storeOf resolves a delivery's blob reference "<purpose>:<key>".
+func (d *Daemon) storeOf(ref string) (blob.Store, string, error) {
+	p, key, ok := strings.Cut(ref, ":")
+	if !ok {
+		return nil, "", fmt.Errorf("blob reference %q is not <purpose>:<key>", ref)
+	}
+	st, err := d.blobs.Get(blob.Purpose(p))
+	return st, key, err
+}

@@ -1,0 +1,230 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/icss/icss/jobs/schedule"
+	"github.com/icss/icss/jobs/status"
+	"github.com/icss/icss/storage/blob"
+	"github.com/icss/icss/storage/state"
+)
+
+type kindCount struct {
+	kind  string
+	state rivertype.JobState
+	n     int
+}
+
+// countJobs counts River's jobs by kind and state.
+func (d *Daemon) countJobs(ctx context.Context) ([]kindCount, error) {
+	const q = `SELECT kind, state, COUNT(*) FROM river_job GROUP BY kind, state`
+	var out []kindCount
+	add := func(kind, st string, n int) { out = append(out, kindCount{kind, rivertype.JobState(st), n}) }
+	if d.q.pool != nil {
+		rows, err := d.q.pool.Query(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: count: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k, s string
+			var n int
+			if err := rows.Scan(&k, &s, &n); err != nil {
+				return nil, err
+			}
+			add(k, s, n)
+		}
+		return out, rows.Err()
+	}
+	rows, err := d.q.db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: count: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, s string
+		var n int
+		if err := rows.Scan(&k, &s, &n); err != nil {
+			return nil, err
+		}
+		add(k, s, n)
+	}
+	return out, rows.Err()
+}
+
+// Status takes a snapshot of the node and the corridor: jobs per stage from River;
+// schedules, quarantined files, deliveries and today's selections from the ledger.
+// "Today" is the calendar day in the zone of the first port's cut-offs (UTC when
+// there is none).
+func (d *Daemon) Status(ctx context.Context, version string) (*status.Status, error) {
+	now := time.Now()
+	loc := time.UTC
+	for _, p := range d.cfg.Ports {
+		if s, err := schedule.Parse(p.Cutoffs); err == nil {
+			loc = s.Location()
+			break
+		}
+	}
+	y, m, dd := now.In(loc).Date()
+	dayStart := time.Date(y, m, dd, 0, 0, 0, 0, loc)
+	st := &status.Status{GeneratedAt: now.UTC(), Day: dayStart.Format(time.DateOnly), TimeZone: loc.String(),
+		Node: status.Node{Name: d.cfg.Node, Version: version, StartedAt: d.startedAt.UTC()}}
+	st.Node.Checks = d.checks(ctx)
+
+	counts, err := d.countJobs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	idx := map[string]int{}
+	for _, k := range Stages() {
+		idx[k] = len(st.Stages)
+		st.Stages = append(st.Stages, status.Stage{Name: k})
+	}
+	for _, c := range counts {
+		i, ok := idx[c.kind]
+		if !ok { // a kind of a newer node: shown all the same
+			i = len(st.Stages)
+			idx[c.kind] = i
+			st.Stages = append(st.Stages, status.Stage{Name: c.kind})
+		}
+		s := &st.Stages[i]
+		switch c.state {
+		case rivertype.JobStateAvailable, rivertype.JobStateScheduled, rivertype.JobStatePending:
+			s.Backlog += c.n
+		case rivertype.JobStateRunning:
+			s.Running += c.n
+		case rivertype.JobStateRetryable:
+			s.Failed += c.n
+		case rivertype.JobStateDiscarded, rivertype.JobStateCancelled:
+			s.Parked += c.n
+		}
+	}
+	for _, s := range d.scheds {
+		sc := status.Schedule{Name: s.name, Spec: s.s.String(), NextRun: s.s.Next(now).UTC()}
+		if run, err := d.ledger.LatestJobRun(ctx, scheduleJob(s.name)); err == nil {
+			sc.LastRun, _ = schedule.ParseKey(run.RunKey)
+			sc.LastState, sc.LastError = string(run.State), run.Error
+		} else if !errors.Is(err, state.ErrNotFound) {
+			return nil, err
+		}
+		st.Schedules = append(st.Schedules, sc)
+	}
+	q, err := d.ledger.FilesInState(ctx, "", state.FileQuarantined)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range q {
+		st.Quarantined = append(st.Quarantined, status.Quarantined{Endpoint: f.Endpoint, Name: f.Name, SHA256: f.SHA256, Reason: f.LastError, Since: f.UpdatedAt})
+	}
+	sftpDel := status.Deliveries{Channel: "sftp"}
+	for _, ds := range []state.DeliveryState{state.DeliveryPending, state.DeliveryFailed} {
+		list, err := d.ledger.DeliveriesInState(ctx, "", ds)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range list {
+			if ds == state.DeliveryFailed {
+				sftpDel.Failed++
+				continue
+			}
+			sftpDel.Pending++
+			if sftpDel.OldestPending.IsZero() || x.CreatedAt.Before(sftpDel.OldestPending) {
+				sftpDel.OldestPending = x.CreatedAt
+			}
+		}
+	}
+	st.Deliveries = append(st.Deliveries, sftpDel)
+	if st.Selections, err = d.selections(ctx, dayStart); err != nil {
+		return nil, err
+	}
+	st.Sort()
+	return st, nil
+}
+
+// selections counts the day's selections for exam by path, from the findings the
+// score stage keeps with each score.
+func (d *Daemon) selections(ctx context.Context, since time.Time) ([]status.PathCount, error) {
+	db := d.ledger.DB()
+	q := `SELECT findings FROM scores WHERE decision = ? AND scored_at >= ?`
+	if d.ledger.Driver() == state.DriverPostgres {
+		q = `SELECT findings FROM scores WHERE decision = $1 AND scored_at >= $2`
+	}
+	rows, err := db.QueryContext(ctx, q, DecisionExamine, since.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("jobs: selections: %w", err)
+	}
+	defer rows.Close()
+	by := map[string]int{}
+	for rows.Next() {
+		var f sql.NullString
+		if err := rows.Scan(&f); err != nil {
+			return nil, err
+		}
+		var a struct {
+			Path string `json:"path"`
+		}
+		if json.Unmarshal([]byte(f.String), &a) == nil && a.Path != "" {
+			by[a.Path]++
+		}
+	}
+	var out []status.PathCount
+	for p, n := range by {
+		out = append(out, status.PathCount{Path: p, Count: n})
+	}
+	return out, rows.Err()
+}
+
+// checks are the readiness checks: the ledger, the job queue and the blob store.
+func (d *Daemon) checks(ctx context.Context) []status.Check {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	check := func(name string, err error) status.Check {
+		c := status.Check{Name: name, OK: err == nil}
+		if err != nil {
+			c.Error = err.Error()
+		}
+		return c
+	}
+	_, qerr := d.q.client.JobList(ctx, river.NewJobListParams().First(1))
+	_, berr := d.records.Stat(ctx, "icss-readiness-probe")
+	if errors.Is(berr, blob.ErrNotExist) {
+		berr = nil
+	}
+	return []status.Check{
+		check("database", d.ledger.DB().PingContext(ctx)),
+		check("jobs", qerr),
+		check("blob store", berr),
+	}
+}
+
+// Jobs lists the jobs in the given states (default: parked and failed, what an
+// operator acts on), newest first.
+func (d *Daemon) Jobs(ctx context.Context, states ...rivertype.JobState) ([]*rivertype.JobRow, error) {
+	if len(states) == 0 {
+		states = []rivertype.JobState{rivertype.JobStateDiscarded, rivertype.JobStateCancelled, rivertype.JobStateRetryable}
+	}
+	res, err := d.q.client.JobList(ctx, river.NewJobListParams().States(states...).OrderBy(river.JobListOrderByID, river.SortOrderDesc).First(10000))
+	if err != nil {
+		return nil, fmt.Errorf("jobs: list: %w", err)
+	}
+	return res.Jobs, nil
+}
+
+// Retry makes a parked, failed or cancelled job available again, with its attempts
+// left intact (River counts them from where they were).
+func (d *Daemon) Retry(ctx context.Context, id int64) (*rivertype.JobRow, error) {
+	return d.q.client.JobRetry(ctx, id)
+}
+
+// Cancel cancels a job for good (it stays listed as cancelled).
+func (d *Daemon) Cancel(ctx context.Context, id int64) (*rivertype.JobRow, error) {
+	return d.q.client.JobCancel(ctx, id)
+}
