@@ -117,7 +117,7 @@ type PathCount struct {
 }
 
 // Healthy reports whether every readiness check passed.
-func (s *Status) Healthy() bool {
+func (s Status) Healthy() bool {
 	for _, c := range s.Node.Checks {
 		if !c.OK {
 			return false
@@ -127,7 +127,7 @@ func (s *Status) Healthy() bool {
 }
 
 // SelectedToday is the total of Selections.
-func (s *Status) SelectedToday() int {
+func (s Status) SelectedToday() int {
 	n := 0
 	for _, p := range s.Selections {
 		n += p.Count
@@ -138,7 +138,7 @@ func (s *Status) SelectedToday() int {
 // Attention lists, one sentence each, what an operator on call must look at:
 // failed checks, parked jobs, failed schedules and deliveries, quarantined files.
 // Empty when all is well.
-func (s *Status) Attention() []string {
+func (s Status) Attention() []string {
 	var out []string
 	for _, c := range s.Node.Checks {
 		if !c.OK {
@@ -168,7 +168,8 @@ func (s *Status) Attention() []string {
 
 // Sort puts the lists in their display order (stages are left in flow order):
 // schedules by name, quarantined files by endpoint and name, deliveries by
-// channel, exam lists by port and cut-off, selections by path. The renderers
+// channel, exam lists by port and cut-off, selections in the order the risk
+// engine applies the paths (referral, rule, hits, random, capacity, then others). The renderers
 // call it on a copy, so a daemon may fill in any order.
 func (s *Status) Sort() {
 	sort.SliceStable(s.Schedules, func(i, j int) bool { return s.Schedules[i].Name < s.Schedules[j].Name })
@@ -181,7 +182,22 @@ func (s *Status) Sort() {
 		a, b := s.ExamLists[i], s.ExamLists[j]
 		return a.Port < b.Port || a.Port == b.Port && a.Cutoff.Before(b.Cutoff)
 	})
-	sort.SliceStable(s.Selections, func(i, j int) bool { return s.Selections[i].Path < s.Selections[j].Path })
+	sort.SliceStable(s.Selections, func(i, j int) bool {
+		a, b := pathRank(s.Selections[i].Path), pathRank(s.Selections[j].Path)
+		return a < b || a == b && s.Selections[i].Path < s.Selections[j].Path
+	})
+}
+
+// pathOrder is the order in which the risk engine considers the selection paths.
+var pathOrder = []string{"referral", "rule", "hits", "random", "capacity"}
+
+func pathRank(p string) int {
+	for i, q := range pathOrder {
+		if p == q {
+			return i
+		}
+	}
+	return len(pathOrder)
 }
 
 func plural(n int, one, many string) string {

@@ -45,7 +45,9 @@ func (l *Ledger) PutRecordVersions(ctx context.Context, fileID int64, recs []Rec
 		end := min(start+batchTxSize, len(recs))
 		var err error
 		for attempt := 0; ; attempt++ {
-			err = l.tx(ctx, func(tx *sql.Tx) error { return l.putVersions(ctx, tx, file, recs[start:end], out[start:end], created[start:end]) })
+			err = l.tx(ctx, func(tx *sql.Tx) error {
+				return l.putVersions(ctx, tx, file, recs[start:end], out[start:end], created[start:end])
+			})
 			if err != nil && uniqueViolation(err) && attempt < 3 {
 				continue // another node added a version of one of these at once
 			}
