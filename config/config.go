@@ -43,6 +43,8 @@ type Config struct {
 	Acks      Acks       `yaml:"acks"`
 	Retention Retention  `yaml:"retention"`
 	HTTP      HTTP       `yaml:"http"`
+	// SMTP is the relay exam lists are mailed through; none: no e-mail.
+	SMTP *SMTP `yaml:"smtp"`
 	// SigningKey is icss's ed25519 private key (PEM, icss keys generate), which signs
 	// result batches and evidence manifests: {file: PATH} or {env: NAME}.
 	SigningKey Secret `yaml:"signing_key"`
@@ -192,6 +194,11 @@ func Parse(data []byte, baseDir string, opts Options) (*Config, error) {
 		resolve(fmt.Sprintf("endpoints[%d].key_passphrase", i), &c.Endpoints[i].KeyPassphrase)
 	}
 	resolve("signing_key", &c.SigningKey)
+	resolve("http.token", &c.HTTP.TokenSecret)
+	resolve("http.password", &c.HTTP.PasswordSecret)
+	if c.SMTP != nil {
+		resolve("smtp.password", &c.SMTP.PasswordSecret)
+	}
 	if err := errors.Join(append(errs, c.Validate())...); err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"regexp"
 	"strings"
@@ -11,6 +10,8 @@ import (
 
 	"github.com/icss/icss/internal/signing"
 	"github.com/icss/icss/jobs/schedule"
+	"github.com/icss/icss/jobs/status"
+	"github.com/icss/icss/storage/mail"
 )
 
 // Roles an endpoint plays in the corridor (Endpoint.Role).
@@ -109,11 +110,39 @@ type Retention struct {
 	Raw time.Duration `yaml:"raw"`
 }
 
-// HTTP is the status server of `icss run`.
+// HTTP is the status server of `icss run` (jobs/status.Config: addr, username,
+// cert_file, key_file, refresh) with its credentials as secrets. addr "off"
+// disables the server.
 type HTTP struct {
-	// Addr is host:port; default 127.0.0.1:8417 (loopback: the status shows
-	// selections). Empty host is refused; "off" disables the server.
-	Addr string `yaml:"addr"`
+	status.Config `yaml:",inline"`
+	// TokenSecret admits "Authorization: Bearer <token>".
+	TokenSecret Secret `yaml:"token"`
+	// PasswordSecret is the basic-auth password of username.
+	PasswordSecret Secret `yaml:"password"`
+}
+
+// Off reports whether the server is disabled.
+func (h HTTP) Off() bool { return h.Addr == "off" }
+
+// Server returns the status server's configuration with its credentials.
+func (h HTTP) Server() status.Config {
+	c := h.Config
+	c.Token, c.Password = h.TokenSecret.Value(), h.PasswordSecret.Value()
+	return c.WithDefaults()
+}
+
+// SMTP is the relay exam lists are mailed through (storage/mail.Config: host, port,
+// from, username, tls, ca_file, server_name, hello_name, timeout), its password a secret.
+type SMTP struct {
+	mail.Config    `yaml:",inline"`
+	PasswordSecret Secret `yaml:"password"`
+}
+
+// Mail returns the relay's configuration with its password.
+func (s SMTP) Mail() mail.Config {
+	c := s.Config
+	c.Password = s.PasswordSecret.Value()
+	return c.WithDefaults()
 }
 
 var scheduleName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
@@ -123,7 +152,7 @@ func (c *Config) completeDaemon(baseDir string) {
 		c.Node, _ = os.Hostname()
 	}
 	if c.HTTP.Addr == "" {
-		c.HTTP.Addr = "127.0.0.1:8417"
+		c.HTTP.Addr = status.DefaultAddr
 	}
 	j := &c.Jobs
 	if j.Workers == 0 {
@@ -257,14 +286,59 @@ func (c *Config) validateDaemon(bad func(string, error)) {
 	if c.Retention.Raw < 0 {
 		bad("retention.raw", errors.New("must not be negative"))
 	}
-	if c.HTTP.Addr != "off" {
-		if h, p, err := net.SplitHostPort(c.HTTP.Addr); err != nil || h == "" || p == "" {
-			bad("http.addr", fmt.Errorf("%q is not host:port (or off)", c.HTTP.Addr))
+	if !c.HTTP.Off() && secretsReady(c.HTTP.TokenSecret, c.HTTP.PasswordSecret) {
+		srv := c.HTTP.Server()
+		prefixed(bad, "http", srv.Validate())
+	}
+	if c.SMTP != nil && secretsReady(c.SMTP.PasswordSecret) {
+		m := c.SMTP.Mail()
+		prefixed(bad, "smtp", m.Validate())
+	}
+	for i, p := range c.Ports {
+		if len(p.Email) > 0 && c.SMTP == nil {
+			bad(fmt.Sprintf("ports[%d].email", i), errors.New("needs smtp (the relay to send through)"))
 		}
 	}
 	if c.SigningKey.set {
 		if _, err := signing.ParsePrivateKey(c.SigningKey.Value()); err != nil {
 			bad("signing_key", err)
+		}
+	}
+}
+
+// secretsReady reports whether every configured secret was resolved (a secret that
+// failed to resolve has been reported already; validating without it would add
+// a second, misleading error).
+func secretsReady(secrets ...Secret) bool {
+	for _, s := range secrets {
+		if s.IsSet() && !s.set {
+			return false
+		}
+	}
+	return true
+}
+
+// prefixed reports a component's joined errors under prefix, keeping the
+// component's own field names ("smtp.from: is required").
+func prefixed(bad func(string, error), prefix string, err error) {
+	if err == nil {
+		return
+	}
+	for _, one := range unjoin(err) {
+		var field string
+		var inner error
+		var sf *status.FieldError
+		var mf *mail.FieldError
+		switch {
+		case errors.As(one, &sf):
+			field, inner = sf.Field, sf.Err
+		case errors.As(one, &mf):
+			field, inner = mf.Field, mf.Err
+		}
+		if field == "" {
+			bad(prefix, one)
+		} else {
+			bad(prefix+"."+field, inner)
 		}
 	}
 }

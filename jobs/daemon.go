@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/icss/icss/config"
+	"github.com/icss/icss/jobs/metrics"
 	"github.com/icss/icss/jobs/schedule"
 	"github.com/icss/icss/storage/blob"
 	"github.com/icss/icss/storage/state"
@@ -32,6 +33,7 @@ type Daemon struct {
 	scheds    []named
 	startedAt time.Time
 	engines   engineCache
+	metrics   *metrics.Metrics
 }
 
 // named is a configured schedule.
@@ -46,7 +48,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, withWorkers
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	d := &Daemon{cfg: cfg, log: log, startedAt: time.Now()}
+	d := &Daemon{cfg: cfg, log: log, startedAt: time.Now(), metrics: metrics.New()}
 	for _, s := range cfg.Schedules {
 		sc, err := schedule.Parse(s.Spec)
 		if err != nil {
@@ -85,7 +87,14 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, withWorkers
 		river.AddWorker(workers, &deliverWorker{d: d})
 		river.AddWorker(workers, &scoreWorker{d: d})
 	}
-	if d.q, err = openQueue(ctx, cfg, workers, log); err != nil {
+	// Every job's duration and outcome go to the metrics.
+	timing := river.WorkerMiddlewareFunc(func(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
+		start := time.Now()
+		err := doInner(ctx)
+		d.metrics.Job(job.Kind, time.Since(start), err)
+		return err
+	})
+	if d.q, err = openQueue(ctx, cfg, workers, []rivertype.Middleware{timing}, log); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -112,7 +121,12 @@ func (d *Daemon) Ledger() *state.Ledger { return d.ledger }
 // Run works every stage on its schedule until ctx ends (SIGTERM, SIGINT), then
 // stops taking jobs and lets the running ones finish within jobs.shutdown_timeout;
 // those still running are cancelled and will be retried (here or on another node).
-func (d *Daemon) Run(ctx context.Context) error {
+func (d *Daemon) Run(ctx context.Context, version string) error {
+	stopHTTP, err := d.serveStatus(ctx, version)
+	if err != nil {
+		return err
+	}
+	defer stopHTTP()
 	if err := d.q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}

@@ -75,9 +75,11 @@ func (w *ingestWorker) Work(ctx context.Context, job *river.Job[IngestArgs]) err
 		return river.JobCancel(fmt.Errorf("file %d is %s: nothing to ingest", f.ID, f.State))
 	}
 	var manifest *ackManifest
-	if isEDI, err := w.isEDI(ctx, f); err != nil {
+	standard, err := w.standard(ctx, f)
+	if err != nil {
 		return err
-	} else if isEDI {
+	}
+	if standard != "tabular" {
 		if manifest, err = w.acknowledge(ctx, f, log); err != nil {
 			return err
 		}
@@ -104,6 +106,7 @@ func (w *ingestWorker) Work(ctx context.Context, job *river.Job[IngestArgs]) err
 			return err
 		}
 		log.Info("normalized", "records", records)
+		d.metrics.Records(standard, records)
 	} else if _, err := d.records.Stat(ctx, batchKey(f.SHA256)); err == nil {
 		records = 1 // parsed before a crash: the batch is there
 	}
@@ -121,17 +124,23 @@ func (w *ingestWorker) Work(ctx context.Context, job *river.Job[IngestArgs]) err
 	return nil
 }
 
-// isEDI tells an X12 or EDIFACT input (acknowledged) from a table (not).
-func (w *ingestWorker) isEDI(ctx context.Context, f state.File) (bool, error) {
+// standard tells X12 and EDIFACT inputs ("x12", "edifact": acknowledged) from the
+// rest ("tabular": carrier tables, and what normalize will refuse).
+func (w *ingestWorker) standard(ctx context.Context, f state.File) (string, error) {
 	rc, _, err := w.d.raw.Get(ctx, f.BlobKey)
 	if err != nil {
-		return false, fmt.Errorf("raw copy of %s: %w", f.Name, err)
+		return "", fmt.Errorf("raw copy of %s: %w", f.Name, err)
 	}
 	defer rc.Close()
 	peek := make([]byte, edi.PeekSize)
 	n, _ := io.ReadFull(rc, peek)
-	std, err := edi.Detect(peek[:n])
-	return err == nil && (std == edi.X12 || std == edi.EDIFACT), nil
+	switch std, err := edi.Detect(peek[:n]); {
+	case err == nil && std == edi.X12:
+		return "x12", nil
+	case err == nil && std == edi.EDIFACT:
+		return "edifact", nil
+	}
+	return "tabular", nil
 }
 
 // acknowledge returns the file's acknowledgments: the manifest of an earlier

@@ -53,7 +53,7 @@ func SQLitePath(ledgerPath string) string {
 
 // openQueue opens (and migrates) the River database for cfg. workers nil gives a
 // client that only inserts and manages jobs (icss jobs, icss status).
-func openQueue(ctx context.Context, cfg *config.Config, workers *river.Workers, log *slog.Logger) (*jobsDB, error) {
+func openQueue(ctx context.Context, cfg *config.Config, workers *river.Workers, middleware []rivertype.Middleware, log *slog.Logger) (*jobsDB, error) {
 	rc := &river.Config{
 		ID:                          cfg.Node,
 		Logger:                      log.With("component", "river"),
@@ -66,6 +66,7 @@ func openQueue(ctx context.Context, cfg *config.Config, workers *river.Workers, 
 		CompletedJobRetentionPeriod: 7 * 24 * time.Hour,
 		DiscardedJobRetentionPeriod: -1, // parked jobs stay until an operator acts
 		CancelledJobRetentionPeriod: 30 * 24 * time.Hour,
+		Middleware:                  middleware,
 	}
 	if workers != nil {
 		rc.Workers = workers

@@ -120,6 +120,7 @@ func (w *scoreWorker) Work(ctx context.Context, job *river.Job[ScoreArgs]) error
 	if err != nil {
 		return err
 	}
+	d.metrics.Scored(int(stats.Records), stats.ByPath)
 	log.Info("scored", "records", stats.Records, "selected", stats.Selected, "by_path", stats.ByPath, "rule_set", rs, "new_scores", added)
 	return nil
 }

@@ -124,6 +124,9 @@ func (w *pullWorker) Work(ctx context.Context, job *river.Job[PullArgs]) error {
 		switch f.Outcome {
 		case sftp.Taken, sftp.Recovered:
 			log.Info("pulled", "file", f.Name, "file_id", f.ID, "sha256", f.SHA256, "bytes", f.Size, "outcome", f.Outcome)
+			if f.Outcome == sftp.Taken {
+				d.metrics.FilePulled(e.Name, f.Size)
+			}
 			if err := d.insert(ctx, IngestArgs{Endpoint: e.Name, SHA256: f.SHA256}); err != nil {
 				return err
 			}
@@ -164,12 +167,14 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 			st = state.DeliveryFailed
 		}
 		_ = d.ledger.SetDeliveryState(context.WithoutCancel(ctx), dl.ID, st, err.Error())
+		d.metrics.Delivery("sftp", map[bool]string{true: "failed", false: "retry"}[st == state.DeliveryFailed])
 		log.Warn("delivery failed; retrying", "attempt", job.Attempt, "err", err)
 		return err
 	}
 	if err := d.ledger.SetDeliveryState(ctx, dl.ID, state.DeliverySent, ""); err != nil {
 		return err
 	}
+	d.metrics.Delivery("sftp", "sent")
 	log.Info("delivered", "sha256", dl.SHA256)
 	return nil
 }

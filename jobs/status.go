@@ -228,3 +228,45 @@ func (d *Daemon) Retry(ctx context.Context, id int64) (*rivertype.JobRow, error)
 func (d *Daemon) Cancel(ctx context.Context, id int64) (*rivertype.JobRow, error) {
 	return d.q.client.JobCancel(ctx, id)
 }
+
+// serveStatus runs the status server (jobs/status: /healthz, /readyz, /metrics,
+// /status.json, the page) until ctx ends; http.addr "off" disables it.
+func (d *Daemon) serveStatus(ctx context.Context, version string) (func(), error) {
+	if d.cfg.HTTP.Off() {
+		return func() {}, nil
+	}
+	srv, err := status.Listen(d.cfg.HTTP.Server(), status.Options{
+		Status: func(ctx context.Context) (status.Status, error) {
+			st, err := d.Status(ctx, version)
+			if err != nil {
+				return status.Status{}, err
+			}
+			return *st, nil
+		},
+		Ready: []status.ReadyCheck{
+			{Name: "database", Ping: d.ledger.DB().PingContext},
+			{Name: "blob store", Ping: func(ctx context.Context) error {
+				_, err := d.records.Stat(ctx, "icss-readiness-probe")
+				if errors.Is(err, blob.ErrNotExist) {
+					return nil
+				}
+				return err
+			}},
+		},
+		Metrics: d.metrics.Handler(),
+		Log:     d.log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("http: %w", err)
+	}
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(sctx); err != nil {
+			d.log.Error("status server stopped", "err", err)
+		}
+	}()
+	d.log.Info("status server listening", "addr", srv.Addr().String())
+	return func() { cancel(); <-done }, nil
+}

@@ -81,7 +81,7 @@ func runDaemon(ctx context.Context, out, errOut io.Writer, opts runOptions) erro
 	}
 	defer d.Close()
 	if !opts.Once {
-		return d.Run(ctx)
+		return d.Run(ctx, version)
 	}
 	res, err := d.RunOnce(ctx, opts.Wait)
 	if err != nil {

@@ -1,12 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
-	"text/tabwriter"
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"github.com/icss/icss/jobs/status"
@@ -36,12 +30,11 @@ Exit status: 0 when nothing needs attention, 1 when something does, 2 on failure
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(st); err != nil {
-					return err
-				}
-			} else if err := printStatus(cmd.OutOrStdout(), st); err != nil {
+				err = status.WriteJSON(cmd.OutOrStdout(), *st)
+			} else {
+				err = status.WriteText(cmd.OutOrStdout(), *st)
+			}
+			if err != nil {
 				return err
 			}
 			if len(st.Attention()) > 0 {
@@ -56,49 +49,3 @@ Exit status: 0 when nothing needs attention, 1 when something does, 2 on failure
 	return cmd
 }
 
-// printStatus is the plain-text view (until jobs/status has its own renderer).
-func printStatus(w io.Writer, st *status.Status) error {
-	fmt.Fprintf(w, "icss %s on %s, %s (%s)\n\n", st.Node.Version, st.Node.Name, st.Day, st.TimeZone)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "STAGE\tBACKLOG\tRUNNING\tRETRYING\tPARKED")
-	for _, s := range st.Stages {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", s.Name, s.Backlog, s.Running, s.Failed, s.Parked)
-	}
-	tw.Flush()
-	if len(st.Schedules) > 0 {
-		fmt.Fprintln(w)
-		fmt.Fprintln(tw, "SCHEDULE\tSPEC\tLAST RUN\tSTATE\tNEXT RUN")
-		for _, s := range st.Schedules {
-			last := "never"
-			if !s.LastRun.IsZero() {
-				last = s.LastRun.Format(time.RFC3339)
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.Spec, last, s.LastState, s.NextRun.Format(time.RFC3339))
-		}
-		tw.Flush()
-	}
-	fmt.Fprintln(w)
-	for _, d := range st.Deliveries {
-		fmt.Fprintf(w, "deliveries %s: %d pending, %d failed\n", d.Channel, d.Pending, d.Failed)
-	}
-	fmt.Fprintf(w, "selected today: %d", st.SelectedToday())
-	for _, p := range st.Selections {
-		fmt.Fprintf(w, ", %s %d", p.Path, p.Count)
-	}
-	fmt.Fprintln(w)
-	for _, q := range st.Quarantined {
-		fmt.Fprintf(w, "quarantined: %s/%s: %s\n", q.Endpoint, q.Name, q.Reason)
-	}
-	for _, c := range st.Node.Checks {
-		if !c.OK {
-			fmt.Fprintf(w, "check %s: %s\n", c.Name, c.Error)
-		}
-	}
-	if a := st.Attention(); len(a) > 0 {
-		fmt.Fprintln(w, "\nneeds attention:")
-		for _, s := range a {
-			fmt.Fprintln(w, "  -", s)
-		}
-	}
-	return nil
-}
