@@ -48,4 +48,3 @@ Exit status: 0 when nothing needs attention, 1 when something does, 2 on failure
 	_ = cmd.MarkFlagRequired("config")
 	return cmd
 }
-
