@@ -30,6 +30,7 @@ func newRootCommand() *cobra.Command {
 		newStatusCommand(),
 		newJobsCommand(),
 		newConfigCommand(),
+		newExamCommand(),
 	)
 	return root
 }
