@@ -41,6 +41,7 @@ type Config struct {
 	Jobs      Jobs       `yaml:"jobs"`
 	Risk      Risk       `yaml:"risk"`
 	Acks      Acks       `yaml:"acks"`
+	ExamLists ExamLists  `yaml:"exam_lists"`
 	Retention Retention  `yaml:"retention"`
 	HTTP      HTTP       `yaml:"http"`
 	// SMTP is the relay exam lists are mailed through; none: no e-mail.

@@ -94,6 +94,13 @@ type Risk struct {
 	Capacity int `yaml:"capacity"`
 }
 
+// ExamLists configures how exam lists reach port staff.
+type ExamLists struct {
+	// LinkValidFor is how long the presigned link to a list in the exam-lists bucket
+	// (S3 only) stays valid. Default 72h, at most 7 days (S3's limit).
+	LinkValidFor time.Duration `yaml:"link_valid_for"`
+}
+
 // Acks configures the acknowledgments answered to carriers.
 type Acks struct {
 	// Sender is our interchange ID as QUALIFIER:ID; default the receiver of each
@@ -155,6 +162,9 @@ func (c *Config) completeDaemon(baseDir string) {
 		c.HTTP.Addr = status.DefaultAddr
 	}
 	j := &c.Jobs
+	if c.ExamLists.LinkValidFor == 0 {
+		c.ExamLists.LinkValidFor = 72 * time.Hour
+	}
 	if j.Workers == 0 {
 		j.Workers = 4
 	}
@@ -282,6 +292,9 @@ func (c *Config) validateDaemon(bad func(string, error)) {
 	case "", "997", "999":
 	default:
 		bad("acks.format", fmt.Errorf("%q is neither 997 nor 999", c.Acks.Format))
+	}
+	if v := c.ExamLists.LinkValidFor; v < time.Second || v > 7*24*time.Hour {
+		bad("exam_lists.link_valid_for", fmt.Errorf("%v is outside 1s..168h", v))
 	}
 	if c.Retention.Raw < 0 {
 		bad("retention.raw", errors.New("must not be negative"))

@@ -15,24 +15,28 @@ import (
 	"github.com/icss/icss/config"
 	"github.com/icss/icss/edi"
 	"github.com/icss/icss/edi/x12/x12gen"
+	"github.com/icss/icss/internal/testkit/smtptest"
 	"github.com/icss/icss/internal/testkit/sshdtest"
 	"github.com/icss/icss/jobs"
 	"github.com/icss/icss/storage/state"
+	"github.com/icss/icss/transforms/examlist"
 )
 
 // corridor is one test's world: a carrier drop box on a real sshd and a config.
 type corridor struct {
 	t      *testing.T
 	srv    *sshdtest.Server
+	sink   *smtptest.Sink
 	dir    string
 	config string
 }
 
 func newCorridor(t *testing.T, extra string) *corridor {
 	t.Helper()
-	srv := sshdtest.Start(t, sshdtest.Options{Dirs: []string{"inbox", "outbox"}})
+	srv := sshdtest.Start(t, sshdtest.Options{Dirs: []string{"inbox", "outbox", "port/lists", "port/returns"}})
+	sink := smtptest.StartSink(t)
 	dir := t.TempDir()
-	c := &corridor{t: t, srv: srv, dir: dir, config: filepath.Join(dir, "icss.yaml")}
+	c := &corridor{t: t, srv: srv, sink: sink, dir: dir, config: filepath.Join(dir, "icss.yaml")}
 	yaml := fmt.Sprintf(`
 data_dir: data
 node: test-node
@@ -50,6 +54,21 @@ endpoints:
     retry_backoff: 50ms
     retry_backoff_max: 100ms
     dial_timeout: 2s
+  - name: prr-staff
+    role: port
+    addr: %[1]q
+    user: %[2]q
+    key_file: %[3]q
+    known_hosts_file: %[4]q
+    inbox: port/returns
+    outbox: port/lists
+ports:
+  - code: CAPRR
+    name: Prince Rupert
+    endpoint: prr-staff
+    cutoffs: "CRON_TZ=America/Vancouver 0 6,14 * * *"
+    email: [exams@prr.example]
+smtp: {host: 127.0.0.1, port: %[6]d, from: "icss <icss@cbsa.example>", tls: none}
 schedules:
   - {name: pull, spec: "CRON_TZ=UTC */5 * * * *", stage: pull}
 jobs:
@@ -58,7 +77,7 @@ jobs:
   retry_backoff_max: 1s
   max_attempts: 4
   shutdown_timeout: 5s
-%s`, srv.Addr, srv.User, srv.ClientKeyFile, srv.KnownHostsFile, extra)
+%[5]s`, srv.Addr, srv.User, srv.ClientKeyFile, srv.KnownHostsFile, extra, sink.Port)
 	if err := os.WriteFile(c.config, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -87,11 +106,14 @@ func (c *corridor) drop(name string, data []byte) {
 	}
 }
 
-func (c *corridor) outbox() []string {
-	ents, _ := os.ReadDir(c.srv.Path("outbox"))
+func (c *corridor) outbox() []string { return c.files("outbox") }
+
+// files lists a remote directory, without hidden (temporary) names.
+func (c *corridor) files(dir string) []string {
+	ents, _ := os.ReadDir(c.srv.Path(dir))
 	var names []string
 	for _, e := range ents {
-		if !strings.HasPrefix(e.Name(), ".") {
+		if !strings.HasPrefix(e.Name(), ".") && !e.IsDir() {
 			names = append(names, e.Name())
 		}
 	}
@@ -184,6 +206,33 @@ func TestCorridorOnce(t *testing.T) {
 	if st.SelectedToday() == 0 {
 		t.Error("nothing selected today")
 	}
+	// The exam list: in the port's outbox, and mailed once with the workbook attached.
+	lists := c.files("port/lists")
+	if len(lists) != 1 || !strings.HasPrefix(lists[0], "CAPRR-") || !strings.HasSuffix(lists[0], ".xlsx") {
+		t.Fatalf("port outbox: %v", lists)
+	}
+	wb, _ := os.ReadFile(c.srv.Path("port/lists/" + lists[0]))
+	meta, issued, err := examlist.ReadIssued(bytes.NewReader(wb))
+	if err != nil || meta.Port != "CAPRR" || len(issued) == 0 {
+		t.Fatalf("the list delivered: %+v, %d rows, %v", meta, len(issued), err)
+	}
+	msgs := c.sink.Messages(t)
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	_, parts, err := msgs[0].Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	attached := false
+	for _, p := range parts {
+		if p.Filename == lists[0] && bytes.Equal(p.Body, wb) {
+			attached = true
+		}
+	}
+	if !attached || msgs[0].To[0] != "exams@prr.example" {
+		t.Errorf("message to %v without the workbook attached intact", msgs[0].To)
+	}
 	q, _ := ledger.FilesInState(ctx, "", state.FileAcknowledged)
 	if len(q) < 2 {
 		t.Errorf("acknowledged files: %d", len(q))
@@ -194,6 +243,12 @@ func TestCorridorOnce(t *testing.T) {
 	c.runOnce(ctx)
 	if again := c.outbox(); strings.Join(again, ",") != strings.Join(acks, ",") {
 		t.Errorf("second run changed the outbox:\n%v\n%v", acks, again)
+	}
+	if n := len(c.files("port/lists")); n != 1 {
+		t.Errorf("second run: %d lists", n)
+	}
+	if n := len(c.sink.Messages(t)); n != 1 {
+		t.Errorf("second run: %d messages", n)
 	}
 	d, _ = jobs.Open(ctx, c.load(), nil, false)
 	defer d.Close()

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,10 +37,11 @@ type Daemon struct {
 	metrics   *metrics.Metrics
 }
 
-// named is a configured schedule.
+// named is a configured schedule: one of config.Schedules, or a port's cut-offs
+// (name "exam-list-<port>", stage exam-list).
 type named struct {
-	name, stage string
-	s           *schedule.Schedule
+	name, stage, port string
+	s                 *schedule.Schedule
 }
 
 // Open prepares a node: the ledger, the blob stores and the job queue. withWorkers
@@ -55,6 +57,13 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, withWorkers
 			return nil, fmt.Errorf("schedule %s: %w", s.Name, err)
 		}
 		d.scheds = append(d.scheds, named{name: s.Name, stage: s.Stage, s: sc})
+	}
+	for _, p := range cfg.Ports {
+		sc, err := schedule.Parse(p.Cutoffs)
+		if err != nil {
+			return nil, fmt.Errorf("port %s: %w", p.Code, err)
+		}
+		d.scheds = append(d.scheds, named{name: "exam-list-" + strings.ToLower(p.Code), stage: KindExamList, port: p.Code, s: sc})
 	}
 	if cfg.State.Driver == state.DriverSQLite {
 		if err := os.MkdirAll(filepath.Dir(cfg.State.DSN), 0o750); err != nil {
@@ -86,6 +95,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, withWorkers
 		river.AddWorker(workers, &ingestWorker{d: d})
 		river.AddWorker(workers, &deliverWorker{d: d})
 		river.AddWorker(workers, &scoreWorker{d: d})
+		river.AddWorker(workers, &examListWorker{d: d})
 	}
 	// Every job's duration and outcome go to the metrics.
 	timing := river.WorkerMiddlewareFunc(func(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
@@ -175,42 +185,28 @@ func (d *Daemon) RunOnce(ctx context.Context, wait time.Duration) (OnceResult, e
 		return res, fmt.Errorf("jobs: start: %w", err)
 	}
 	at := start.UTC().Truncate(time.Second)
-	for _, s := range d.scheds {
-		if err := d.insert(ctx, ScheduleArgs{Schedule: s.name, At: at}); err != nil {
-			d.stop()
-			return res, err
-		}
-	}
 	if err := d.sweep(ctx); err != nil {
 		d.stop()
 		return res, err
 	}
-	deadline := time.Time{}
-	for {
-		live, waiting, err := d.pending(ctx)
+	// Phase by phase, in flow order: an exam list cut now must see what the pulls
+	// of this run brought in.
+	for _, phase := range oncePhases {
+		for _, s := range d.scheds {
+			if !slices.Contains(phase, s.stage) {
+				continue
+			}
+			if err := d.insert(ctx, ScheduleArgs{Schedule: s.name, At: at}); err != nil {
+				d.stop()
+				return res, err
+			}
+		}
+		waiting, err := d.drain(ctx, wait)
 		if err != nil {
 			d.stop()
 			return res, err
 		}
-		if live == 0 && waiting == 0 {
-			break
-		}
-		if live == 0 {
-			if deadline.IsZero() {
-				deadline = time.Now().Add(wait)
-			}
-			if time.Now().After(deadline) {
-				res.Waiting = waiting
-				break
-			}
-		} else {
-			deadline = time.Time{}
-		}
-		select {
-		case <-ctx.Done():
-			return res, d.stop()
-		case <-time.After(100 * time.Millisecond):
-		}
+		res.Waiting = waiting
 	}
 	parked, err := d.q.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateDiscarded).First(1000))
 	if err == nil {
@@ -221,6 +217,39 @@ func (d *Daemon) RunOnce(ctx context.Context, wait time.Duration) (OnceResult, e
 		}
 	}
 	return res, d.stop()
+}
+
+// oncePhases are the scheduled stages in flow order, for RunOnce.
+var oncePhases = [][]string{{config.StagePull, config.StageRetention}, {KindExamList}}
+
+// drain waits until no job is left to run now, and no retry is due within wait; it
+// returns how many jobs are still waiting for a retry.
+func (d *Daemon) drain(ctx context.Context, wait time.Duration) (int, error) {
+	var deadline time.Time
+	for {
+		live, waiting, err := d.pending(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if live == 0 && waiting == 0 {
+			return 0, nil
+		}
+		if live == 0 {
+			if deadline.IsZero() {
+				deadline = time.Now().Add(wait)
+			}
+			if time.Now().After(deadline) {
+				return waiting, nil
+			}
+		} else {
+			deadline = time.Time{}
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // pending counts jobs that will run now (available, running, pending) and jobs

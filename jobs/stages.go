@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -26,16 +27,16 @@ func (w *scheduleWorker) Work(ctx context.Context, job *river.Job[ScheduleArgs])
 	d := w.d
 	key := schedule.Key(job.Args.At)
 	log := d.log.With("job", job.ID, "kind", KindSchedule, "schedule", job.Args.Schedule, "run", key)
-	var sc *config.Schedule
-	for i := range d.cfg.Schedules {
-		if d.cfg.Schedules[i].Name == job.Args.Schedule {
-			sc = &d.cfg.Schedules[i]
+	var sc *named
+	for i := range d.scheds {
+		if d.scheds[i].name == job.Args.Schedule {
+			sc = &d.scheds[i]
 		}
 	}
 	if sc == nil {
 		return river.JobCancel(fmt.Errorf("schedule %q is not configured (any more)", job.Args.Schedule))
 	}
-	run, started, err := d.ledger.StartJobRun(ctx, scheduleJob(sc.Name), key, d.cfg.Node, d.cfg.Jobs.Timeout)
+	run, started, err := d.ledger.StartJobRun(ctx, scheduleJob(sc.name), key, d.cfg.Node, d.cfg.Jobs.Timeout)
 	if err != nil {
 		return err
 	}
@@ -47,9 +48,11 @@ func (w *scheduleWorker) Work(ctx context.Context, job *river.Job[ScheduleArgs])
 		log.Info("run in progress on another node; looking again later", "node", run.Node)
 		return river.JobSnooze(30 * time.Second)
 	}
-	log.Info("scheduled run", "stage", sc.Stage)
+	log.Info("scheduled run", "stage", sc.stage)
 	var runErr error
-	switch sc.Stage {
+	switch sc.stage {
+	case KindExamList:
+		runErr = d.insert(ctx, ExamListArgs{Port: sc.port, Cutoff: job.Args.At.UTC()})
 	case config.StagePull:
 		for _, e := range d.cfg.Endpoints {
 			if e.Role == config.RoleCarrier && e.Inbox != "" {
@@ -61,7 +64,7 @@ func (w *scheduleWorker) Work(ctx context.Context, job *river.Job[ScheduleArgs])
 	case config.StageRetention:
 		runErr = d.retention(ctx, log)
 	default:
-		runErr = fmt.Errorf("stage %q cannot be scheduled", sc.Stage)
+		runErr = fmt.Errorf("stage %q cannot be scheduled", sc.stage)
 	}
 	if err := d.ledger.FinishJobRun(context.WithoutCancel(ctx), run, runErr); err != nil {
 		return errors.Join(runErr, err)
@@ -167,25 +170,32 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 			st = state.DeliveryFailed
 		}
 		_ = d.ledger.SetDeliveryState(context.WithoutCancel(ctx), dl.ID, st, err.Error())
-		d.metrics.Delivery("sftp", map[bool]string{true: "failed", false: "retry"}[st == state.DeliveryFailed])
+		d.metrics.Delivery(channel(dl.Endpoint), map[bool]string{true: "failed", false: "retry"}[st == state.DeliveryFailed])
 		log.Warn("delivery failed; retrying", "attempt", job.Attempt, "err", err)
 		return err
 	}
 	if err := d.ledger.SetDeliveryState(ctx, dl.ID, state.DeliverySent, ""); err != nil {
 		return err
 	}
-	d.metrics.Delivery("sftp", "sent")
+	d.metrics.Delivery(channel(dl.Endpoint), "sent")
 	log.Info("delivered", "sha256", dl.SHA256)
 	return nil
 }
 
 func (w *deliverWorker) push(ctx context.Context, dl state.Delivery) error {
 	d := w.d
-	e, err := d.cfg.Endpoint(dl.Endpoint)
+	st, key, err := d.storeOf(dl.BlobKey)
 	if err != nil {
 		return err
 	}
-	st, key, err := d.storeOf(dl.BlobKey)
+	if channel(dl.Endpoint) == "email" {
+		data, err := readBlob(ctx, st, key)
+		if err != nil {
+			return err
+		}
+		return d.sendExamList(ctx, dl, data)
+	}
+	e, err := d.cfg.Endpoint(dl.Endpoint)
 	if err != nil {
 		return err
 	}
@@ -212,4 +222,12 @@ func (w *deliverWorker) push(ctx context.Context, dl state.Delivery) error {
 		return fmt.Errorf("pushed content has SHA-256 %s, the ledger expects %s", res.SHA256, dl.SHA256)
 	}
 	return nil
+}
+
+// channel is how a delivery travels: "email" to a port's recipients, else "sftp".
+func channel(endpoint string) string {
+	if strings.HasPrefix(endpoint, "email:") {
+		return "email"
+	}
+	return "sftp"
 }

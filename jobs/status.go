@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -124,24 +125,33 @@ func (d *Daemon) Status(ctx context.Context, version string) (*status.Status, er
 	for _, f := range q {
 		st.Quarantined = append(st.Quarantined, status.Quarantined{Endpoint: f.Endpoint, Name: f.Name, SHA256: f.SHA256, Reason: f.LastError, Since: f.UpdatedAt})
 	}
-	sftpDel := status.Deliveries{Channel: "sftp"}
+	byChannel := map[string]*status.Deliveries{}
+	for _, ch := range []string{"sftp", "email"} {
+		st.Deliveries = append(st.Deliveries, status.Deliveries{Channel: ch})
+	}
+	for i := range st.Deliveries {
+		byChannel[st.Deliveries[i].Channel] = &st.Deliveries[i]
+	}
 	for _, ds := range []state.DeliveryState{state.DeliveryPending, state.DeliveryFailed} {
 		list, err := d.ledger.DeliveriesInState(ctx, "", ds)
 		if err != nil {
 			return nil, err
 		}
 		for _, x := range list {
+			c := byChannel[channel(x.Endpoint)]
 			if ds == state.DeliveryFailed {
-				sftpDel.Failed++
+				c.Failed++
 				continue
 			}
-			sftpDel.Pending++
-			if sftpDel.OldestPending.IsZero() || x.CreatedAt.Before(sftpDel.OldestPending) {
-				sftpDel.OldestPending = x.CreatedAt
+			c.Pending++
+			if c.OldestPending.IsZero() || x.CreatedAt.Before(c.OldestPending) {
+				c.OldestPending = x.CreatedAt
 			}
 		}
 	}
-	st.Deliveries = append(st.Deliveries, sftpDel)
+	if st.ExamLists, err = d.examListsSince(ctx, dayStart); err != nil {
+		return nil, err
+	}
 	if st.Selections, err = d.selections(ctx, dayStart); err != nil {
 		return nil, err
 	}
@@ -269,4 +279,47 @@ func (d *Daemon) serveStatus(ctx context.Context, version string) (func(), error
 	}()
 	d.log.Info("status server listening", "addr", srv.Addr().String())
 	return func() { cancel(); <-done }, nil
+}
+
+// examListsSince lists the exam lists built since the start of the day, with the
+// channels each has reached.
+func (d *Daemon) examListsSince(ctx context.Context, since time.Time) ([]status.ExamList, error) {
+	db := d.ledger.DB()
+	q := `SELECT name, row_count, created_at FROM exam_lists WHERE created_at >= ? ORDER BY name`
+	if d.ledger.Driver() == state.DriverPostgres {
+		q = `SELECT name, row_count, created_at FROM exam_lists WHERE created_at >= $1 ORDER BY name`
+	}
+	rows, err := db.QueryContext(ctx, q, since.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("jobs: exam lists: %w", err)
+	}
+	defer rows.Close()
+	var out []status.ExamList
+	for rows.Next() {
+		var name string
+		var n int
+		var at int64
+		if err := rows.Scan(&name, &n, &at); err != nil {
+			return nil, err
+		}
+		port, _, _ := strings.Cut(name, "-")
+		l := status.ExamList{Port: port, ListID: name, Cutoff: time.UnixMicro(at).UTC(), Containers: n}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		for _, ep := range []string{"", emailEndpoint(out[i].Port)} {
+			if ep == "" {
+				if p, ok := d.port(out[i].Port); ok {
+					ep = p.Endpoint
+				}
+			}
+			if dl, err := d.ledger.DeliveryByName(ctx, ep, out[i].ListID+".xlsx"); err == nil && dl.State == state.DeliverySent {
+				out[i].Delivered = append(out[i].Delivered, channel(ep))
+			}
+		}
+	}
+	return out, nil
 }
