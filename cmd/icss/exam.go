@@ -11,6 +11,7 @@ func newExamCommand() *cobra.Command {
 	}
 	cmd.AddCommand(
 		newExamListCommand(),
+		newExamImportCommand(),
 	)
 	return cmd
 }

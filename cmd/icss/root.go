@@ -31,6 +31,7 @@ func newRootCommand() *cobra.Command {
 		newJobsCommand(),
 		newConfigCommand(),
 		newExamCommand(),
+		newEvidenceCommand(),
 	)
 	return root
 }

@@ -100,6 +100,8 @@ func (s Suite) Run(t *testing.T) {
 		{"DeliveriesNeverTwoContentsPerName", s.deliveries},
 		{"JobRunsOncePerKey", s.jobRuns},
 		{"ClockIsInjected", s.clockInjected},
+		{"EvidenceManifestsIndexTheChain", s.evidence},
+		{"EvidenceIndexedByTwoNodes", s.evidenceConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,6 +17,32 @@ CREATE TABLE deliveries (
 	UNIQUE (endpoint, name)
 );
 
+CREATE TABLE evidence_links (
+	manifest_seq   INTEGER NOT NULL REFERENCES evidence_manifests (seq),
+	bill_key       TEXT    NOT NULL,
+	record_version INTEGER NOT NULL,
+	assessment     TEXT    NOT NULL DEFAULT '',
+	shipment_id    INTEGER REFERENCES shipments (id),
+	PRIMARY KEY (manifest_seq, bill_key)
+);
+
+CREATE TABLE evidence_manifests (
+	seq            INTEGER PRIMARY KEY,
+	sha256         TEXT    NOT NULL UNIQUE,
+	previous       TEXT    NOT NULL,
+	blob_key       TEXT    NOT NULL,
+	exam_id        TEXT    NOT NULL,
+	version        INTEGER NOT NULL CHECK (version > 0),
+	supersedes     TEXT    NOT NULL DEFAULT '',
+	content_sha256 TEXT    NOT NULL,
+	exam_list      TEXT    NOT NULL,
+	container      TEXT    NOT NULL,
+	outcome        TEXT    NOT NULL,
+	recorded_at    INTEGER NOT NULL,
+	indexed_at     INTEGER NOT NULL,
+	UNIQUE (exam_id, version)
+);
+
 CREATE TABLE exam_list_entries (
 	exam_list_id INTEGER NOT NULL REFERENCES exam_lists (id),
 	position     INTEGER NOT NULL,
@@ -116,6 +142,10 @@ CREATE TABLE shipments (
 );
 
 CREATE INDEX deliveries_state ON deliveries (state, endpoint, id);
+
+CREATE INDEX evidence_links_record ON evidence_links (bill_key, record_version);
+
+CREATE INDEX evidence_manifests_list ON evidence_manifests (exam_list, exam_id);
 
 CREATE UNIQUE INDEX files_content ON files (endpoint, sha256) WHERE sha256 IS NOT NULL AND duplicate_of IS NULL;
 

@@ -1,0 +1,447 @@
+package examimport
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/icss/icss/storage/evidence"
+	"github.com/icss/icss/transforms/exam"
+	"github.com/icss/icss/transforms/examlist"
+)
+
+// Options say what to import and where to keep it.
+type Options struct {
+	// List is the original exam list workbook, optional. When given, the
+	// returned rows are checked against it; otherwise against the issued
+	// entries each returned workbook carries in its hidden sheet.
+	List string
+	// Returned are the files the officers sent: workbooks, photos, ZIPs of
+	// them, or directories of them.
+	Returned []string
+	// Evidence keeps the photos, workbooks and signed manifests; it must
+	// have a signing key (and, for the daemon, the ledger).
+	Evidence *evidence.Store
+	// Limits bound what is read; zero means DefaultLimits.
+	Limits Limits
+	// Now is the clock that "in the future" is judged by; nil means time.Now.
+	Now func() time.Time
+	// ClockSkew is how far in the future an exam time may be (the officer's
+	// watch); 0 means 10 minutes.
+	ClockSkew time.Duration
+	// Workers store photos in parallel; 0 means 4.
+	Workers int
+}
+
+// Validate reports a missing or bad option, naming it.
+func (o *Options) Validate() error {
+	switch {
+	case o.Evidence == nil:
+		return errors.New("examimport: Options.Evidence is nil")
+	case len(o.Returned) == 0:
+		return errors.New("examimport: Options.Returned is empty: give the returned workbooks, photos or ZIPs")
+	case o.ClockSkew < 0:
+		return fmt.Errorf("examimport: Options.ClockSkew %s is negative", o.ClockSkew)
+	case o.Workers < 0:
+		return fmt.Errorf("examimport: Options.Workers %d is negative", o.Workers)
+	}
+	if o.Limits == (Limits{}) {
+		o.Limits = DefaultLimits()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.ClockSkew == 0 {
+		o.ClockSkew = 10 * time.Minute
+	}
+	if o.Workers == 0 {
+		o.Workers = 4
+	}
+	return o.Limits.Validate()
+}
+
+// Report is what an import did.
+type Report struct {
+	// Recorded are the results recorded by this import: new exams, and new
+	// versions of exams whose return was corrected. In the order read.
+	Recorded []exam.Result
+	// Unchanged are rows recorded before exactly as they are now.
+	Unchanged []exam.Result
+	// Rejected lists every problem: *exam.CellError for a row (nothing of
+	// the row is recorded), *FileError for a file.
+	Rejected []error
+	// Workbooks, Photos and Rows count what was read.
+	Workbooks, Photos, Rows int
+}
+
+// OK reports whether everything was accepted.
+func (r Report) OK() bool { return len(r.Rejected) == 0 }
+
+// Results are the recorded and unchanged results by exam ID: one per row
+// accepted.
+func (r Report) Results() []exam.Result {
+	out := append(append([]exam.Result(nil), r.Recorded...), r.Unchanged...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ExamID < out[j].ExamID })
+	return out
+}
+
+// issued is the list as issued, for the checks.
+type issued struct {
+	meta    examlist.Meta
+	entries map[string]*exam.Entry
+}
+
+func readIssued(content []byte) (issued, error) {
+	meta, entries, err := examlist.ReadIssued(bytes.NewReader(content))
+	if err != nil {
+		return issued{}, err
+	}
+	is := issued{meta: meta, entries: make(map[string]*exam.Entry, len(entries))}
+	for i := range entries {
+		is.entries[entries[i].ExamID] = &entries[i]
+	}
+	return is, nil
+}
+
+// row is one filled row with what it is checked against.
+type row struct {
+	ret      exam.Return
+	list     issued
+	workbook exam.Object
+}
+
+// Import reads the returned files, checks every filled row against the list
+// as issued, stores the photos and workbooks as evidence and records one
+// signed manifest per accepted row. A row with any problem is not recorded
+// at all. Rows already recorded as they are record nothing; a corrected row
+// becomes the next version of its exam. The error is for what stops the
+// whole import (options, an unreadable --list, I/O of the evidence store);
+// bad input is in Report.Rejected.
+func Import(ctx context.Context, o Options) (Report, error) {
+	if err := o.Validate(); err != nil {
+		return Report{}, err
+	}
+	var rep Report
+	var original *issued
+	if o.List != "" {
+		b, err := os.ReadFile(o.List)
+		if err != nil {
+			return rep, fmt.Errorf("examimport: list: %w", err)
+		}
+		is, err := readIssued(b)
+		if err != nil {
+			return rep, fmt.Errorf("examimport: list %s: %w", o.List, err)
+		}
+		original = &is
+	}
+	in, err := o.intake(ctx, &rep)
+	if err != nil {
+		return rep, err
+	}
+	rows, err := o.readWorkbooks(ctx, in.workbooks, original, &rep)
+	if err != nil {
+		return rep, err
+	}
+	byExam := map[string][]int{}
+	for i, r := range rows {
+		byExam[r.ret.ExamID] = append(byExam[r.ret.ExamID], i)
+	}
+	for _, r := range rows {
+		errs := o.check(r, byExam[r.ret.ExamID], rows, in)
+		photos := in.photos[r.ret.ExamID]
+		var carried []exam.Object
+		if len(errs) == 0 && len(photos) == 0 && r.ret.PhotoCount > 0 {
+			// A corrected workbook sent without its photos again keeps the
+			// photos of the version it corrects.
+			prev, ok, err := o.Evidence.Latest(ctx, r.ret.ExamID)
+			if err != nil {
+				return rep, err
+			}
+			if ok {
+				carried = prev.Manifest.Result.Photos
+			}
+			if len(carried) != r.ret.PhotoCount {
+				errs = append(errs, cellErr(r.ret, examlist.HeaderPhotoCount, fmt.Errorf("%d photos, but none received for %s", r.ret.PhotoCount, r.ret.ExamID)))
+			}
+		}
+		if len(errs) > 0 {
+			rep.Rejected = append(rep.Rejected, errs...)
+			continue
+		}
+		if carried != nil {
+			photos = carried
+		}
+		res := result(r, photos)
+		sealed, created, err := o.Evidence.Record(ctx, res)
+		if err != nil {
+			return rep, fmt.Errorf("examimport: %s row %d (%s): %w", r.ret.File, r.ret.Row, r.ret.ExamID, err)
+		}
+		if created {
+			rep.Recorded = append(rep.Recorded, sealed.Result())
+		} else {
+			rep.Unchanged = append(rep.Unchanged, sealed.Result())
+		}
+	}
+	for _, id := range in.photoOrder {
+		if _, ok := byExam[id]; !ok && len(in.badPhotos[id]) == 0 {
+			rep.Rejected = append(rep.Rejected, &FileError{File: in.photoNames[id][0], ExamID: id,
+				Err: fmt.Errorf("%d photo(s) for exam %s, whose row no returned workbook of this import fills in (kept as unreferenced evidence)", len(in.photos[id]), id)})
+		}
+	}
+	return rep, nil
+}
+
+func cellErr(r exam.Return, column string, err error) error {
+	return &exam.CellError{File: r.File, Sheet: r.Sheet, Row: r.Row, Column: column, Err: err}
+}
+
+// check finds every problem of one row against the list as issued and the
+// photos received.
+func (o *Options) check(r row, same []int, rows []row, in *intake) []error {
+	ret := r.ret
+	var errs []error
+	fail := func(column, format string, args ...any) {
+		errs = append(errs, cellErr(ret, column, fmt.Errorf(format, args...)))
+	}
+	if len(same) > 1 {
+		var others []string
+		for _, j := range same {
+			if o := rows[j].ret; o.File != ret.File || o.Row != ret.Row {
+				others = append(others, fmt.Sprintf("%s row %d", o.File, o.Row))
+			}
+		}
+		fail(examlist.HeaderExamID, "exam %s is filled in more than once (also %s): none of them is recorded", ret.ExamID, strings.Join(others, ", "))
+	}
+	e, ok := r.list.entries[ret.ExamID]
+	if !ok {
+		fail(examlist.HeaderExamID, "exam %s is not on list %s", ret.ExamID, r.list.meta.ListID)
+		return errs
+	}
+	if !strings.EqualFold(strings.TrimSpace(ret.Container), e.Container) {
+		fail(examlist.HeaderContainer, "container %q, but the list issued %s for %s", ret.Container, e.Container, ret.ExamID)
+	}
+	var want []string
+	for _, b := range e.Bills {
+		want = append(want, strings.TrimSpace(b.Number))
+	}
+	if got := sortedUpper(ret.Bills); strings.Join(got, "\n") != strings.Join(sortedUpper(want), "\n") {
+		fail(examlist.HeaderBills, "bills %s, but the list issued %s", strings.Join(ret.Bills, ", "), strings.Join(want, ", "))
+	}
+	if !ret.ExaminedAt.IsZero() {
+		now := o.Now()
+		switch {
+		case ret.ExaminedAt.After(now.Add(o.ClockSkew)):
+			fail(examlist.HeaderExamDate, "exam time %s is in the future", ret.ExaminedAt.Format(time.RFC3339))
+		case ret.ExaminedAt.Before(r.list.meta.IssuedAt):
+			fail(examlist.HeaderExamDate, "exam time %s is before the list was issued (%s)", ret.ExaminedAt.Format(time.RFC3339), r.list.meta.IssuedAt.Format(time.RFC3339))
+		}
+	}
+	if ret.Outcome == exam.OutcomeNoFinding && strings.TrimSpace(ret.BoltSeal) == "" {
+		for _, p := range ret.Performed {
+			if exam.OpensContainer(p) {
+				fail(examlist.HeaderBoltSeal, "%s opened the container and it is released with no finding: the bolt seal applied is required", exam.ExamLabel(p))
+				break
+			}
+		}
+	}
+	for _, fe := range in.badPhotos[ret.ExamID] {
+		fail(examlist.HeaderPhotoCount, "photo %s rejected: %v", fe.File, fe.Err)
+	}
+	if n := len(in.photos[ret.ExamID]); n > 0 && n != ret.PhotoCount {
+		fail(examlist.HeaderPhotoCount, "%d photos, but %d received for %s (%s)", ret.PhotoCount, n, ret.ExamID, strings.Join(in.photoNames[ret.ExamID], ", "))
+	}
+	return errs
+}
+
+func sortedUpper(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.ToUpper(strings.TrimSpace(s))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// result is the exam result of an accepted row.
+func result(r row, photos []exam.Object) exam.Result {
+	e, ret := r.list.entries[r.ret.ExamID], r.ret
+	res := exam.Result{
+		Schema: exam.ResultSchema, ExamID: e.ExamID, ListID: e.ListID, Port: e.Port,
+		Container: e.Container, Bills: e.Bills, Seals: e.Seals, BoltSeal: strings.TrimSpace(ret.BoltSeal),
+		ExamsSelected: e.Exams, ExamsPerformed: ret.Performed, Outcome: ret.Outcome, NotExaminedReason: ret.NotExaminedReason,
+		Findings: ret.Findings, Officer: ret.Officer, PhotoCount: ret.PhotoCount, Photos: photos, Workbook: r.workbook,
+		Selection: e.Selection,
+	}
+	if res.ListID == "" {
+		res.ListID = r.list.meta.ListID
+	}
+	if res.Port == "" {
+		res.Port = r.list.meta.Port
+	}
+	if res.Photos == nil {
+		res.Photos = []exam.Object{}
+	}
+	if !ret.ExaminedAt.IsZero() {
+		at := ret.ExaminedAt
+		res.ExaminedAt = &at
+	}
+	return res
+}
+
+// intake is what the returned files held, photos already stored.
+type intake struct {
+	workbooks  []Item
+	photos     map[string][]exam.Object // exam ID -> stored photos, by name
+	photoNames map[string][]string
+	photoOrder []string // exam IDs in the order their photos came
+	badPhotos  map[string][]*FileError
+}
+
+// intake walks every returned path, storing photos as they come (several
+// at once) and keeping workbooks for reading. The photos of a ZIP rejected
+// as a whole are dropped (they stay in the store, unreferenced).
+func (o *Options) intake(ctx context.Context, rep *Report) (*intake, error) {
+	in := &intake{photos: map[string][]exam.Object{}, photoNames: map[string][]string{}, badPhotos: map[string][]*FileError{}}
+	type stored struct {
+		examID, name string
+		obj          exam.Object
+	}
+	for _, p := range o.Returned {
+		var (
+			mu       sync.Mutex
+			pending  []stored
+			books    []Item
+			rejected bool
+			putErr   error
+			wg       sync.WaitGroup
+		)
+		work := make(chan Item, o.Workers)
+		for range o.Workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for it := range work {
+					obj, err := o.Evidence.PutObject(ctx, it.Name, it.Content, it.ContentType)
+					mu.Lock()
+					if err != nil && putErr == nil {
+						putErr = err
+					}
+					pending = append(pending, stored{it.ExamID, it.Name, obj})
+					mu.Unlock()
+				}
+			}()
+		}
+		err := Walk(p, o.Limits, func(it Item) error {
+			if it.Kind == Workbook {
+				books = append(books, it)
+				return nil
+			}
+			select {
+			case work <- it:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}, func(fe *FileError) {
+			mu.Lock()
+			defer mu.Unlock()
+			if fe.File == p && strings.EqualFold(pathExt(p), ".zip") {
+				rejected = true
+			}
+			if fe.ExamID != "" {
+				in.badPhotos[fe.ExamID] = append(in.badPhotos[fe.ExamID], fe)
+			}
+			rep.Rejected = append(rep.Rejected, fe)
+		})
+		close(work)
+		wg.Wait()
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("examimport: %s: %w", p, err)
+		case putErr != nil:
+			return nil, putErr
+		case rejected:
+			continue
+		}
+		in.workbooks = append(in.workbooks, books...)
+		sort.Slice(pending, func(i, j int) bool { return pending[i].name < pending[j].name })
+		for _, s := range pending {
+			if _, ok := in.photos[s.examID]; !ok {
+				in.photoOrder = append(in.photoOrder, s.examID)
+			}
+			if !containsSHA(in.photos[s.examID], s.obj.SHA256) {
+				in.photos[s.examID] = append(in.photos[s.examID], s.obj)
+				in.photoNames[s.examID] = append(in.photoNames[s.examID], s.name)
+			}
+		}
+		rep.Photos += len(pending)
+	}
+	return in, nil
+}
+
+func pathExt(p string) string {
+	if i := strings.LastIndexByte(p, '.'); i >= 0 && !strings.ContainsAny(p[i:], `/\`) {
+		return p[i:]
+	}
+	return ""
+}
+
+func containsSHA(objs []exam.Object, sha string) bool {
+	for _, o := range objs {
+		if o.SHA256 == sha {
+			return true
+		}
+	}
+	return false
+}
+
+// readWorkbooks stores each returned workbook and reads its filled rows. A
+// workbook given twice (the same bytes) is read once.
+func (o *Options) readWorkbooks(ctx context.Context, books []Item, original *issued, rep *Report) ([]row, error) {
+	var rows []row
+	seen := map[[32]byte]bool{}
+	for _, b := range books {
+		sum := sha256.Sum256(b.Content)
+		if seen[sum] {
+			continue
+		}
+		seen[sum] = true
+		rep.Workbooks++
+		list, err := readIssued(b.Content)
+		if err != nil {
+			rep.Rejected = append(rep.Rejected, &FileError{File: b.Name, Err: fmt.Errorf("not a returned exam list: %w", err)})
+			continue
+		}
+		if original != nil {
+			if list.meta.ListID != original.meta.ListID {
+				rep.Rejected = append(rep.Rejected, &FileError{File: b.Name, Err: fmt.Errorf("a return of list %s, not of list %s given with --list", list.meta.ListID, original.meta.ListID)})
+				continue
+			}
+			list = *original
+		}
+		obj, err := o.Evidence.PutObject(ctx, b.Name, b.Content, b.ContentType)
+		if err != nil {
+			return nil, err
+		}
+		err = examlist.ReadReturns(bytes.NewReader(b.Content), b.Name, func(ret exam.Return) error {
+			rows = append(rows, row{ret: ret, list: list, workbook: obj})
+			return nil
+		})
+		if cells := examlist.CellErrors(err); len(cells) > 0 {
+			for _, ce := range cells {
+				rep.Rejected = append(rep.Rejected, ce)
+			}
+		} else if err != nil {
+			rep.Rejected = append(rep.Rejected, &FileError{File: b.Name, Err: err})
+		}
+	}
+	rep.Rows += len(rows)
+	return rows, nil
+}
