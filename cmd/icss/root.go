@@ -32,6 +32,8 @@ func newRootCommand() *cobra.Command {
 		newConfigCommand(),
 		newExamCommand(),
 		newEvidenceCommand(),
+		newResultsCommand(),
+		newPartnerCommand(),
 	)
 	return root
 }
