@@ -42,6 +42,8 @@ type Config struct {
 	Risk      Risk       `yaml:"risk"`
 	Acks      Acks       `yaml:"acks"`
 	ExamLists ExamLists  `yaml:"exam_lists"`
+	// Results, when set, builds and delivers signed result batches to the partner.
+	Results *Results `yaml:"results"`
 	Retention Retention  `yaml:"retention"`
 	HTTP      HTTP       `yaml:"http"`
 	// SMTP is the relay exam lists are mailed through; none: no e-mail.
@@ -233,6 +235,9 @@ func (c *Config) complete(baseDir string) {
 	}
 	c.SpoolDir = absPath(baseDir, c.SpoolDir)
 	c.completeDaemon(baseDir)
+	if c.Results != nil && c.Results.BatchDir != "" {
+		c.Results.BatchDir = absPath(baseDir, c.Results.BatchDir)
+	}
 	for i := range c.Endpoints {
 		e := &c.Endpoints[i]
 		e.Config = e.Config.WithDefaults()

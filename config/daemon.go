@@ -12,6 +12,7 @@ import (
 	"github.com/icss/icss/jobs/schedule"
 	"github.com/icss/icss/jobs/status"
 	"github.com/icss/icss/storage/mail"
+	"github.com/icss/icss/transforms/results"
 )
 
 // Roles an endpoint plays in the corridor (Endpoint.Role).
@@ -100,6 +101,10 @@ type ExamLists struct {
 	// (S3 only) stays valid. Default 72h, at most 7 days (S3's limit).
 	LinkValidFor time.Duration `yaml:"link_valid_for"`
 }
+
+// Results is the results stage (transforms/results.DeliveryConfig: batch_dir,
+// sftp_endpoint, bucket, partner_accounts, max_attempts, backoff, backoff_max).
+type Results = results.DeliveryConfig
 
 // Acks configures the acknowledgments answered to carriers.
 type Acks struct {
@@ -295,6 +300,26 @@ func (c *Config) validateDaemon(bad func(string, error)) {
 	}
 	if v := c.ExamLists.LinkValidFor; v < time.Second || v > 7*24*time.Hour {
 		bad("exam_lists.link_valid_for", fmt.Errorf("%v is outside 1s..168h", v))
+	}
+	if r := c.Results; r != nil {
+		if err := r.Validate(); err != nil {
+			bad("results", err)
+		}
+		if r.SFTPEndpoint != "" {
+			if role, ok := roles[r.SFTPEndpoint]; !ok {
+				bad("results.sftp_endpoint", fmt.Errorf("%q names no endpoint", r.SFTPEndpoint))
+			} else if role != RolePartner {
+				bad("results.sftp_endpoint", fmt.Errorf("%q has role %q, not %q", r.SFTPEndpoint, role, RolePartner))
+			}
+		}
+		if !c.SigningKey.IsSet() {
+			bad("signing_key", errors.New("is required with results (batches are signed)"))
+		}
+	}
+	for i, e := range c.Endpoints {
+		if e.Role == RolePort && e.Inbox != "" && !c.SigningKey.IsSet() {
+			bad(fmt.Sprintf("endpoints[%d].inbox", i), errors.New("returns are imported as signed evidence: signing_key is required"))
+		}
 	}
 	if c.Retention.Raw < 0 {
 		bad("retention.raw", errors.New("must not be negative"))

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -15,6 +16,8 @@ import (
 	"github.com/icss/icss/config"
 	"github.com/icss/icss/edi"
 	"github.com/icss/icss/edi/x12/x12gen"
+	"github.com/icss/icss/internal/signing"
+	"github.com/icss/icss/internal/testkit/officer"
 	"github.com/icss/icss/internal/testkit/smtptest"
 	"github.com/icss/icss/internal/testkit/sshdtest"
 	"github.com/icss/icss/jobs"
@@ -33,10 +36,13 @@ type corridor struct {
 
 func newCorridor(t *testing.T, extra string) *corridor {
 	t.Helper()
-	srv := sshdtest.Start(t, sshdtest.Options{Dirs: []string{"inbox", "outbox", "port/lists", "port/returns"}})
+	srv := sshdtest.Start(t, sshdtest.Options{Dirs: []string{"inbox", "outbox", "port/lists", "port/returns", "partner/inbox"}})
 	sink := smtptest.StartSink(t)
 	dir := t.TempDir()
 	c := &corridor{t: t, srv: srv, sink: sink, dir: dir, config: filepath.Join(dir, "icss.yaml")}
+	if _, _, err := signing.WriteKeyPair(dir); err != nil {
+		t.Fatal(err)
+	}
 	yaml := fmt.Sprintf(`
 data_dir: data
 node: test-node
@@ -62,6 +68,16 @@ endpoints:
     known_hosts_file: %[4]q
     inbox: port/returns
     outbox: port/lists
+    stable_for: 200ms
+  - name: partner
+    role: partner
+    addr: %[1]q
+    user: %[2]q
+    key_file: %[3]q
+    known_hosts_file: %[4]q
+    outbox: partner/inbox
+signing_key: {file: icss-signing.key}
+results: {batch_dir: results, sftp_endpoint: partner}
 ports:
   - code: CAPRR
     name: Prince Rupert
@@ -93,15 +109,17 @@ func (c *corridor) load() *config.Config {
 }
 
 // drop puts a file into the carrier's inbox as a carrier would (temporary name, rename).
-func (c *corridor) drop(name string, data []byte) {
+func (c *corridor) drop(name string, data []byte) { c.t.Helper(); c.dropTo("inbox", name, data) }
+
+func (c *corridor) dropTo(dir, name string, data []byte) {
 	c.t.Helper()
-	tmp := c.srv.Path("inbox/" + name + ".part")
+	tmp := c.srv.Path(dir + "/" + name + ".part")
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
 		c.t.Fatal(err)
 	}
 	old := time.Now().Add(-time.Minute)
 	os.Chtimes(tmp, old, old)
-	if err := os.Rename(tmp, c.srv.Path("inbox/"+name)); err != nil {
+	if err := os.Rename(tmp, c.srv.Path(dir+"/"+name)); err != nil {
 		c.t.Fatal(err)
 	}
 }
@@ -251,10 +269,51 @@ func TestCorridorOnce(t *testing.T) {
 		t.Errorf("second run: %d messages", n)
 	}
 	d, _ = jobs.Open(ctx, c.load(), nil, false)
-	defer d.Close()
 	var n2 int
 	d.Ledger().DB().QueryRow(`SELECT COUNT(*) FROM scores`).Scan(&n2)
+	d.Close()
 	if n2 != n {
 		t.Errorf("scores %d -> %d", n, n2)
 	}
+
+	// The officers fill the list in and send it back with photos; the next run
+	// imports the return as evidence and delivers a signed result batch.
+	c.officer(wb, lists[0])
+	c.runOnce(ctx)
+	batch := c.files("partner/inbox")
+	if len(batch) < 3 || !slices.ContainsFunc(batch, func(n string) bool { return strings.HasSuffix(n, ".sig") }) {
+		t.Fatalf("partner inbox: %v", batch)
+	}
+	bucket, _ := filepath.Glob(filepath.Join(c.dir, "data/blobs/results/[^.]*"))
+	if len(bucket) != len(batch) {
+		t.Errorf("results bucket %v, partner inbox %v", bucket, batch)
+	}
+	// And again: nothing more.
+	c.runOnce(ctx)
+	if again := c.files("partner/inbox"); len(again) != len(batch) {
+		t.Errorf("third run: partner inbox %v", again)
+	}
+}
+
+// officer fills the list in as port staff would and drops it, with its photos, into
+// the port's returns inbox.
+func (c *corridor) officer(workbook []byte, name string) {
+	c.t.Helper()
+	photos := c.t.TempDir()
+	var out bytes.Buffer
+	filled, err := officer.Fill(bytes.NewReader(workbook), &out, officer.Choices{Seed: 1, PhotoDir: photos, Now: time.Now()})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if len(filled.Returns) == 0 {
+		c.t.Fatal("the officer filled in nothing")
+	}
+	for _, p := range filled.Photos {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		c.dropTo("port/returns", filepath.Base(p), b)
+	}
+	c.dropTo("port/returns", "returned-"+name, out.Bytes())
 }

@@ -96,6 +96,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, withWorkers
 		river.AddWorker(workers, &deliverWorker{d: d})
 		river.AddWorker(workers, &scoreWorker{d: d})
 		river.AddWorker(workers, &examListWorker{d: d})
+		river.AddWorker(workers, &importWorker{d: d})
+		river.AddWorker(workers, &resultsWorker{d: d})
 	}
 	// Every job's duration and outcome go to the metrics.
 	timing := river.WorkerMiddlewareFunc(func(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
@@ -293,7 +295,7 @@ func (d *Daemon) sweep(ctx context.Context) error {
 			return err
 		}
 		for _, f := range files {
-			if err := d.insert(ctx, IngestArgs{Endpoint: f.Endpoint, SHA256: f.SHA256}); err != nil {
+			if err := d.insert(ctx, d.nextOfPull(f)); err != nil {
 				return err
 			}
 		}
@@ -303,11 +305,23 @@ func (d *Daemon) sweep(ctx context.Context) error {
 		return err
 	}
 	for _, p := range pend {
+		if strings.HasPrefix(p.Endpoint, "sftp:") || strings.HasPrefix(p.Endpoint, "bucket:") {
+			continue // result batches: the results stage delivers them
+		}
 		if err := d.insert(ctx, DeliverArgs{Endpoint: p.Endpoint, Name: p.Name}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// nextOfPull is the job a pulled file goes to: ingest for a carrier's file, the
+// import of its port's returns for a port's.
+func (d *Daemon) nextOfPull(f state.File) river.JobArgs {
+	if e, err := d.cfg.Endpoint(f.Endpoint); err == nil && e.Role == config.RolePort {
+		return ImportArgs{Endpoint: f.Endpoint}
+	}
+	return IngestArgs{Endpoint: f.Endpoint, SHA256: f.SHA256}
 }
 
 // catchUp runs, once, the latest run time each schedule missed since its last run

@@ -55,7 +55,7 @@ func (w *scheduleWorker) Work(ctx context.Context, job *river.Job[ScheduleArgs])
 		runErr = d.insert(ctx, ExamListArgs{Port: sc.port, Cutoff: job.Args.At.UTC()})
 	case config.StagePull:
 		for _, e := range d.cfg.Endpoints {
-			if e.Role == config.RoleCarrier && e.Inbox != "" {
+			if (e.Role == config.RoleCarrier || e.Role == config.RolePort) && e.Inbox != "" {
 				if err := d.insert(ctx, PullArgs{Endpoint: e.Name}); err != nil {
 					runErr = errors.Join(runErr, err)
 				}
@@ -111,14 +111,15 @@ func (w *pullWorker) Work(ctx context.Context, job *river.Job[PullArgs]) error {
 	if err != nil {
 		return river.JobCancel(err)
 	}
-	log := d.log.With("job", job.ID, "kind", KindPull, "endpoint", e.Name)
-	client, err := sftp.Dial(ctx, e.SFTP(), log)
+	jlog := d.log.With("job", job.ID, "kind", KindPull) // storage/sftp adds the endpoint
+	log := jlog.With("endpoint", e.Name)
+	client, err := sftp.Dial(ctx, e.SFTP(), jlog)
 	if err != nil {
 		log.Warn("endpoint unreachable; retrying", "attempt", job.Attempt, "err", err)
 		return err
 	}
 	defer client.Close()
-	p := &sftp.Puller{Client: client, Blobs: d.raw, Ledger: d.ledger, SpoolDir: d.cfg.SpoolDir, Log: log}
+	p := &sftp.Puller{Client: client, Blobs: d.raw, Ledger: d.ledger, SpoolDir: d.cfg.SpoolDir, Log: jlog}
 	rep, err := p.Run(ctx)
 	if err != nil {
 		return err
@@ -130,7 +131,7 @@ func (w *pullWorker) Work(ctx context.Context, job *river.Job[PullArgs]) error {
 			if f.Outcome == sftp.Taken {
 				d.metrics.FilePulled(e.Name, f.Size)
 			}
-			if err := d.insert(ctx, IngestArgs{Endpoint: e.Name, SHA256: f.SHA256}); err != nil {
+			if err := d.insert(ctx, d.nextOfPull(state.File{Endpoint: e.Name, SHA256: f.SHA256})); err != nil {
 				return err
 			}
 		case sftp.Duplicate:
@@ -224,10 +225,14 @@ func (w *deliverWorker) push(ctx context.Context, dl state.Delivery) error {
 	return nil
 }
 
-// channel is how a delivery travels: "email" to a port's recipients, else "sftp".
+// channel is how a delivery travels: "email" to a port's recipients, "bucket" to
+// the results bucket, else "sftp" (the results stage names its rows "sftp:<name>").
 func channel(endpoint string) string {
-	if strings.HasPrefix(endpoint, "email:") {
+	switch {
+	case strings.HasPrefix(endpoint, "email:"):
 		return "email"
+	case strings.HasPrefix(endpoint, "bucket:"):
+		return "bucket"
 	}
 	return "sftp"
 }

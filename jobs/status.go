@@ -126,7 +126,7 @@ func (d *Daemon) Status(ctx context.Context, version string) (*status.Status, er
 		st.Quarantined = append(st.Quarantined, status.Quarantined{Endpoint: f.Endpoint, Name: f.Name, SHA256: f.SHA256, Reason: f.LastError, Since: f.UpdatedAt})
 	}
 	byChannel := map[string]*status.Deliveries{}
-	for _, ch := range []string{"sftp", "email"} {
+	for _, ch := range []string{"sftp", "email", "bucket"} {
 		st.Deliveries = append(st.Deliveries, status.Deliveries{Channel: ch})
 	}
 	for i := range st.Deliveries {
