@@ -43,9 +43,9 @@ type Config struct {
 	Acks      Acks       `yaml:"acks"`
 	ExamLists ExamLists  `yaml:"exam_lists"`
 	// Results, when set, builds and delivers signed result batches to the partner.
-	Results *Results `yaml:"results"`
-	Retention Retention  `yaml:"retention"`
-	HTTP      HTTP       `yaml:"http"`
+	Results   *Results  `yaml:"results"`
+	Retention Retention `yaml:"retention"`
+	HTTP      HTTP      `yaml:"http"`
 	// SMTP is the relay exam lists are mailed through; none: no e-mail.
 	SMTP *SMTP `yaml:"smtp"`
 	// SigningKey is icss's ed25519 private key (PEM, icss keys generate), which signs
