@@ -22,8 +22,8 @@ func Inspect(src io.Reader, name string) (*syntax.Report, error) {
 	return &c.Report, nil
 }
 
-// InspectTo is Inspect sending the report to sink as validation goes. For X12 the
-// memory it needs does not grow with the number of transaction sets.
+// InspectTo is Inspect sending the report to sink as validation goes: the memory it
+// needs does not grow with the number of transaction sets or messages.
 func InspectTo(src io.Reader, name string, sink syntax.Sink) error {
 	br := bufio.NewReaderSize(src, 64<<10)
 	peek, err := br.Peek(PeekSize)
@@ -35,11 +35,7 @@ func InspectTo(src io.Reader, name string, sink syntax.Sink) error {
 	case X12:
 		return x12.InspectTo(br, name, nil, sink, nil)
 	case EDIFACT:
-		rep, err := edifact.Inspect(br, edifact.InspectOptions{Name: name})
-		if err != nil {
-			return err
-		}
-		return rep.Replay(sink)
+		return edifact.InspectTo(br, edifact.InspectOptions{Name: name}, sink)
 	}
 	if derr == nil {
 		derr = fmt.Errorf("edi: %s is not supported", std)

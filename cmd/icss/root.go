@@ -34,6 +34,7 @@ func newRootCommand() *cobra.Command {
 		newEvidenceCommand(),
 		newResultsCommand(),
 		newPartnerCommand(),
+		newNoticeCommand(),
 	)
 	return root
 }

@@ -56,12 +56,13 @@ func (l Level) String() string {
 	return "unknown"
 }
 
-// minVersion is the first syntax version that defines the level.
+// minVersion is the first syntax version that defines the level. UNOC to UNOF came
+// together in version 2 (ISO 9735:1990), so they share one answer.
 func (l Level) minVersion() int {
 	switch l {
 	case LevelW, LevelX, LevelY:
 		return 4
-	case LevelD, LevelE, LevelF:
+	case LevelC, LevelD, LevelE, LevelF:
 		return 2
 	case LevelG, LevelH, LevelI, LevelJ, LevelK:
 		return 3

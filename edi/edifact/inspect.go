@@ -23,9 +23,25 @@ type InspectOptions struct {
 // report, not in the error: the error is for reading failures only (and then the
 // report holds what was read before it). Memory stays bounded whatever the size of r.
 func Inspect(r io.Reader, opts InspectOptions) (*syntax.Report, error) {
+	return inspect(r, opts, NewValidator(opts.Name, opts.Validate))
+}
+
+// InspectTo is Inspect sending the report to sink as validation goes: each message
+// when it closes, so memory does not grow with the number of messages. The error is
+// the first of reading r and of the sink.
+func InspectTo(r io.Reader, opts InspectOptions, sink syntax.Sink) error {
+	v := NewValidator(opts.Name, opts.Validate)
+	v.SetSink(sink)
+	_, err := inspect(r, opts, v)
+	if err != nil {
+		return err
+	}
+	return v.SinkErr()
+}
+
+func inspect(r io.Reader, opts InspectOptions, v *Validator) (*syntax.Report, error) {
 	rd := NewReader(r)
 	rd.MaxSegmentSize = opts.MaxSegmentSize
-	v := NewValidator(opts.Name, opts.Validate)
 	for {
 		seg, err := rd.Read()
 		if err == io.EOF {

@@ -201,7 +201,7 @@ func (st *structure) next(tag string, probs []problem) (*Node, []problem) {
 	if top := st.stack[len(st.stack)-1]; top.group != "" {
 		where = "in segment group " + top.group
 	}
-	return nil, append(probs, problem{code: CodeNotSupported, err: ErrUnexpectedSegment, detail: fmt.Sprintf("%s is not expected %s in %s", tag, where, st.spec.Key())})
+	return nil, append(probs, problem{code: CodeNotSupported, err: ErrUnexpectedSegment, detail: tag + " is not expected " + where + " in " + st.spec.Key()})
 }
 
 func in(group string) string {

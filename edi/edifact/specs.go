@@ -83,22 +83,6 @@ var cuscarD03B = &MessageSpec{Type: "CUSCAR", Version: "D", Release: "03B", Agen
 	grp("SG17", cond, 99, c("AUT", 1), dtm(9), rff(cond, 9)),
 }}
 
-var cusresD00B = &MessageSpec{Type: "CUSRES", Version: "D", Release: "00B", Agency: "UN", Body: []Node{
-	bgm(mand), dtm(9), ftx(99), tdt(cond, 9), loc(cond, 99), c("GIS", 10), eqd(cond, 999),
-	grp("SG1", cond, 9, nad(mand, 1), grp("SG2", cond, 9, c("CTA", 1), c("COM", 9))),
-	grp("SG3", cond, 999, rff(mand, 1), dtm(9), loc(cond, 9)),
-	grp("SG4", cond, 99, c("ERP", 1), rff(cond, 9), c("ERC", 99), ftx(99)),
-	grp("SG5", cond, 99, c("TAX", 1), c("MOA", 9), c("GIS", 9)),
-	grp("SG6", cond, many, c("DOC", 1), c("PAC", 9), rff(cond, 9), c("PCI", 9), ftx(99), tdt(cond, 9), loc(cond, 99), dtm(9), c("GIS", 10), mea(cond, 9), eqd(cond, 999),
-		grp("SG7", cond, 9, nad(mand, 1), grp("SG8", cond, 9, c("CTA", 1), c("COM", 9))),
-		grp("SG9", cond, 99, c("MOA", 1), c("CUX", 9)),
-		grp("SG10", cond, 99, c("TAX", 1), c("MOA", 9), c("GIS", 9)),
-		grp("SG11", cond, 999, c("CST", 1), ftx(9), grp("SG12", cond, 99, c("TAX", 1), c("MOA", 9), c("GIS", 9))),
-		grp("SG13", cond, 99, c("ERP", 1), rff(cond, 9), c("ERC", 99), ftx(99))),
-	c("CNT", 9),
-	grp("SG14", cond, 99, c("AUT", 1), dtm(9)),
-}}
-
 func contrlSpec(version, release string) *MessageSpec {
 	uci := maxElems(seg("UCI", mand, 1, req(1, 1, "0020"), req(2, 1, "S002/0004"), req(3, 1, "S003/0010"), req(4, 1, "0083", "4", "7", "8"), withCodes(opt(5, 1, "0085"), syntaxErrorCodes)), 7)
 	ucm := maxElems(seg("UCM", mand, 1, req(1, 1, "0062"), req(2, 1, "S009/0065"), req(2, 2, "S009/0052"), req(2, 3, "S009/0054"), req(2, 4, "S009/0051"), req(3, 1, "0083", "4", "7"), withCodes(opt(4, 1, "0085"), syntaxErrorCodes)), 6)

@@ -66,6 +66,46 @@ type Validator struct {
 
 	probs []problem
 	strs  map[string]string
+
+	// Streaming (SetSink): each message is sent when it closes and then dropped, so
+	// memory does not grow with the number of messages; icSent and grpSent say whether
+	// the open interchange's and group's headers went out, grpRejected whether one of
+	// the group's messages was rejected.
+	sink        syntax.Sink
+	sinkErr     error
+	icSent      bool
+	grpSent     bool
+	grpRejected bool
+	streamed    int // interchanges sent
+}
+
+// SetSink makes the Validator send the report to sink as it goes instead of holding it:
+// Begin at once, each message when it closes, each group and interchange when it ends;
+// End sends what was found outside any interchange. Report then holds only the open
+// envelopes. Call it before the first segment.
+func (v *Validator) SetSink(sink syntax.Sink) {
+	v.sink = sink
+	v.sinkErr = sink.Begin(v.rep.File, v.rep.Standard)
+}
+
+// SinkErr returns the first error the sink returned.
+func (v *Validator) SinkErr() error { return v.sinkErr }
+
+// sendHeaders sends the open interchange's and group's headers, once each.
+func (v *Validator) sendHeaders(group bool) {
+	if v.sinkErr != nil {
+		return
+	}
+	if !v.icSent {
+		h := *v.ic()
+		h.Groups, h.Issues, h.Accepted = nil, nil, false
+		v.sinkErr, v.icSent = v.sink.BeginInterchange(&h), true
+	}
+	if group && !v.grpSent && v.sinkErr == nil {
+		h := *v.group()
+		h.Sets, h.Issues, h.Accepted = nil, nil, false
+		v.sinkErr, v.grpSent = v.sink.BeginGroup(&h), true
+	}
 }
 
 // intern returns one copy of the strings that repeat across a large input (message
@@ -268,7 +308,9 @@ func (v *Validator) Segment(s *Segment) {
 
 func (v *Validator) report(s *Segment, probs []problem) {
 	for _, p := range probs {
-		v.errf(atSet, s, p.elem, p.comp, p.code, p.err, "%s", p.detail)
+		// Not through errf: a Sprintf per finding shows on inputs where every
+		// segment has one.
+		v.add(atSet, &SyntaxError{Pos: s.Pos, Severity: syntax.Error, SegmentID: s.tag, Element: p.elem, Component: p.comp, Code: p.code, Err: p.err, Detail: p.detail})
 	}
 }
 
@@ -381,6 +423,10 @@ func (v *Validator) unb(s *Segment) {
 	case ver == "":
 	case v.icVersion < 1 || v.icVersion > 4:
 		v.errf(atInterchange, s, 1, 2, CodeSyntaxNotSupported, ErrUnsupportedSyntax, "syntax version %q", ver)
+	case v.icVersion < lvl.minVersion() && lvl.minVersion() == 2:
+		// Version 1 with UNOC to UNOF: real senders write UNOC:1, and the repertoire
+		// is unambiguous, so a warning, alike for the four levels version 2 brought.
+		v.warnf(atInterchange, s, 1, 2, "", ErrUnsupportedSyntax, "%s is defined from syntax version %d, UNB says %d", id, lvl.minVersion(), v.icVersion)
 	case v.icVersion < lvl.minVersion():
 		v.errf(atInterchange, s, 1, 2, CodeSyntaxNotSupported, ErrUnsupportedSyntax, "%s needs syntax version %d or later, UNB says %d", id, lvl.minVersion(), v.icVersion)
 	}
@@ -528,6 +574,15 @@ func (v *Validator) closeInterchange(at *Segment, trailer bool) {
 	v.flush(atInterchange, &ic.Issues, ic.Pos)
 	ic.Accepted = !hasError(ic.Issues)
 	v.inIC = false
+	if v.sink != nil {
+		v.sendHeaders(false)
+		if v.sinkErr == nil {
+			v.sinkErr = v.sink.EndInterchange(ic)
+		}
+		v.icSent = false
+		v.rep.Interchanges = v.rep.Interchanges[:0]
+		v.streamed++
+	}
 }
 
 func what(s *Segment) string {
@@ -610,8 +665,9 @@ func (v *Validator) ung(s *Segment) {
 func (v *Validator) closeGroup(at *Segment, trailer bool) {
 	if v.grpImpl {
 		g := v.group()
-		g.Accepted = groupAccepted(g)
+		g.Accepted = groupAccepted(g) && !v.grpRejected
 		v.inGroup, v.grpImpl = false, false
+		v.endGroup(g)
 		return
 	}
 	if !trailer {
@@ -622,8 +678,24 @@ func (v *Validator) closeGroup(at *Segment, trailer bool) {
 	if v.grpMsgs == 0 {
 		g.Issues = append(g.Issues, syntax.Issue{Severity: syntax.Error, Pos: g.Pos, SegmentID: "UNG", Code: "0085:" + CodeLowerLevelEmpty, Message: ErrEmpty.Error() + ": group holds no message"})
 	}
-	g.Accepted = groupAccepted(g)
+	g.Accepted = groupAccepted(g) && !v.grpRejected
 	v.inGroup = false
+	v.endGroup(g)
+}
+
+// endGroup sends a group that ended and drops it, when streaming.
+func (v *Validator) endGroup(g *syntax.Group) {
+	v.grpRejected = false
+	if v.sink == nil {
+		return
+	}
+	v.sendHeaders(true)
+	if v.sinkErr == nil {
+		v.sinkErr = v.sink.EndGroup(g)
+	}
+	v.grpSent = false
+	ic := v.ic()
+	ic.Groups = ic.Groups[:0]
 }
 
 func (v *Validator) une(s *Segment) {
@@ -728,6 +800,15 @@ func (v *Validator) closeMessage(at *Segment, trailer bool) {
 	set.Accepted = !hasError(set.Issues)
 	v.inMsg = false
 	v.checking = false
+	if v.sink != nil {
+		v.grpRejected = v.grpRejected || !set.Accepted
+		v.sendHeaders(true)
+		if v.sinkErr == nil {
+			v.sinkErr = v.sink.Set(set)
+		}
+		g := v.group()
+		g.Sets = g.Sets[:0]
+	}
 }
 
 func (v *Validator) unt(s *Segment) {
@@ -761,8 +842,11 @@ func (v *Validator) End() *syntax.Report {
 		v.closeInterchange(nil, false)
 	}
 	v.flush(atFile, &v.rep.Issues, v.EndPos)
-	if len(v.rep.Interchanges) == 0 && len(v.rep.Issues) == 0 {
+	if len(v.rep.Interchanges) == 0 && v.streamed == 0 && len(v.rep.Issues) == 0 {
 		v.rep.Issues = append(v.rep.Issues, syntax.Issue{Severity: syntax.Error, Code: "0085:" + CodeMissing, SegmentID: "UNB", Message: "no interchange in the input"})
+	}
+	if v.sink != nil && v.sinkErr == nil {
+		v.sinkErr = v.sink.End(v.rep.Issues)
 	}
 	return v.rep
 }

@@ -41,7 +41,7 @@
 // # Transaction-set structure
 //
 // NewValidator's Structure is a StructureChecker with the built-in specs (BuiltinSpecs):
-// 309 (4010 and 4030 on), 315, 322, 404, 997, 999 and the 999 guide 005010X231A1. A
+// 309 and 350 (4010 and 4030 on), 315, 322, 404, 997, 999 and the 999 guide 005010X231A1. A
 // spec is data: a SetSpec lists the segments and loops between ST and SE with their
 // requirement and maximum use, and each SegmentSpec its elements (requirement, type,
 // length, code list) and syntax notes, written as the standard prints them (el(98,

@@ -3,6 +3,8 @@ package x12
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/icss/icss/edi/syntax"
 )
@@ -80,10 +82,11 @@ var (
 	ErrNoISA            = errors.New("data before the first ISA; delimiters guessed")
 	ErrISAWidth         = errors.New("ISA is not fixed-width (106 characters); delimiters taken from its elements")
 	ErrBadISA           = errors.New("ISA cannot be read: its delimiters cannot be determined")
-	ErrBadDelimiters    = errors.New("delimiters are not distinct, or are letters or digits")
+	ErrBadDelimiters    = errors.New("ISA delimiter cannot be used")
 	ErrSegmentTooLong   = errors.New("segment is longer than the reader's maximum")
 	ErrNoTerminator     = errors.New("last segment has no terminator")
 	ErrInvalidCharacter = errors.New("contains a character outside the basic and extended X12 character sets")
+	ErrBinaryLength     = errors.New("binary data does not match its length element")
 
 	// Envelope errors.
 	ErrMissingIEA         = errors.New("interchange has no IEA trailer")
@@ -127,3 +130,34 @@ var (
 	ErrElementNotUsed      = errors.New("element is not used by the implementation guide")
 	ErrElementPattern      = errors.New("element does not match its required format")
 )
+
+// detailError is a sentinel error with details, its message built by concatenation:
+// fmt.Errorf costs several times more, which shows on files where every segment has an
+// error.
+type detailError struct {
+	err error
+	msg string
+}
+
+func (e *detailError) Error() string { return e.msg }
+func (e *detailError) Unwrap() error { return e.err }
+
+// detail returns err followed by ": " and the parts, as fmt.Errorf("%w: ...") would.
+func detail(err error, parts ...string) error {
+	head := err.Error()
+	n := len(head) + 2
+	for _, p := range parts {
+		n += len(p)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(head)
+	b.WriteString(": ")
+	for _, p := range parts {
+		b.WriteString(p)
+	}
+	return &detailError{err: err, msg: b.String()}
+}
+
+// quote is %q of a value.
+func quote(v []byte) string { return strconv.Quote(string(v)) }

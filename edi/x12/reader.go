@@ -3,6 +3,7 @@ package x12
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"math/bits"
 
@@ -139,13 +140,31 @@ func (r *Reader) Read() (*Segment, error) {
 		warn = r.guessDelimiters()
 		start = r.r
 	}
+	var binErr *SyntaxError
+	if lenAt := r.binaryLengthElement(start); lenAt > 0 {
+		s, err, ok := r.readBinary(lenAt)
+		switch {
+		case ok && err != nil:
+			return s, err
+		case ok:
+			return s, warn
+		}
+		// The length does not locate the data: the segment is read as text, up to its
+		// first terminator, and carries the error.
+		binErr, start = err, r.r
+	}
 	for {
 		if end, ok := r.scan(start); ok {
 			r.r = end + 1
 			if end-start > r.maxSize() {
 				return nil, r.tooLong(start)
 			}
-			return r.scanned(start, end), warn
+			s := r.scanned(start, end)
+			if binErr != nil {
+				binErr.Pos = s.Pos
+				return s, binErr
+			}
+			return s, warn
 		}
 		if r.w-start > r.maxSize() {
 			// Skip the overlong segment up to its terminator, in bounded memory.
@@ -371,10 +390,14 @@ func (r *Reader) readISA() (*Segment, error) {
 	start := r.r
 	b := r.buf[start:r.w]
 	d, fixed := fixedISA(b)
+	var bad *SyntaxError
 	if fixed {
-		r.delims, r.have = d, true
-		r.r = start + isaLen
-		return r.segment(start, start+isaLen-1), nil
+		if bad = d.problem(); bad == nil {
+			r.delims, r.have = d, true
+			r.r = start + isaLen
+			return r.segment(start, start+isaLen-1), nil
+		}
+		return nil, r.skipBadISA(start, bad)
 	}
 	// Variable-width ISA: 16 elements separated by the character after "ISA"; ISA16 is
 	// the component separator and the next character the terminator.
@@ -388,15 +411,28 @@ func (r *Reader) readISA() (*Segment, error) {
 	if n == 16 && i+1 < len(b) {
 		d = Delimiters{Element: b[3], Component: b[i], Segment: b[i+1]}
 		d.Repetition = repetitionOf(b[:i+1], b[3])
-		if d.valid() {
+		if bad = d.problem(); bad == nil {
 			r.delims, r.have = d, true
 			r.r = start + i + 2
 			s := r.segment(start, start+i+1)
 			return s, &SyntaxError{Pos: s.Pos, Severity: syntax.Warning, SegmentID: "ISA", Err: ErrISAWidth}
 		}
+		if bytes.IndexByte(b[3:i], d.Segment) >= 0 {
+			// The "terminator" stands inside the sixteen elements: they were not one
+			// ISA's, so no delimiter can be blamed.
+			bad = nil
+		}
 	}
-	// Unreadable: skip to the next ISA, if any.
-	pos := r.position(start)
+	if bad == nil {
+		bad = &SyntaxError{SegmentID: "ISA", Code: "TA1:026", Err: ErrBadISA}
+	}
+	return nil, r.skipBadISA(start, bad)
+}
+
+// skipBadISA skips the unreadable ISA at buf[start] up to the next ISA, if any, and
+// returns bad placed there.
+func (r *Reader) skipBadISA(start int, bad *SyntaxError) *SyntaxError {
+	bad.Pos = r.position(start)
 	r.nseg++
 	r.r = start + 3
 	for {
@@ -414,10 +450,11 @@ func (r *Reader) readISA() (*Segment, error) {
 	}
 	// What follows keeps the delimiters in force, if any: the best guess for data
 	// between interchanges.
-	return nil, &SyntaxError{Pos: pos, SegmentID: "ISA", Code: "TA1:026", Err: ErrBadISA}
+	return bad
 }
 
-// fixedISA reads the delimiters of a fixed-width ISA at the start of b.
+// fixedISA reads the delimiters of a fixed-width ISA at the start of b; whether they
+// are usable is for the caller to check.
 func fixedISA(b []byte) (Delimiters, bool) {
 	if len(b) < isaLen {
 		return Delimiters{}, false
@@ -435,7 +472,7 @@ func fixedISA(b []byte) (Delimiters, bool) {
 	}
 	d := Delimiters{Element: sep, Component: b[104], Segment: b[105]}
 	d.Repetition = repetitionOf(b[:105], sep)
-	return d, d.valid()
+	return d, true
 }
 
 // repetitionOf returns ISA11 as the repetition separator when ISA12 is 00402 or later
@@ -493,3 +530,117 @@ func (r *Reader) guessDelimiters() error {
 	r.delims, r.have = d, true
 	return &SyntaxError{Pos: r.position(r.r), Severity: syntax.Warning, Err: ErrNoISA}
 }
+
+// binaryLengthElement returns the position of the element giving the length of the
+// binary data that follows it, when the segment at buf[start] is a BIN (BIN01, data in
+// BIN02) or a BDS (BDS02, data in BDS03); 0 otherwise.
+func (r *Reader) binaryLengthElement(start int) int {
+	b := r.buf[start:r.w]
+	if len(b) < 4 || b[0] != 'B' || b[3] != r.delims.Element {
+		return 0
+	}
+	switch {
+	case b[1] == 'I' && b[2] == 'N':
+		return 1
+	case b[1] == 'D' && b[2] == 'S':
+		return 2
+	}
+	return 0
+}
+
+// maxBinaryHeader bounds the bytes read before the binary data of a BIN or BDS: the tag,
+// a filter code and a 15-digit length with their separators, and some slack.
+const maxBinaryHeader = 64
+
+// readBinary reads the BIN or BDS segment at buf[r.r], whose element lenAt gives the
+// length of the binary data making up the next (last) element. The data is taken by
+// length, so separators and terminators inside it are data; the byte after it must be
+// the segment terminator. When the length is not a number or the terminator is not
+// where it says, readBinary returns ok=false with the error to report, and the caller
+// reads the segment as text.
+func (r *Reader) readBinary(lenAt int) (seg *Segment, err *SyntaxError, ok bool) {
+	sep, term := r.delims.Element, r.delims.Segment
+	for r.w-r.r < maxBinaryHeader && r.fill() {
+	}
+	// The element separators up to the one that opens the data.
+	var ends [4]int32
+	hdr := r.buf[r.r:min(r.w, r.r+maxBinaryHeader)]
+	n, i := 0, 4
+	for ends[0] = 3; n < lenAt; i++ {
+		if i >= len(hdr) || hdr[i] == term {
+			return nil, r.binaryError(lenAt, hdr[ends[n]+1:min(i, len(hdr))], "AK4:1", ErrMandatoryElement, "the segment ends before the binary data"), false
+		}
+		if hdr[i] == sep {
+			n++
+			ends[n] = int32(i)
+		}
+	}
+	// hdr[ends[lenAt-1]+1 : ends[lenAt]] is the length; the data starts at i.
+	tag := string(hdr[:3])
+	lv := hdr[ends[lenAt-1]+1 : ends[lenAt]]
+	size, good := atoi(lv)
+	if !good || len(lv) > 15 {
+		return nil, r.binaryError(lenAt, lv, "AK4:6", ErrBinaryLength, fmt.Sprintf("%s%02d %q is not a number", tag, lenAt, lv)), false
+	}
+	dataAt := i
+	if dataAt+size > r.maxSize() {
+		start := r.r
+		e := r.tooLong(start)
+		// Skip by the length (the data may hold terminators), then to the next terminator.
+		left := int64(dataAt + size)
+		for int64(r.w-r.r) < left {
+			left -= int64(r.w - r.r)
+			r.r = r.w
+			if !r.fill() {
+				return nil, e, true
+			}
+		}
+		r.r += int(left)
+		for {
+			if j := bytes.IndexByte(r.buf[r.r:r.w], term); j >= 0 {
+				r.r += j + 1
+				return nil, e, true
+			}
+			r.r = r.w
+			if !r.fill() {
+				return nil, e, true
+			}
+		}
+	}
+	for r.w-r.r <= dataAt+size && r.fill() {
+	}
+	start := r.r
+	if r.w-start <= dataAt+size || r.buf[start+dataAt+size] != term {
+		got := "the input ends first"
+		if r.w-start > dataAt+size {
+			got = fmt.Sprintf("byte %d of the data is followed by %q, not the segment terminator", size, r.buf[start+dataAt+size])
+		}
+		return nil, r.binaryError(lenAt+1, nil, "AK4:5", ErrBinaryLength, fmt.Sprintf("%s%02d says %d bytes, but %s", tag, lenAt, size, got)), false
+	}
+	end := start + dataAt + size
+	s := &r.seg
+	s.Pos = r.position(start)
+	r.nseg++
+	s.data = r.buf[start:end]
+	s.Delims = r.delims
+	s.ends = append(append(s.ends[:0], ends[:lenAt+1]...), int32(dataAt+size))
+	s.tag = r.intern(s.data[:3])
+	r.r = end + 1
+	return s, nil, true
+}
+
+// binaryError is the finding about a BIN or BDS whose length does not locate its data:
+// element el (1-based) with its value v, an AK4 code, a sentinel and the detail.
+func (r *Reader) binaryError(el int, v []byte, code string, sentinel error, detail string) *SyntaxError {
+	b := r.buf[r.r : r.r+3]
+	ref := binaryRefs[string(b)][el-1]
+	if len(v) > 99 {
+		v = v[:99]
+	}
+	return &SyntaxError{SegmentID: string(b), Element: el, ElementRef: ref, Code: code, Value: string(v),
+		Err: fmt.Errorf("%w: %s", sentinel, detail)}
+}
+
+// binaryRefs are the element reference numbers of BIN (length, data) and BDS (filter,
+// length, data).
+var binaryRefs = map[string][3]int{"BIN": {784, 785}, "BDS": {1570, 784, 785}}

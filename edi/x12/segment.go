@@ -2,6 +2,7 @@ package x12
 
 import (
 	"bytes"
+	"fmt"
 
 	"github.com/icss/icss/edi/syntax"
 )
@@ -19,25 +20,52 @@ type Delimiters struct {
 var DefaultDelimiters = Delimiters{Element: '*', Repetition: '^', Component: '>', Segment: '~'}
 
 // valid reports whether the delimiters are distinct and usable: none is a letter, a
-// digit or a blank, and only the terminator may be a line break.
-func (d Delimiters) valid() bool {
+// digit, a blank or a byte outside ASCII, and only the terminator may be a line break.
+func (d Delimiters) valid() bool { return d.problem() == nil }
+
+// delimiterNames name the delimiters where the ISA holds them, in the order problem
+// checks them.
+var delimiterNames = [...]string{
+	"segment terminator (the character after ISA16)",
+	"element separator (ISA04)",
+	"component separator (ISA16)",
+	"repetition separator (ISA11)",
+}
+
+// delimiterCodes are the TA1 note codes of a bad delimiter, in the same order.
+var delimiterCodes = [...]string{"TA1:004", "TA1:026", "TA1:027", "TA1:016"}
+
+// problem explains the first unusable delimiter, with the TA1 note code it calls for, or
+// returns nil.
+func (d Delimiters) problem() *SyntaxError {
 	set := [...]byte{d.Segment, d.Element, d.Component, d.Repetition}
 	for i, c := range set {
+		why := ""
 		switch {
 		case c == 0 && i == 3:
 			continue
-		case c == 0, isAlnum(c), c == ' ', c == '\t':
-			return false
+		case c >= 0x80 || c == 0x7F:
+			why = fmt.Sprintf("is byte 0x%02X, which is not a character of the X12 character sets (a delimiter is one byte; a multi-byte UTF-8 character cannot be one)", c)
+		case c == 0:
+			why = "is missing"
+		case isAlnum(c):
+			why = fmt.Sprintf("is %q, a letter or digit", c)
+		case c == ' ' || c == '\t':
+			why = "is a blank"
 		case (c == '\n' || c == '\r') && i > 0:
-			return false
+			why = "is a line break, which only the terminator may be"
 		}
-		for _, o := range set[:i] {
-			if o == c {
-				return false
+		for j, o := range set[:i] {
+			if why == "" && o == c {
+				why = fmt.Sprintf("is %q, the same as the %s", c, delimiterNames[j])
 			}
 		}
+		if why != "" {
+			return &SyntaxError{SegmentID: "ISA", Code: delimiterCodes[i], Value: fmt.Sprintf("0x%02X", c),
+				Err: fmt.Errorf("%w: the %s %s", ErrBadDelimiters, delimiterNames[i], why)}
+		}
 	}
-	return true
+	return nil
 }
 
 // Segment is one X12 segment: a tag and its data elements. A Segment returned by

@@ -66,8 +66,19 @@ var (
 	segT8  = loose("T8", "Free-form Transit Data", 2)
 	segLS  = loose("LS", "Loop Header", 1)
 	segLE  = loose("LE", "Loop Trailer", 1)
-	segLH1 = loose("LH1", "Hazardous Identification Information", 8)
-	segLH2 = loose("LH2", "Hazardous Classification Information", 8)
+	segLH1 = seg("LH1", "Hazardous Identification Information",
+		el(355, "Unit or Basis for Measurement Code", "M ID 2/2"),
+		el(80, "Lading Quantity", "M N0 1/7"),
+		el(277, "UN/NA Identification Code", "O ID 6/6"),
+		el(200, "Hazardous Materials Page", "O AN 1/6"),
+		el(22, "Commodity Code", "O AN 1/30"),
+		el(355, "Unit or Basis for Measurement Code", "O ID 2/2"),
+		el(380, "Quantity", "O R 1/15"),
+		el(595, "Compartment ID Code", "O ID 1/1"),
+		el(665, "Residue Indicator Code", "O ID 1/1"),
+		el(254, "Packing Group Code", "O ID 1/3"),
+		el(1375, "Interim Hazardous Material Regulatory Number", "O AN 1/5"))
+	segLH2 = loose("LH2", "Hazardous Classification Information", 11)
 	segLH3 = loose("LH3", "Hazardous Material Shipping Name", 4)
 	segLFH = loose("LFH", "Freeform Hazardous Material Information", 7)
 	segLEP = loose("LEP", "EPA Required Data", 4)
@@ -79,10 +90,40 @@ var (
 	segX7  = loose("X7", "Customs Information", 2)
 )
 
-// spec404 is the 404 of every release (4010 layout).
+// spec404 is the 404 up to 5020 (4010 layout).
 var spec404 = &SetSpec{
-	ID: "404", Name: "Rail Carrier Shipment Information", From: "003000",
-	Body: []Node{
+	ID: "404", Name: "Rail Carrier Shipment Information", From: "003000", To: "005029",
+	Body: body404(loopLH1()),
+}
+
+// spec404v5030 is the 404 from 5030, whose hazardous material loop (LH1) carries its
+// own party loop (N1, N3, N4, PER): the emergency contact named for each material.
+var spec404v5030 = &SetSpec{
+	ID: "404", Name: "Rail Carrier Shipment Information", From: "005030",
+	Body: body404(loopLH1(lo(0,
+		sm(segN1, 1),
+		so(segN3, 2),
+		so(segN4, 1),
+		so(segPER, 5)))),
+}
+
+// loopLH1 is the hazardous material loop; a release's additions come at its end.
+func loopLH1(more ...Node) Node {
+	return lo(0, append([]Node{
+		sm(segLH1, 1),
+		so(segLH2, 4),
+		so(segLH3, 10),
+		so(segLFH, 20),
+		so(segLEP, 3),
+		so(segLH4, 4),
+		so(segLHT, 3),
+		so(segLHR, 5),
+		so(segPER, 5)}, more...)...)
+}
+
+// body404 is the 404's table with the given hazardous material loop.
+func body404(lh1 Node) []Node {
+	return []Node{
 		so(segZC1, 1),
 		sm(segBX, 1),
 		so(segBNX, 1),
@@ -165,16 +206,7 @@ var spec404 = &SetSpec{
 			so(segT8, 99)),
 		so(segL3, 1),
 		so(segLS, 1),
-		lo(0,
-			sm(segLH1, 1),
-			so(segLH2, 4),
-			so(segLH3, 10),
-			so(segLFH, 20),
-			so(segLEP, 3),
-			so(segLH4, 4),
-			so(segLHT, 3),
-			so(segLHR, 5),
-			so(segPER, 5)),
+		lh1,
 		so(segLE, 1),
 		so(segPER, 5),
 		so(segLH2, 6),
@@ -182,5 +214,5 @@ var spec404 = &SetSpec{
 		so(segLH6, 5),
 		so(segXH, 1),
 		so(segX7, 10),
-	},
+	}
 }

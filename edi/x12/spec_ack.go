@@ -52,7 +52,7 @@ var (
 	segCTX = seg("CTX", "Context",
 		composite("Context Identification", "M",
 			el(9999, "Context Name", "M AN 1/35"),
-			el(9998, "Context Reference", "O AN 1/35")),
+			el(9998, "Context Reference", "O AN 1/35")).repeat(10),
 		el(721, "Segment ID Code", "O ID 2/3"),
 		el(719, "Segment Position in Transaction Set", "X N0 1/10"),
 		el(447, "Loop Identifier Code", "O AN 1/4"),
@@ -120,8 +120,8 @@ var spec999X231A1 = &SetSpec{
 }
 
 // BuiltinSpecs returns the transaction-set specs NewStructureChecker applies: 309 (4010
-// and 4030 on), 315, 322, 404, 997, 999 and the 999 guide 005010X231A1. The specs are
-// shared: treat them as read-only.
+// and 4030 on), 315, 322, 350 (4010 and 4030 on), 404, 997, 999 and the 999 guide
+// 005010X231A1. The specs are shared: treat them as read-only.
 func BuiltinSpecs() []*SetSpec {
-	return []*SetSpec{spec309v4010, spec309v4030, spec315, spec322, spec404, spec997, spec999, spec999X231A1}
+	return []*SetSpec{spec309v4010, spec309v4030, spec315, spec322, spec350v4010, spec350v4030, spec404, spec404v5030, spec997, spec999, spec999X231A1}
 }

@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -222,9 +223,9 @@ func (c *StructureChecker) missing(in *cloop, n *cnode, pos syntax.Position, ind
 		what = "loop " + n.loop.id
 	}
 	if next != "" {
-		e.Err = fmt.Errorf("%w: %s, expected before %s", ErrMandatorySegment, what, next)
+		e.Err = detail(ErrMandatorySegment, what, ", expected before ", next)
 	} else {
-		e.Err = fmt.Errorf("%w: %s", ErrMandatorySegment, what)
+		e.Err = detail(ErrMandatorySegment, what)
 	}
 	report(e)
 }
@@ -238,13 +239,13 @@ func (c *StructureChecker) unmatched(seg *Segment, tid uint16, report func(*Synt
 	var e *SyntaxError
 	switch {
 	case tid != 0 && c.set.has[tid] && c.earlier(tid):
-		e = c.segErr(seg, loopID, "AK3:7", fmt.Errorf("%w: %s belongs before the segments already read in this loop", ErrSegmentOutOfOrder, seg.Tag()))
+		e = c.segErr(seg, loopID, "AK3:7", detail(ErrSegmentOutOfOrder, seg.Tag(), " belongs before the segments already read in this loop"))
 	case tid != 0 && c.set.has[tid]:
-		e = c.segErr(seg, loopID, "AK3:2", fmt.Errorf("%w: %s is not expected in loop %s here", ErrUnexpectedSegment, seg.Tag(), loopName(loopID)))
+		e = c.segErr(seg, loopID, "AK3:2", detail(ErrUnexpectedSegment, seg.Tag(), " is not expected in loop ", loopName(loopID), " here"))
 	case tid != 0 && c.reg.known[tid]:
-		e = c.segErr(seg, loopID, "AK3:6", fmt.Errorf("%w: %s is not part of set %s", ErrSegmentNotInSet, seg.Tag(), c.set.spec.ID))
+		e = c.segErr(seg, loopID, "AK3:6", detail(ErrSegmentNotInSet, seg.Tag(), " is not part of set ", c.set.spec.ID))
 	default:
-		e = c.segErr(seg, loopID, "AK3:1", fmt.Errorf("%w: %q", ErrUnrecognizedSegment, seg.Tag()))
+		e = c.segErr(seg, loopID, "AK3:1", detail(ErrUnrecognizedSegment, strconv.Quote(seg.Tag())))
 	}
 	report(e)
 }
@@ -518,23 +519,23 @@ func (c *StructureChecker) checkValue(seg *Segment, cs *cseg, loop string, i, j 
 		}
 		if e.codes != nil && !e.codes.has(v) {
 			if e.codes.closed {
-				c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:7", fmt.Errorf("%w: %q is not in code list %s", ErrElementCode, v, e.codes.name))
+				c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:7", detail(ErrElementCode, quote(v), " is not in code list ", e.codes.name))
 			} else {
-				c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Warning, "", fmt.Errorf("%w: %q is not among the known codes of %s", ErrElementCode, v, e.codes.name))
+				c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Warning, "", detail(ErrElementCode, quote(v), " is not among the known codes of ", e.codes.name))
 			}
 		}
 	case e.typ == TypeDT:
 		c.checkDate(seg, cs, loop, i, j, e, v)
 	case e.typ == TypeTM:
 		if !validTime(string(v)) { // no allocation: the conversion does not escape
-			c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:9", fmt.Errorf("%w: %q is not HHMM[SS[d[d]]]", ErrElementTime, v))
+			c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:9", detail(ErrElementTime, quote(v), " is not HHMM[SS[d[d]]]"))
 			return
 		}
 		c.checkLength(seg, cs, loop, i, j, e, v, len(v))
 	default: // R and Nn
 		n, ok := numericLength(v, e.typ == TypeR)
 		if !ok {
-			c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:6", fmt.Errorf("%w: %q is not a %s number", ErrElementCharacter, v, e.typ))
+			c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:6", detail(ErrElementCharacter, quote(v), " is not a ", e.typ.String(), " number"))
 			return
 		}
 		if !c.checkLength(seg, cs, loop, i, j, e, v, n) {
@@ -555,10 +556,10 @@ func (c *StructureChecker) checkValue(seg *Segment, cs *cseg, loop string, i, j 
 func (c *StructureChecker) checkLength(seg *Segment, cs *cseg, loop string, i, j int, e *celem, v []byte, n int) bool {
 	switch {
 	case n < e.min:
-		c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:4", fmt.Errorf("%w: %q has %d characters, at least %d", ErrElementTooShort, v, n, e.min))
+		c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:4", detail(ErrElementTooShort, quote(v), " has ", strconv.Itoa(n), " characters, at least ", strconv.Itoa(e.min)))
 		return false
 	case n > e.max:
-		c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:5", fmt.Errorf("%w: %q has %d characters, at most %d", ErrElementTooLong, v, n, e.max))
+		c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:5", detail(ErrElementTooLong, quote(v), " has ", strconv.Itoa(n), " characters, at most ", strconv.Itoa(e.max)))
 		return false
 	}
 	return true
@@ -579,7 +580,7 @@ func (c *StructureChecker) checkDate(seg *Segment, cs *cseg, loop string, i, j i
 		c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Warning, "", fmt.Errorf("%w: %q is a YYMMDD date where CCYYMMDD is expected; read as 20%s", ErrElementDate, v, v[:6]))
 		return
 	}
-	c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:8", fmt.Errorf("%w: %q", ErrElementDate, v))
+	c.addElemErr(seg, cs, loop, i, j, e, v, syntax.Error, "AK4:8", detail(ErrElementDate, quote(v)))
 }
 
 // numericLength returns the number of digits of an R (decimal) or N (integer) value, and
@@ -623,7 +624,7 @@ func (c *StructureChecker) checkRule(seg *Segment, cs *cseg, loop string, r *cru
 	missingAll := func(from int) {
 		for _, p := range r.elems[from:] {
 			if present&(1<<(p-1)) == 0 {
-				c.addElemErr(seg, cs, loop, p, 0, &cs.elems[p-1], nil, sev, code, fmt.Errorf("%w: syntax note %s", ErrConditionalElement, r.name))
+				c.addElemErr(seg, cs, loop, p, 0, &cs.elems[p-1], nil, sev, code, detail(ErrConditionalElement, "syntax note ", r.name))
 			}
 		}
 	}
@@ -988,7 +989,7 @@ func compileElement(e *Element) celem {
 // "unrecognized" (AK3 1). Not exhaustive: the common ones across the transportation,
 // customs and commerce sets.
 var x12SegmentIDs = strings.Fields(`
-AMT B1 B10 B2 B2A B3 BAK BEG BIG BGN BL BNX BSN BX CAD CM CN1 CTT CUR CTX D9 DMA DMG DTM E1 E4 E5
+AMT B1 B10 B2 B2A B3 BAK BDS BEG BIG BGN BIN BL BNX BSN BX CAD CM CN1 CTT CUR CTX D9 DMA DMG DTM E1 E4 E5
 EM F9 FOB G62 GA H1 H2 H3 HL IC IM IT1 ITD K1 K2 K3 L0 L1 L3 L4 L5 L7 L11 LAD LE LH1 LH2 LH3 LH4
 LH6 LHR LHT LFH LEP LIN LQ LS LX M1 M3 M7 M7A M10 M11 M12 M13 M14 M15 M20 MAN MEA MS1 MS2 MS3
 N1 N2 N3 N4 N5 N7 N7A N7B N9 N10 N12 NA NM1 NTE OID P1 P4 P5 PAL PER PI PID PO1 PO4 PRF PS Q2

@@ -339,6 +339,10 @@ func TestSpecSelection(t *testing.T) {
 		{"ST*999*1", "005010X231A1", spec999X231A1},
 		{"ST*999*1", "005010", spec999},
 		{"ST*850*1", "004010", nil},
+		{"ST*404*1", "004010", spec404},
+		{"ST*404*1", "005020", spec404},
+		{"ST*404*1", "005030", spec404v5030},
+		{"ST*404*1", "006020", spec404v5030},
 	}
 	for _, tt := range tests {
 		st := NewSegment(DefaultDelimiters, "ST", strings.Split(tt.st, "*")[1:]...)

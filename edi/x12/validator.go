@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/icss/icss/edi/syntax"
 )
@@ -59,6 +60,10 @@ type Validator struct {
 	stSeen  *controlSet
 	// Errors outside any interchange.
 	outside []*SyntaxError
+	// icBody is set once the open interchange has a group, TA1 or TA3; icOpts has bit 0
+	// for an ISB and bit 1 for an ISE seen in it.
+	icBody bool
+	icOpts uint8
 	// report is v.setError, bound once: a method value made per segment would allocate.
 	report func(*SyntaxError)
 }
@@ -116,6 +121,12 @@ func (v *Validator) addEnvelopeError(e *SyntaxError) {
 		if e.Code == "" || e.Code == "TA1:024" {
 			e.Code = "AK3:8"
 		}
+		if strings.HasPrefix(e.Code, "AK4:") {
+			// An element error the reader found (a BIN's length): its segment is the
+			// one just counted, and the AK4 goes under an AK3 8 of its own.
+			e.SetIndex = v.set.Segments
+			v.setError(&SyntaxError{Pos: e.Pos, SegmentID: e.SegmentID, SetIndex: e.SetIndex, Code: "AK3:8", Err: ErrElementErrors})
+		}
 		if e.Err == ErrSegmentTooLong {
 			// The reader skipped it, but it is one of the set's segments (SE01).
 			v.set.Segments++
@@ -123,6 +134,9 @@ func (v *Validator) addEnvelopeError(e *SyntaxError) {
 		}
 		v.setError(e)
 	case v.ic != nil:
+		if strings.HasPrefix(e.Code, "AK4:") {
+			e.Code = "TA1:024"
+		}
 		v.ic.Errors = append(v.ic.Errors, e)
 	default:
 		v.outside = append(v.outside, e)
@@ -145,12 +159,18 @@ func (v *Validator) segment(seg *Segment) {
 		v.beginInterchange(seg)
 	case "IEA":
 		v.iea(seg)
-	case "TA1":
+	case "TA1", "TA3":
+		// Acknowledgments and delivery notices stand between groups (X12.5).
 		if v.ic != nil && v.group == nil {
-			v.ic.TA1++
+			v.icBody = true
+			if seg.Tag() == "TA1" {
+				v.ic.TA1++
+			}
 		} else {
 			v.misplaced(seg)
 		}
+	case "ISB", "ISE":
+		v.interchangeOption(seg)
 	case "GS":
 		v.gs(seg)
 	case "GE":
@@ -167,10 +187,71 @@ func (v *Validator) segment(seg *Segment) {
 			if v.Structure != nil {
 				v.Structure.Segment(seg, v.set.Segments, v.report)
 			}
+			if !validTag(seg.Tag()) && !v.checksStructure() {
+				// Not a segment ID at all: a set without a spec must not let it pass
+				// (a spec reports it with its loop).
+				v.setError(&SyntaxError{Pos: seg.Pos, SegmentID: seg.Tag(), SetIndex: v.set.Segments, Code: "AK3:1",
+					Err: fmt.Errorf("%w: %q is not 2 or 3 upper-case letters and digits starting with a letter", ErrUnrecognizedSegment, seg.Tag())})
+			}
 		}
 	}
 	if v.OnSegment != nil {
 		v.OnSegment(seg, v.ic, v.group, v.set)
+	}
+}
+
+// checksStructure reports whether the Structure checker has a spec for the open set.
+func (v *Validator) checksStructure() bool {
+	c, ok := v.Structure.(*StructureChecker)
+	return ok && c.Spec() != nil
+}
+
+// validTag reports whether tag can be an X12 segment ID: two or three upper-case
+// letters and digits, the first a letter.
+func validTag(tag string) bool {
+	if len(tag) < 2 || len(tag) > 3 || tag[0] < 'A' || tag[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < len(tag); i++ {
+		if c := tag[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// interchangeOption checks an ISB (grade of service request) or ISE (deferred delivery
+// request): X12.5 allows each once, right after the ISA (ISB before ISE), before any
+// group, TA1 or TA3.
+func (v *Validator) interchangeOption(seg *Segment) {
+	ic := v.ic
+	if ic == nil || v.group != nil || v.icBody || seg.Tag() == "ISB" && v.icOpts != 0 || seg.Tag() == "ISE" && v.icOpts&2 != 0 {
+		v.misplaced(seg)
+		return
+	}
+	bad := func(el int, msg string) {
+		ic.Errors = append(ic.Errors, &SyntaxError{Pos: seg.Pos, SegmentID: seg.Tag(), Element: el, Code: "TA1:024",
+			Value: seg.ElemString(el), Err: fmt.Errorf("%w: %s%02d %s", ErrBadISAElement, seg.Tag(), el, msg)})
+	}
+	if seg.Tag() == "ISB" {
+		v.icOpts |= 1
+		if g := seg.Elem(1); len(g) == 0 || len(g) > 2 || !allDigits(g) {
+			bad(1, "is not a grade of service code")
+		}
+		if seg.Len() > 1 {
+			bad(2, "is beyond the segment's one element")
+		}
+		return
+	}
+	v.icOpts |= 2
+	if d := string(seg.Elem(1)); !validDate6(d) && !validDate8(d) {
+		bad(1, "is not a delivery date")
+	}
+	if t := string(seg.Elem(2)); !validTime(t) {
+		bad(2, "is not a delivery time")
+	}
+	if seg.Len() > 3 {
+		bad(4, "is beyond the segment's three elements")
 	}
 }
 
@@ -206,6 +287,7 @@ func (v *Validator) beginInterchange(isa *Segment) {
 		Usage:             string(isa.Elem(15)),
 	}
 	v.ic = ic
+	v.icBody, v.icOpts = false, 0
 	v.gsSeen = newControlSet()
 	ic.Errors = append(ic.Errors, checkISA(isa)...)
 	if ic.Control != "" && v.isaSeen.add(ic.Control) {
@@ -318,6 +400,7 @@ func (v *Validator) gs(seg *Segment) {
 		return
 	}
 	v.endGroup(seg)
+	v.icBody = true
 	g := &Group{
 		Pos:          seg.Pos,
 		FunctionalID: seg.ElemString(1),

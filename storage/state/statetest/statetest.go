@@ -102,6 +102,8 @@ func (s Suite) Run(t *testing.T) {
 		{"ClockIsInjected", s.clockInjected},
 		{"EvidenceManifestsIndexTheChain", s.evidence},
 		{"EvidenceIndexedByTwoNodes", s.evidenceConcurrent},
+		{"NoticesOncePerEventAndRecipient", s.notices},
+		{"NoticesRecordedByTwoNodes", s.noticesConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

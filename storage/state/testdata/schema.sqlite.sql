@@ -104,6 +104,23 @@ CREATE TABLE job_runs (
 	UNIQUE (job, run_key)
 );
 
+CREATE TABLE notice_events (
+	id          INTEGER PRIMARY KEY,
+	event_key   TEXT    NOT NULL,
+	recipient   TEXT    NOT NULL,
+	kind        TEXT    NOT NULL CHECK (kind IN ('hold','release')),
+	bill_key    TEXT    NOT NULL,
+	container   TEXT    NOT NULL,
+	exam_id     TEXT    NOT NULL DEFAULT '',
+	disposition TEXT    NOT NULL,
+	standard    TEXT    NOT NULL CHECK (standard IN ('x12','edifact')),
+	control     TEXT    NOT NULL,
+	message     TEXT    NOT NULL,
+	delivery_id INTEGER NOT NULL REFERENCES deliveries (id),
+	created_at  INTEGER NOT NULL,
+	UNIQUE (event_key, recipient)
+);
+
 CREATE TABLE schema_migrations (
 		version    BIGINT PRIMARY KEY,
 		name       TEXT   NOT NULL,
@@ -152,4 +169,8 @@ CREATE UNIQUE INDEX files_content ON files (endpoint, sha256) WHERE sha256 IS NO
 CREATE INDEX files_state ON files (state, endpoint, id);
 
 CREATE INDEX job_runs_job ON job_runs (job, state, started_at);
+
+CREATE INDEX notice_events_container ON notice_events (container, bill_key);
+
+CREATE INDEX notice_events_delivery ON notice_events (delivery_id);
 

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// icss notice build writes one file per carrier and standard, each valid for icss edi
+// inspect; with --state a second run writes nothing, and without it an existing file
+// is never replaced.
+func TestNoticeBuild(t *testing.T) {
+	dir, db := t.TempDir(), filepath.Join(t.TempDir(), "state.db")
+	fixture := func(name string) string { return filepath.Join("..", "..", "transforms", "notices", "testdata", name) }
+	args := []string{"notice", "build", "--assessments", fixture("assessments.jsonl"), "--records", fixture("records.jsonl"),
+		"--results", fixture("results.jsonl"), "--out", dir, "--state", db}
+	out, code := run(t, args...)
+	if code != 0 {
+		t.Fatalf("exit status %d\n%s", code, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(files) != 3 || !strings.Contains(out, "3 files, 1 notices not sendable") || !strings.Contains(out, "not sent: KCSU555/KCSU1000013/hold/v1 to KCS") {
+		t.Fatalf("files %v\n%s", files, out)
+	}
+	for _, f := range files {
+		if out, code := run(t, "edi", "inspect", f); code != 0 {
+			t.Errorf("icss edi inspect %s: exit status %d\n%s", f, code, out)
+		}
+	}
+	if out, code := run(t, args...); code != 0 || !strings.Contains(out, "0 files") {
+		t.Errorf("second run: exit status %d\n%s", code, out)
+	}
+	// Without --state the numbering starts again at 1: the existing file is kept.
+	before, _ := os.ReadFile(files[0])
+	if out, code := run(t, args[:len(args)-2]...); code != 2 {
+		t.Errorf("a run over existing files: exit status %d\n%s", code, out)
+	}
+	if after, _ := os.ReadFile(files[0]); string(after) != string(before) {
+		t.Error("an existing notice file was changed")
+	}
+}
+
+func TestNoticeBuildUsage(t *testing.T) {
+	dir := t.TempDir()
+	codes := filepath.Join(dir, "codes.yaml")
+	if err := os.WriteFile(codes, []byte("list: ICSS\nagency: ZZZ\nhold: {action: hold, code: TOOLONG, text: HELD}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"notice", "build", "--records", "r", "--out", dir},
+		{"notice", "build", "--assessments", "a", "--records", "r", "--out", dir, "--codes", codes},
+	} {
+		if out, code := run(t, args...); code != 2 {
+			t.Errorf("%v: exit status %d, want 2\n%s", args, code, out)
+		}
+	}
+	out, code := run(t, "notice", "codes")
+	if code != 0 || !strings.Contains(out, "outcomes:") {
+		t.Errorf("notice codes: %d\n%s", code, out)
+	}
+}
