@@ -42,6 +42,7 @@ type Config struct {
 	Risk      Risk       `yaml:"risk"`
 	Acks      Acks       `yaml:"acks"`
 	ExamLists ExamLists  `yaml:"exam_lists"`
+	Notices   Notices    `yaml:"notices"`
 	// Results, when set, builds and delivers signed result batches to the partner.
 	Results   *Results  `yaml:"results"`
 	Retention Retention `yaml:"retention"`

@@ -12,6 +12,7 @@ import (
 	"github.com/icss/icss/jobs/schedule"
 	"github.com/icss/icss/jobs/status"
 	"github.com/icss/icss/storage/mail"
+	"github.com/icss/icss/transforms/notices"
 	"github.com/icss/icss/transforms/results"
 )
 
@@ -106,6 +107,16 @@ type ExamLists struct {
 // sftp_endpoint, bucket, partner_accounts, max_attempts, backoff, backoff_max).
 type Results = results.DeliveryConfig
 
+// Notices configures hold and release notices (transforms/notices.Config: x12_sender,
+// edifact_sender, receiver_qualifier, test, carriers, terminals) and, optionally,
+// the disposition table (codes: a YAML file, default the shipped one). A carrier
+// without a route is answered through the endpoint its bills came from.
+type Notices struct {
+	notices.Config `yaml:",inline"`
+	CodesFile      string         `yaml:"codes"`
+	Codes          *notices.Codes `yaml:"-"`
+}
+
 // Acks configures the acknowledgments answered to carriers.
 type Acks struct {
 	// Sender is our interchange ID as QUALIFIER:ID; default the receiver of each
@@ -167,6 +178,14 @@ func (c *Config) completeDaemon(baseDir string) {
 		c.HTTP.Addr = status.DefaultAddr
 	}
 	j := &c.Jobs
+	if c.Notices.X12Sender == (notices.Party{}) && c.Notices.EDIFACTSender == (notices.Party{}) {
+		def := notices.DefaultConfig()
+		c.Notices.X12Sender, c.Notices.EDIFACTSender = def.X12Sender, def.EDIFACTSender
+		if c.Notices.ReceiverQualifier == "" {
+			c.Notices.ReceiverQualifier = def.ReceiverQualifier
+		}
+	}
+	c.Notices.CodesFile = absPath(baseDir, c.Notices.CodesFile)
 	if c.ExamLists.LinkValidFor == 0 {
 		c.ExamLists.LinkValidFor = 72 * time.Hour
 	}
@@ -320,6 +339,16 @@ func (c *Config) validateDaemon(bad func(string, error)) {
 		if e.Role == RolePort && e.Inbox != "" && !c.SigningKey.IsSet() {
 			bad(fmt.Sprintf("endpoints[%d].inbox", i), errors.New("returns are imported as signed evidence: signing_key is required"))
 		}
+	}
+	if err := c.Notices.Config.Validate(); err != nil {
+		bad("notices", err)
+	}
+	if c.Notices.CodesFile != "" {
+		codes, err := notices.LoadCodes(c.Notices.CodesFile)
+		if err != nil {
+			bad("notices.codes", err)
+		}
+		c.Notices.Codes = codes
 	}
 	if c.Retention.Raw < 0 {
 		bad("retention.raw", errors.New("must not be negative"))

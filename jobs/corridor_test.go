@@ -150,6 +150,9 @@ func (c *corridor) runOnce(ctx context.Context) jobs.OnceResult {
 	if err != nil {
 		c.t.Fatal(err)
 	}
+	for _, j := range res.Parked {
+		c.t.Errorf("job %d %s %s parked: %v", j.ID, j.Kind, j.EncodedArgs, j.Errors)
+	}
 	return res
 }
 
@@ -283,6 +286,20 @@ func TestCorridorOnce(t *testing.T) {
 	batch := c.files("partner/inbox")
 	if len(batch) < 3 || !slices.ContainsFunc(batch, func(n string) bool { return strings.HasSuffix(n, ".sig") }) {
 		t.Fatalf("partner inbox: %v", batch)
+	}
+	// Hold notices went out with the selection, release notices with the results.
+	var notices []string
+	for _, f := range c.outbox() {
+		if strings.HasPrefix(f, "350_") {
+			notices = append(notices, f)
+			b, _ := os.ReadFile(c.srv.Path("outbox/" + f))
+			if rep, err := edi.Inspect(bytes.NewReader(b), f); err != nil || !rep.Valid() {
+				t.Errorf("notice %s does not validate: %v", f, err)
+			}
+		}
+	}
+	if len(notices) < 2 {
+		t.Errorf("notices in the carrier's outbox: %v (want holds and releases)", notices)
 	}
 	bucket, _ := filepath.Glob(filepath.Join(c.dir, "data/blobs/results/[^.]*"))
 	if len(bucket) != len(batch) {

@@ -98,6 +98,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, withWorkers
 		river.AddWorker(workers, &examListWorker{d: d})
 		river.AddWorker(workers, &importWorker{d: d})
 		river.AddWorker(workers, &resultsWorker{d: d})
+		river.AddWorker(workers, &noticesWorker{d: d})
 	}
 	// Every job's duration and outcome go to the metrics.
 	timing := river.WorkerMiddlewareFunc(func(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
@@ -305,8 +306,8 @@ func (d *Daemon) sweep(ctx context.Context) error {
 		return err
 	}
 	for _, p := range pend {
-		if strings.HasPrefix(p.Endpoint, "sftp:") || strings.HasPrefix(p.Endpoint, "bucket:") {
-			continue // result batches: the results stage delivers them
+		if !strings.Contains(p.BlobKey, ":") {
+			continue // another stage's (results, notices): it delivers its own
 		}
 		if err := d.insert(ctx, DeliverArgs{Endpoint: p.Endpoint, Name: p.Name}); err != nil {
 			return err

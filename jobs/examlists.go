@@ -24,6 +24,7 @@ import (
 	"github.com/icss/icss/storage/state"
 	"github.com/icss/icss/transforms/exam"
 	"github.com/icss/icss/transforms/examlist"
+	"github.com/icss/icss/transforms/harmonized"
 	"github.com/icss/icss/transforms/risk"
 )
 
@@ -169,35 +170,14 @@ func (w *examListWorker) build(ctx context.Context, port config.Port, cutoff tim
 	if len(sels) == 0 {
 		return nil, picked, nil
 	}
-	// The records: each from its batch (versions are "<batch key>#<line>").
-	recs := make([][]byte, len(sels))
-	byBatch := map[string]map[int]int{}
+	refs := make([]versionRef, len(sels))
 	for i, s := range sels {
-		v, err := d.ledger.RecordVersions(ctx, s.a.Key)
-		if err != nil {
-			return nil, nil, err
-		}
-		var ref string
-		for _, x := range v {
-			if x.ShipmentID == s.score.ShipmentID && x.Version == s.score.Version {
-				ref = x.BlobKey
-			}
-		}
-		batch, line, ok := strings.Cut(ref, "#")
-		n, err := strconv.Atoi(line)
-		if !ok || err != nil {
-			return nil, nil, fmt.Errorf("record %s version %d: blob reference %q is not <batch>#<line>", s.a.Key, s.score.Version, ref)
-		}
-		if byBatch[batch] == nil {
-			byBatch[batch] = map[int]int{}
-		}
-		byBatch[batch][n] = i
+		refs[i] = versionRef{key: s.a.Key, shipment: s.score.ShipmentID, version: s.score.Version}
 		picked[s.a.Key] = state.ExamEntry{ShipmentID: s.score.ShipmentID, Version: s.score.Version}
 	}
-	for batch, lines := range byBatch {
-		if err := w.readLines(ctx, batch, lines, recs); err != nil {
-			return nil, nil, err
-		}
+	recs, err := d.recordLines(ctx, refs)
+	if err != nil {
+		return nil, nil, err
 	}
 	var as, rs bytes.Buffer
 	for i, s := range sels {
@@ -235,29 +215,72 @@ func (w *examListWorker) build(ctx context.Context, port config.Port, cutoff tim
 	return out.Bytes(), picked, err
 }
 
-// readLines copies the wanted lines (line number -> slot) of a batch into recs.
-func (w *examListWorker) readLines(ctx context.Context, batch string, lines map[int]int, recs [][]byte) error {
-	rc, _, err := w.d.records.Get(ctx, batch)
-	if err != nil {
-		return err
+// versionRef names a record version.
+type versionRef struct {
+	key      string
+	shipment int64
+	version  int
+}
+
+// recordLines returns the JSON line of each record version, read from the batches
+// ingest stored (the ledger's blob references are "<batch key>#<line>"), each batch
+// read once, with filing.version set to the ledger's version (a batch holds the
+// records as filed, version 0), so that what is built from them names the version.
+// A ref without a version (0) names the latest.
+func (d *Daemon) recordLines(ctx context.Context, refs []versionRef) ([][]byte, error) {
+	recs := make([][]byte, len(refs))
+	byBatch := map[string]map[int][]int{}
+	for i, r := range refs {
+		vs, err := d.ledger.RecordVersions(ctx, r.key)
+		if err != nil {
+			return nil, err
+		}
+		var ref string
+		for _, x := range vs {
+			if (x.Version == r.version || r.version == 0) && (r.shipment == 0 || x.ShipmentID == r.shipment) {
+				ref, refs[i].version = x.BlobKey, x.Version
+			}
+		}
+		batch, line, ok := strings.Cut(ref, "#")
+		n, err := strconv.Atoi(line)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("record %s version %d: blob reference %q is not <batch>#<line>", r.key, r.version, ref)
+		}
+		if byBatch[batch] == nil {
+			byBatch[batch] = map[int][]int{}
+		}
+		byBatch[batch][n] = append(byBatch[batch][n], i)
 	}
-	defer rc.Close()
-	sc := bufio.NewScanner(rc)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for n := 0; sc.Scan(); n++ {
-		if i, ok := lines[n]; ok {
-			recs[i] = bytes.Clone(sc.Bytes())
+	for batch, lines := range byBatch {
+		rc, _, err := d.records.Get(ctx, batch)
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(rc)
+		sc.Buffer(make([]byte, 1<<20), 64<<20)
+		for n := 0; sc.Scan(); n++ {
+			for _, i := range lines[n] {
+				var rec harmonized.Record
+				if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+					rc.Close()
+					return nil, fmt.Errorf("%s line %d: %w", batch, n+1, err)
+				}
+				rec.Filing.Version = refs[i].version
+				recs[i] = rec.AppendJSON(nil)
+			}
+		}
+		err = sc.Err()
+		rc.Close()
+		if err != nil {
+			return nil, err
+		}
+		for n, is := range lines {
+			if recs[is[0]] == nil {
+				return nil, fmt.Errorf("%s has no line %d", batch, n)
+			}
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	for n, i := range lines {
-		if recs[i] == nil {
-			return fmt.Errorf("%s has no line %d", batch, n)
-		}
-	}
-	return nil
+	return recs, nil
 }
 
 // entries are the ledger's record versions of the bills on the list, once each.

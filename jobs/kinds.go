@@ -18,7 +18,7 @@ const (
 
 // Stages lists the job kinds in flow order (the status shows every one, idle or not).
 func Stages() []string {
-	return []string{KindSchedule, KindPull, KindIngest, KindScore, KindExamList, KindDeliver, KindImport, KindResults}
+	return []string{KindSchedule, KindPull, KindIngest, KindScore, KindExamList, KindDeliver, KindImport, KindResults, KindNotices}
 }
 
 // whileLive are the states in which a job blocks an identical insert: waiting,

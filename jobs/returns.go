@@ -145,8 +145,13 @@ func (w *importWorker) Work(ctx context.Context, job *river.Job[ImportArgs]) err
 		}
 	}
 	log.Info("returns imported", "files", len(files), "recorded", len(rep.Recorded), "unchanged", len(rep.Unchanged), "rejected", len(rep.Rejected))
-	if len(rep.Recorded) > 0 && d.cfg.Results != nil {
-		return d.insert(ctx, ResultsArgs{})
+	if len(rep.Recorded) > 0 {
+		if err := d.insert(ctx, NoticesArgs{}); err != nil {
+			return err
+		}
+		if d.cfg.Results != nil {
+			return d.insert(ctx, ResultsArgs{})
+		}
 	}
 	return nil
 }

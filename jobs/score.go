@@ -121,6 +121,11 @@ func (w *scoreWorker) Work(ctx context.Context, job *river.Job[ScoreArgs]) error
 		return err
 	}
 	d.metrics.Scored(int(stats.Records), stats.ByPath)
+	if stats.Selected > 0 {
+		if err := d.insert(ctx, NoticesArgs{}); err != nil {
+			return err
+		}
+	}
 	log.Info("scored", "records", stats.Records, "selected", stats.Selected, "by_path", stats.ByPath, "rule_set", rs, "new_scores", added)
 	return nil
 }
