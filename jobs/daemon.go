@@ -111,6 +111,14 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, withWorkers
 		d.Close()
 		return nil, err
 	}
+	if withWorkers {
+		if n, err := d.q.requeueOrphans(ctx, cfg.Node); err != nil {
+			d.Close()
+			return nil, err
+		} else if n > 0 {
+			log.Warn("jobs this node was running when it stopped are queued again", "jobs", n)
+		}
+	}
 	return d, nil
 }
 

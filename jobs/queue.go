@@ -153,3 +153,25 @@ func (b *backoff) NextRetry(job *rivertype.JobRow) time.Time {
 	d *= 0.9 + 0.2*rand.Float64()
 	return time.Now().Add(time.Duration(d))
 }
+
+// requeueOrphans makes the jobs this node was running when it died (kill -9, power
+// loss) available again, before the node starts: a node's name is unique among the
+// live nodes (config node), so a job still "running" under it has no worker. Without
+// this they would wait for River's rescuer (jobs.timeout later). Their work is
+// idempotent, so running them again is safe.
+func (q *jobsDB) requeueOrphans(ctx context.Context, node string) (int64, error) {
+	if q.pool != nil {
+		tag, err := q.pool.Exec(ctx, `UPDATE river_job SET state = 'available'
+			WHERE state = 'running' AND attempted_by[array_length(attempted_by, 1)] = $1`, node)
+		if err != nil {
+			return 0, fmt.Errorf("jobs: requeue orphans: %w", err)
+		}
+		return tag.RowsAffected(), nil
+	}
+	res, err := q.db.ExecContext(ctx, `UPDATE river_job SET state = 'available'
+		WHERE state = 'running' AND json_extract(attempted_by, '$[#-1]') = ?`, node)
+	if err != nil {
+		return 0, fmt.Errorf("jobs: requeue orphans: %w", err)
+	}
+	return res.RowsAffected()
+}
