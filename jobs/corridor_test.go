@@ -46,6 +46,7 @@ func newCorridor(t *testing.T, extra string) *corridor {
 	yaml := fmt.Sprintf(`
 data_dir: data
 node: test-node
+http: {addr: "127.0.0.1:0"}
 endpoints:
   - name: carrier
     role: carrier

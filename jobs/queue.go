@@ -59,7 +59,7 @@ func openQueue(ctx context.Context, cfg *config.Config, workers *river.Workers, 
 		Logger:                      log.With("component", "river"),
 		MaxAttempts:                 cfg.Jobs.MaxAttempts,
 		JobTimeout:                  cfg.Jobs.Timeout,
-		RescueStuckJobsAfter:        cfg.Jobs.Timeout + 5*time.Minute,
+		RescueStuckJobsAfter:        2 * cfg.Jobs.Timeout, // a dead node's job is taken over then
 		FetchPollInterval:           cfg.Jobs.PollInterval,
 		FetchCooldown:               min(cfg.Jobs.PollInterval, 100*time.Millisecond),
 		RetryPolicy:                 &backoff{min: cfg.Jobs.RetryBackoff, max: cfg.Jobs.RetryBackoffMax},

@@ -19,8 +19,8 @@ import (
 func newJobsCommand() *cobra.Command {
 	var cfgPath string
 	cmd := &cobra.Command{
-		Use:   "jobs list|retry|cancel",
-		Short: "List, retry or cancel the daemon's parked and failing jobs",
+		Use:   "jobs list|retry|cancel|trigger",
+		Short: "List, retry or cancel the daemon's parked and failing jobs; trigger a schedule now",
 	}
 	cmd.PersistentFlags().StringVar(&cfgPath, "config", "", "configuration file (YAML)")
 	_ = cmd.MarkPersistentFlagRequired("config")
@@ -74,7 +74,26 @@ func newJobsCommand() *cobra.Command {
 			},
 		}
 	}
-	cmd.AddCommand(list,
+	trigger := &cobra.Command{
+		Use:   "trigger SCHEDULE...",
+		Short: "Run schedules now (pull, retention, exam-list-<port>), on whichever node takes the job",
+		Args:  minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d, err := openJobs(cmd, cfgPath)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			for _, a := range args {
+				if err := d.Trigger(cmd.Context(), a); err != nil {
+					return &usageError{err}
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: queued\n", a)
+			}
+			return nil
+		},
+	}
+	cmd.AddCommand(list, trigger,
 		act("retry", "Make jobs run again now (a parked job gets its attempts back)", func(d *jobs.Daemon, cmd *cobra.Command, id int64) (*rivertype.JobRow, error) {
 			return d.Retry(cmd.Context(), id)
 		}),
