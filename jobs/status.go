@@ -21,14 +21,17 @@ import (
 type kindCount struct {
 	kind  string
 	state rivertype.JobState
+	tried bool // attempted before: a job waiting in these states is being retried
 	n     int
 }
 
-// countJobs counts River's jobs by kind and state.
+// countJobs counts River's jobs by kind, state and whether they were tried before.
 func (d *Daemon) countJobs(ctx context.Context) ([]kindCount, error) {
-	const q = `SELECT kind, state, COUNT(*) FROM river_job GROUP BY kind, state`
+	const q = `SELECT kind, state, attempt > 0, COUNT(*) FROM river_job GROUP BY kind, state, attempt > 0`
 	var out []kindCount
-	add := func(kind, st string, n int) { out = append(out, kindCount{kind, rivertype.JobState(st), n}) }
+	add := func(kind, st string, tried bool, n int) {
+		out = append(out, kindCount{kind, rivertype.JobState(st), tried, n})
+	}
 	if d.q.pool != nil {
 		rows, err := d.q.pool.Query(ctx, q)
 		if err != nil {
@@ -37,11 +40,12 @@ func (d *Daemon) countJobs(ctx context.Context) ([]kindCount, error) {
 		defer rows.Close()
 		for rows.Next() {
 			var k, s string
+			var tried bool
 			var n int
-			if err := rows.Scan(&k, &s, &n); err != nil {
+			if err := rows.Scan(&k, &s, &tried, &n); err != nil {
 				return nil, err
 			}
-			add(k, s, n)
+			add(k, s, tried, n)
 		}
 		return out, rows.Err()
 	}
@@ -52,11 +56,12 @@ func (d *Daemon) countJobs(ctx context.Context) ([]kindCount, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var k, s string
+		var tried bool
 		var n int
-		if err := rows.Scan(&k, &s, &n); err != nil {
+		if err := rows.Scan(&k, &s, &tried, &n); err != nil {
 			return nil, err
 		}
-		add(k, s, n)
+		add(k, s, tried, n)
 	}
 	return out, rows.Err()
 }
@@ -99,6 +104,10 @@ func (d *Daemon) Status(ctx context.Context, version string) (*status.Status, er
 		s := &st.Stages[i]
 		switch c.state {
 		case rivertype.JobStateAvailable, rivertype.JobStateScheduled, rivertype.JobStatePending:
+			if c.tried && c.state != rivertype.JobStatePending {
+				s.Failed += c.n // failed before, waiting for its next attempt
+				continue
+			}
 			s.Backlog += c.n
 		case rivertype.JobStateRunning:
 			s.Running += c.n
