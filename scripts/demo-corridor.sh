@@ -5,8 +5,21 @@
 # run imports it, sends the partner its signed result batch and the carrier its
 # notices; the partner checks an examined container.
 #   scripts/demo-corridor.sh ICSS DEMO_DIR
+# BILLS and FILES (default 5000 in 1) size the generated manifests; make bench-corridor
+# runs it with 100,000 bills and prints each run's wall time and peak RSS.
 set -euo pipefail
 icss=$1; demo=$2
+bills=${BILLS:-5000}; files=${FILES:-1}
+run() { # label: icss run --once, timed (wall time and peak RSS)
+	local label=$1; shift
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f "$label: wall %e s, peak RSS %M KiB" "$icss" run --once --config "$d/icss.yaml" 2> >(tee "$d/$label.log" | grep -v '^{' >&2)
+	else
+		local t0=$(date +%s.%N)
+		"$icss" run --once --config "$d/icss.yaml" 2> "$d/$label.log"
+		echo "$label: wall $(echo "$(date +%s.%N) - $t0" | bc) s"
+	fi
+}
 if [ ! -x /usr/sbin/sshd ]; then
 	echo "sshd is not installed (scripts/test-deps.sh sshd): corridor demo skipped"
 	exit 0
@@ -74,15 +87,17 @@ echo "\$ icss config check icss.yaml"
 "$icss" config check "$d/icss.yaml"
 
 echo
-echo "Carrier files dropped in the carrier's inbox: a generated 5,000-bill 309 and the five hand-made interchanges"
-"$icss" edi generate --bills 5000 --bills-per-set 500 --seed 11 --control 950 > "$d/drop/carrier/inbox/maeu-309-5000.x12"
+echo "Carrier files dropped in the carrier's inbox: $files generated 309 manifest(s), $bills bills in all, and the five hand-made interchanges"
+for i in $(seq "$files"); do
+	"$icss" edi generate --bills $((bills / files)) --bills-per-set 500 --seed $((10 + i)) --control $((950 + i)) > "$d/drop/carrier/inbox/maeu-309-gen-$i.x12"
+done
 cp testdata/demo/*.x12 "$d/drop/carrier/inbox/"
 touch -d '1 minute ago' "$d"/drop/carrier/inbox/*
 ls "$d/drop/carrier/inbox"
 
 echo
 echo "\$ icss run --once --config icss.yaml      # pull, acknowledge, normalize, score, hold notices, exam list"
-time "$icss" run --once --config "$d/icss.yaml" 2> "$d/run1.log"
+run run1
 echo "(log: $(wc -l < "$d/run1.log") JSON lines in $d/run1.log; one of them:)"
 grep -m1 '"msg":"scored"' "$d/run1.log" | cut -c1-300
 echo
@@ -98,7 +113,7 @@ touch -d '1 minute ago' "$d"/drop/port/returns/*
 
 echo
 echo "\$ icss run --once --config icss.yaml      # import the return as evidence, result batch, release notices"
-time "$icss" run --once --config "$d/icss.yaml" 2> "$d/run2.log"
+run run2
 echo "Partner inbox (signed result batch):"; ls "$d/drop/partner/inbox"
 echo "Release notices in the carrier's outbox:"; ls "$d/drop/carrier/outbox" | grep '^350_'
 
