@@ -32,28 +32,26 @@ func (d *Daemon) countJobs(ctx context.Context) ([]kindCount, error) {
 	add := func(kind, st string, tried bool, n int) {
 		out = append(out, kindCount{kind, rivertype.JobState(st), tried, n})
 	}
+	var rows interface {
+		Next() bool
+		Scan(...any) error
+		Err() error
+	}
 	if d.q.pool != nil {
-		rows, err := d.q.pool.Query(ctx, q)
+		r, err := d.q.pool.Query(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("jobs: count: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var k, s string
-			var tried bool
-			var n int
-			if err := rows.Scan(&k, &s, &tried, &n); err != nil {
-				return nil, err
-			}
-			add(k, s, tried, n)
+		defer r.Close()
+		rows = r
+	} else {
+		r, err := d.q.db.QueryContext(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: count: %w", err)
 		}
-		return out, rows.Err()
+		defer r.Close()
+		rows = r
 	}
-	rows, err := d.q.db.QueryContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("jobs: count: %w", err)
-	}
-	defer rows.Close()
 	for rows.Next() {
 		var k, s string
 		var tried bool
