@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/icss/icss/config"
+	"github.com/icss/icss/internal/signing"
+	"github.com/icss/icss/storage/blob"
+	"github.com/icss/icss/storage/evidence"
 	"github.com/icss/icss/jobs"
 )
 
@@ -66,9 +69,9 @@ func startNode(t *testing.T, mode, config string) *exec.Cmd {
 	return cmd
 }
 
-// kill -9 of a node at random points of the corridor, restarted after each: every
-// input is processed once and every acknowledgment, exam list, e-mail and notice is
-// delivered exactly once (counted on the servers), and the ledger agrees.
+// kill -9 of a node at 20 random points of the corridor, restarted after each: every
+// input is processed once and every acknowledgment, exam list, e-mail, notice and
+// result batch is delivered exactly once (counted on the servers), and the ledger agrees.
 func TestKill9AnywhereDeliversOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills a node 10 times")
@@ -84,29 +87,63 @@ func TestKill9AnywhereDeliversOnce(t *testing.T) {
 		c.drop(filepath.Base(f), b)
 	}
 	rng := rand.New(rand.NewPCG(7, 11))
-	kills := 0
-	for kills < 10 {
-		cmd := startNode(t, "once", c.config)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-time.After(time.Duration(rng.IntN(2500)) * time.Millisecond):
-			cmd.Process.Signal(syscall.SIGKILL)
-			<-done
-			kills++
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("node failed: %v", err)
+	killAndFinish := func(kills int) {
+		for range kills {
+			cmd := startNode(t, "once", c.config)
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-time.After(time.Duration(rng.IntN(2500)) * time.Millisecond):
+				cmd.Process.Signal(syscall.SIGKILL)
+				<-done
+			case err := <-done: // finished before the kill: the next run has less to do
+				if err != nil {
+					t.Fatalf("node failed: %v", err)
+				}
 			}
-			kills++ // finished before the kill: the next run has less to do
+		}
+		// A last run to the end.
+		if err := startNode(t, "once", c.config).Wait(); err != nil {
+			t.Fatalf("final run: %v", err)
 		}
 	}
-	// A last run to the end.
-	cmd := startNode(t, "once", c.config)
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("final run: %v", err)
-	}
+	// Pull, acknowledge, normalize, score, hold notices, exam list and its e-mail.
+	killAndFinish(10)
 	c.checkOnce(t)
+	// The return: import as evidence, the result batch, release notices.
+	lists := c.files("port/lists")
+	wb, _ := os.ReadFile(c.srv.Path("port/lists/" + lists[0]))
+	c.officer(wb, lists[0])
+	killAndFinish(10)
+	c.checkOnce(t)
+	if got := c.files("partner/inbox"); len(got) < 3 {
+		t.Errorf("partner inbox: %v", got)
+	}
+	// The evidence store is whole: every manifest signed and chained, every photo
+	// and workbook it names there byte for byte, and the ledger's index agrees.
+	store, err := blob.OpenDir(filepath.Join(c.dir, "data/blobs/evidence"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	pub, err := signing.LoadPublicKey(filepath.Join(c.dir, signing.PublicKeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := evidence.Verify(context.Background(), store, pub)
+	if err != nil || !rep.OK() || rep.Manifests == 0 {
+		t.Errorf("evidence: %+v, %v", rep, err)
+	}
+	d, err := jobs.Open(context.Background(), c.load(), nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var indexed int
+	d.Ledger().DB().QueryRow(`SELECT COUNT(*) FROM evidence_manifests`).Scan(&indexed)
+	if int64(indexed) != rep.Head || rep.Manifests != indexed {
+		t.Errorf("ledger indexes %d manifests, the store holds %d (head %d)", indexed, rep.Manifests, rep.Head)
+	}
 }
 
 // checkOnce checks that every delivery the ledger knows is on its server once, and
@@ -148,7 +185,7 @@ func (c *corridor) checkOnce(t *testing.T) {
 		expect[ep][name] = true
 	}
 	rows.Close()
-	for ep, dir := range map[string]string{"carrier": "outbox", "prr-staff": "port/lists"} {
+	for ep, dir := range map[string]string{"carrier": "outbox", "prr-staff": "port/lists", "sftp:partner": "partner/inbox"} {
 		got := c.files(dir)
 		if len(got) != len(expect[ep]) {
 			t.Errorf("%s: %d files on the server, %d deliveries in the ledger:\n%v", dir, len(got), len(expect[ep]), got)

@@ -309,6 +309,16 @@ func (d *Daemon) sweep(ctx context.Context) error {
 			}
 		}
 	}
+	// Notices and result batches work from the ledger and the evidence chain; a run
+	// finds what a stage killed before queueing them left undone.
+	if err := d.insert(ctx, NoticesArgs{}); err != nil {
+		return err
+	}
+	if d.cfg.Results != nil {
+		if err := d.insert(ctx, ResultsArgs{}); err != nil {
+			return err
+		}
+	}
 	pend, err := d.ledger.DeliveriesInState(ctx, "", state.DeliveryPending)
 	if err != nil {
 		return err

@@ -110,16 +110,18 @@ func (w *ingestWorker) Work(ctx context.Context, job *river.Job[IngestArgs]) err
 	} else if _, err := d.records.Stat(ctx, batchKey(f.SHA256)); err == nil {
 		records = 1 // parsed before a crash: the batch is there
 	}
+	// The next stages are queued before the file is marked done: a crash in between
+	// leaves it for the sweep to pick up again, never a file done with no score.
 	if err := w.queueAcks(ctx, f, manifest); err != nil {
 		return err
 	}
-	if f.State != state.FileAcknowledged {
-		if err := d.ledger.SetFileState(ctx, f.ID, state.FileAcknowledged, ""); err != nil {
+	if records > 0 {
+		if err := d.insert(ctx, ScoreArgs{Endpoint: f.Endpoint, SHA256: f.SHA256}); err != nil {
 			return err
 		}
 	}
-	if records > 0 {
-		return d.insert(ctx, ScoreArgs{Endpoint: f.Endpoint, SHA256: f.SHA256})
+	if f.State != state.FileAcknowledged {
+		return d.ledger.SetFileState(ctx, f.ID, state.FileAcknowledged, "")
 	}
 	return nil
 }

@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"github.com/icss/icss/internal/testkit/pgtest"
+	"github.com/icss/icss/internal/testkit/s3test"
 	"github.com/icss/icss/jobs"
 )
 
-// Two `icss run` nodes on one PostgreSQL ledger and one blob store: both work,
+// Two `icss run` nodes on one PostgreSQL ledger and one S3 (versitygw): both work,
 // nothing is done twice, and when one is killed mid-work the other finishes its jobs.
 func TestTwoNodesOnePostgres(t *testing.T) {
 	if testing.Short() {
@@ -23,7 +24,11 @@ func TestTwoNodesOnePostgres(t *testing.T) {
 	t.Parallel()
 	pg := pgtest.Start(t)
 	dsn := pg.NewDatabase(t)
-	c := newCorridor(t, fmt.Sprintf("state: {driver: postgres, dsn: %q}\n", dsn))
+	s3 := s3test.Start(t)
+	secret := filepath.Join(t.TempDir(), "s3-secret")
+	os.WriteFile(secret, []byte(s3.SecretKey), 0o600)
+	c := newCorridor(t, fmt.Sprintf("state: {driver: postgres, dsn: %q}\nblob: {s3: {endpoint: %q, region: %q, access_key: %q, secret_key: {file: %q}, insecure: true, bucket_prefix: two-nodes-}}\n",
+		dsn, s3.Endpoint, s3.Region, s3.AccessKey, secret))
 	base, _ := os.ReadFile(c.config)
 	conf := func(node string) string {
 		s := strings.Replace(string(base), "node: test-node", "node: "+node, 1)

@@ -130,6 +130,17 @@ func (w *importWorker) Work(ctx context.Context, job *river.Job[ImportArgs]) err
 	for _, e := range rep.Rejected {
 		log.Warn("row rejected; offered again with the next files", "err", e)
 	}
+	// The next stages are queued before the files are marked done (see ingest).
+	if len(rep.Recorded) > 0 {
+		if err := d.insert(ctx, NoticesArgs{}); err != nil {
+			return err
+		}
+		if d.cfg.Results != nil {
+			if err := d.insert(ctx, ResultsArgs{}); err != nil {
+				return err
+			}
+		}
+	}
 	done, lastErr := state.FileAcknowledged, ""
 	if !rep.OK() {
 		done, lastErr = state.FileParsed, fmt.Sprintf("%d row(s) rejected, first: %v", len(rep.Rejected), rep.Rejected[0])
@@ -145,14 +156,6 @@ func (w *importWorker) Work(ctx context.Context, job *river.Job[ImportArgs]) err
 		}
 	}
 	log.Info("returns imported", "files", len(files), "recorded", len(rep.Recorded), "unchanged", len(rep.Unchanged), "rejected", len(rep.Rejected))
-	if len(rep.Recorded) > 0 {
-		if err := d.insert(ctx, NoticesArgs{}); err != nil {
-			return err
-		}
-		if d.cfg.Results != nil {
-			return d.insert(ctx, ResultsArgs{})
-		}
-	}
 	return nil
 }
 
