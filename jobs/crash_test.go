@@ -15,9 +15,9 @@ import (
 
 	"github.com/icss/icss/config"
 	"github.com/icss/icss/internal/signing"
+	"github.com/icss/icss/jobs"
 	"github.com/icss/icss/storage/blob"
 	"github.com/icss/icss/storage/evidence"
-	"github.com/icss/icss/jobs"
 )
 
 // TestMain lets the test binary be an icss node: ICSS_JOBS_NODE=once|run with
