@@ -42,7 +42,7 @@ func chromium(t *testing.T) string {
 func TestPageInChromium(t *testing.T) {
 	bin := chromium(t)
 	const token = "0123456789abcdef0123"
-	h, _ := newTestHandler(t, Config{Token: Secret(token)}, nil)
+	h, _ := newTestHandler(t, Config{Token: []byte(token)}, nil)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 

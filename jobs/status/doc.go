@@ -17,6 +17,10 @@
 //	GET /             the status page (behind auth)
 //	GET /status.json  the Status as JSON, same fields as `icss status --json` (behind auth)
 //
+// Collector turns the same snapshot into Prometheus gauges (jobs by stage and state,
+// schedules' last and next runs, quarantined files, outstanding deliveries, checks)
+// for alerting; jobs/metrics holds the counters the jobs update as they work.
+//
 // The server listens on loopback by default. A non-loopback address is refused by
 // Config.Validate unless a bearer token or a basic-auth user is configured: the page
 // shows which containers were selected for exam. Credentials are compared in

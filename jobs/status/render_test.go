@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/icss/icss/internal/testkit/golden"
 )
@@ -111,5 +112,26 @@ func TestChart(t *testing.T) {
 	}
 	if small := newChart([]PathCount{{"rule", 1000}, {"random", 1}}); small.Bars[1].Width != 2 {
 		t.Errorf("a count of 1 next to 1000 is %d px wide; want the 2 px minimum", small.Bars[1].Width)
+	}
+}
+
+// A failed check turns the page's badge and title red, first in the attention box.
+func TestPageNotReady(t *testing.T) {
+	s := sample()
+	s.Node.Checks[0] = Check{Name: "database", Error: "dial tcp 127.0.0.1:5432: connection refused"}
+	var b bytes.Buffer
+	if err := WriteHTML(&b, s, HTMLOptions{Refresh: 10 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{
+		`<title>icss · icss-a · NOT READY</title>`,
+		`<span id="health" class="badge bad">NOT READY</span>`,
+		`<ul><li>check database failed: dial tcp 127.0.0.1:5432: connection refused</li>`,
+		`<meta http-equiv="refresh" content="10">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
 	}
 }

@@ -13,17 +13,13 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/icss/icss/internal/loopback"
+	"github.com/icss/icss/internal/redact"
 )
 
 // DefaultAddr is where the server listens unless configured: loopback only.
 const DefaultAddr = "127.0.0.1:9470"
-
-// Secret is a credential resolved by the config package (from an environment
-// variable or a file); it prints as **redacted** so a logged Config never shows it.
-type Secret []byte
-
-func (Secret) String() string   { return "**redacted**" }
-func (Secret) GoString() string { return "**redacted**" }
 
 // Config is the HTTP server of `icss run` (YAML key "http" in the daemon's
 // configuration). Credentials are not read from YAML here: the config package
@@ -34,11 +30,11 @@ type Config struct {
 	Addr string `yaml:"addr"`
 	// Token, when set, admits requests with "Authorization: Bearer <Token>"
 	// (at least 16 bytes).
-	Token Secret `yaml:"-" json:"-"`
+	Token redact.Bytes `yaml:"-" json:"-"`
 	// Username and Password, when set, admit HTTP basic auth (password at least
 	// 12 bytes). Token and basic auth may both be set.
-	Username string `yaml:"username"`
-	Password Secret `yaml:"-" json:"-"`
+	Username string       `yaml:"username"`
+	Password redact.Bytes `yaml:"-" json:"-"`
 	// CertFile and KeyFile, when both set, serve HTTPS (PEM files).
 	CertFile string `yaml:"cert_file"`
 	KeyFile  string `yaml:"key_file"`
@@ -79,7 +75,7 @@ func (c *Config) Validate() error {
 	host, port, err := net.SplitHostPort(c.Addr)
 	if err != nil || port == "" {
 		bad("addr", "%q is not host:port", c.Addr)
-	} else if !isLoopback(host) && !c.AuthConfigured() {
+	} else if !loopback.Host(host) && !c.AuthConfigured() {
 		bad("addr", "%q is not a loopback address: configure token or username/password (the page shows selection and exam data)", c.Addr)
 	}
 	if len(c.Token) > 0 && len(c.Token) < 16 {
@@ -100,14 +96,6 @@ func (c *Config) Validate() error {
 		bad("cert_file", "cert_file and key_file go together")
 	}
 	return errors.Join(errs...)
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // ReadyCheck is a readiness check: Ping returns nil when the dependency answers.
@@ -145,7 +133,7 @@ func NewHandler(cfg Config, opts Options) (http.Handler, error) {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	h := &handler{cfg: cfg, opts: opts, auth: newAuth(cfg)}
+	h := &handler{cfg: cfg, opts: opts, auth: newAuth(cfg, opts.Log)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		plain(w, http.StatusOK, "ok\n")
@@ -266,14 +254,15 @@ func plain(w http.ResponseWriter, code int, body string) {
 // Secrets are compared as SHA-256 digests with subtle.ConstantTimeCompare, so
 // neither their content nor their length shows in the timing.
 type auth struct {
+	log                *slog.Logger
 	enabled            bool
 	token              [32]byte
 	hasToken, hasBasic bool
 	user, password     [32]byte
 }
 
-func newAuth(c Config) auth {
-	a := auth{enabled: c.AuthConfigured(), hasToken: len(c.Token) > 0, hasBasic: c.Username != ""}
+func newAuth(c Config, log *slog.Logger) auth {
+	a := auth{log: log, enabled: c.AuthConfigured(), hasToken: len(c.Token) > 0, hasBasic: c.Username != ""}
 	a.token = sha256.Sum256(c.Token)
 	a.user = sha256.Sum256([]byte(c.Username))
 	a.password = sha256.Sum256(c.Password)
@@ -312,6 +301,9 @@ func (a auth) require(next http.Handler) http.Handler {
 		if a.allows(r) {
 			next.ServeHTTP(w, r)
 			return
+		}
+		if r.Header.Get("Authorization") != "" { // wrong credentials, not a browser's first try
+			a.log.Warn("status: refused credentials", "path", r.URL.Path, "remote", r.RemoteAddr)
 		}
 		if a.hasBasic {
 			w.Header().Set("WWW-Authenticate", `Basic realm="icss", charset="UTF-8"`)

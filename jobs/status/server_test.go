@@ -1,21 +1,25 @@
 package status
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/icss/icss/internal/testkit/tlstest"
 	"github.com/icss/icss/jobs/metrics"
 )
 
 func TestConfigValidate(t *testing.T) {
-	token := Secret("0123456789abcdef")
+	token := []byte("0123456789abcdef")
 	cases := []struct {
 		name string
 		cfg  Config
@@ -27,12 +31,12 @@ func TestConfigValidate(t *testing.T) {
 		{"all interfaces without auth", Config{Addr: ":9470"}, "addr: \":9470\" is not a loopback address"},
 		{"public without auth", Config{Addr: "10.0.0.5:9470"}, "configure token or username/password"},
 		{"public with token", Config{Addr: "0.0.0.0:9470", Token: token}, ""},
-		{"public with basic", Config{Addr: "0.0.0.0:9470", Username: "ops", Password: Secret("long enough pw")}, ""},
-		{"short token", Config{Token: Secret("abc")}, "token: is 3 bytes"},
+		{"public with basic", Config{Addr: "0.0.0.0:9470", Username: "ops", Password: []byte("long enough pw")}, ""},
+		{"short token", Config{Token: []byte("abc")}, "token: is 3 bytes"},
 		{"user without password", Config{Username: "ops"}, "password: is required with username"},
-		{"password without user", Config{Password: Secret("long enough pw")}, "username: is required with password"},
-		{"short password", Config{Username: "ops", Password: Secret("short")}, "password: is 5 bytes"},
-		{"colon in user", Config{Username: "o:ps", Password: Secret("long enough pw")}, "username: must not contain ':'"},
+		{"password without user", Config{Password: []byte("long enough pw")}, "username: is required with password"},
+		{"short password", Config{Username: "ops", Password: []byte("short")}, "password: is 5 bytes"},
+		{"colon in user", Config{Username: "o:ps", Password: []byte("long enough pw")}, "username: must not contain ':'"},
 		{"cert without key", Config{CertFile: "c.pem"}, "cert_file: cert_file and key_file go together"},
 		{"bad addr", Config{Addr: "9470"}, "addr: \"9470\" is not host:port"},
 	}
@@ -52,7 +56,7 @@ func TestConfigValidate(t *testing.T) {
 
 // A logged Config never shows its credentials.
 func TestConfigRedacted(t *testing.T) {
-	cfg := Config{Token: Secret("0123456789abcdef"), Username: "ops", Password: Secret("hunter2hunter2")}
+	cfg := Config{Token: []byte("0123456789abcdef"), Username: "ops", Password: []byte("hunter2hunter2")}
 	for _, s := range []string{fmtV(cfg), fmtSharpV(cfg)} {
 		if strings.Contains(s, "0123456789abcdef") || strings.Contains(s, "hunter2") {
 			t.Errorf("secret printed: %s", s)
@@ -62,16 +66,25 @@ func TestConfigRedacted(t *testing.T) {
 
 func newTestHandler(t *testing.T, cfg Config, ready []ReadyCheck) (http.Handler, *metrics.Metrics) {
 	t.Helper()
+	h, m, _ := newLoggedHandler(t, cfg, ready)
+	return h, m
+}
+
+// newLoggedHandler is newTestHandler with the handler's log kept.
+func newLoggedHandler(t *testing.T, cfg Config, ready []ReadyCheck) (http.Handler, *metrics.Metrics, *bytes.Buffer) {
+	t.Helper()
 	m := metrics.New()
+	var log bytes.Buffer
 	h, err := NewHandler(cfg, Options{
 		Status:  func(context.Context) (Status, error) { return sample(), nil },
 		Ready:   ready,
 		Metrics: m.Handler(),
+		Log:     slog.New(slog.NewJSONHandler(&log, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h, m
+	return h, m, &log
 }
 
 func get(t *testing.T, h http.Handler, path string, hdr map[string]string) (int, http.Header, string) {
@@ -87,8 +100,8 @@ func get(t *testing.T, h http.Handler, path string, hdr map[string]string) (int,
 }
 
 func TestAuth(t *testing.T) {
-	cfg := Config{Addr: "0.0.0.0:9470", Token: Secret("0123456789abcdef"), Username: "ops", Password: Secret("correct horse")}
-	h, _ := newTestHandler(t, cfg, nil)
+	cfg := Config{Addr: "0.0.0.0:9470", Token: []byte("0123456789abcdef"), Username: "ops", Password: []byte("correct horse")}
+	h, _, log := newLoggedHandler(t, cfg, nil)
 	basic := func(u, p string) map[string]string {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.SetBasicAuth(u, p)
@@ -125,6 +138,15 @@ func TestAuth(t *testing.T) {
 				t.Errorf("401 without a basic challenge: %q", hdr.Get("WWW-Authenticate"))
 			}
 		})
+	}
+	// wrong credentials are logged, never the credentials themselves
+	if n := strings.Count(log.String(), "refused credentials"); n != 5 {
+		t.Errorf("%d refusals logged, want 5:\n%s", n, log.String())
+	}
+	for _, secret := range []string{"0123", "correct", "b3BzOmNvcnJlY3Q"} {
+		if strings.Contains(log.String(), secret) {
+			t.Errorf("log shows %q:\n%s", secret, log.String())
+		}
 	}
 }
 
@@ -222,5 +244,37 @@ func TestServe(t *testing.T) {
 	}
 	if _, err := Listen(Config{Addr: ":0"}, Options{Status: func(context.Context) (Status, error) { return sample(), nil }}); err == nil {
 		t.Error("Listen on every interface without auth succeeded")
+	}
+}
+
+// With cert_file and key_file the server speaks HTTPS only.
+func TestServeTLS(t *testing.T) {
+	cert := tlstest.SelfSigned(t)
+	srv, err := Listen(Config{Addr: "127.0.0.1:0", CertFile: cert.CertFile, KeyFile: cert.KeyFile},
+		Options{Status: func(context.Context) (Status, error) { return sample(), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx) }()
+	defer func() { cancel(); <-done }()
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: cert.Pool}}}
+	resp, err := client.Get("https://" + srv.Addr().String() + "/status.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("https: %d", resp.StatusCode)
+	}
+	if resp, err := http.Get("http://" + srv.Addr().String() + "/healthz"); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			t.Error("plain HTTP answered on the HTTPS port")
+		}
+	}
+	if _, err := Listen(Config{Addr: "127.0.0.1:0", CertFile: cert.KeyFile, KeyFile: cert.KeyFile}, Options{Status: func(context.Context) (Status, error) { return sample(), nil }}); err == nil || !strings.Contains(err.Error(), "cert_file") {
+		t.Errorf("bad certificate: %v", err)
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"net/mail"
 	"os"
 	"time"
+
+	"github.com/icss/icss/internal/loopback"
+	"github.com/icss/icss/internal/redact"
 )
 
 // TLSMode says how the connection to the relay is protected.
@@ -25,13 +27,6 @@ const (
 	NoTLS TLSMode = "none"
 )
 
-// Secret is a credential resolved by the config package (from an environment
-// variable or a file); it prints as **redacted** so a logged Config never shows it.
-type Secret []byte
-
-func (Secret) String() string   { return "**redacted**" }
-func (Secret) GoString() string { return "**redacted**" }
-
 // Config is the SMTP relay (YAML key "smtp" in the daemon's configuration).
 type Config struct {
 	// Host and Port of the relay. Port defaults to 587 (465 with tls: tls).
@@ -39,11 +34,11 @@ type Config struct {
 	Port int    `yaml:"port"`
 	// From is the sender, "icss <icss@port.example>" or a bare address. Required.
 	From string `yaml:"from"`
-	// Username, when set, authenticates with AUTH PLAIN (inside TLS only).
+	// Username, when set, authenticates with AUTH PLAIN or LOGIN (inside TLS only).
 	Username string `yaml:"username"`
 	// Password is resolved by the config package from its own Secret field; never
 	// read from YAML here.
-	Password Secret `yaml:"-" json:"-"`
+	Password redact.Bytes `yaml:"-" json:"-"`
 	// TLS is "starttls" (default), "tls" or "none" (loopback only).
 	TLS TLSMode `yaml:"tls"`
 	// CAFile, when set, is a PEM bundle trusted instead of the system roots (a
@@ -110,7 +105,7 @@ func (c *Config) Validate() error {
 	switch c.TLS {
 	case StartTLS, ImplicitTLS:
 	case NoTLS:
-		if !isLoopback(c.Host) {
+		if !loopback.Host(c.Host) {
 			bad("tls", "%q is allowed only to a loopback relay, not %q: use starttls or tls", NoTLS, c.Host)
 		}
 	default:
@@ -158,12 +153,4 @@ func (c *Config) tlsConfig() (*tls.Config, error) {
 		name = c.Host
 	}
 	return &tls.Config{ServerName: name, RootCAs: roots, MinVersion: tls.VersionTLS12}, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -3,9 +3,9 @@
 //
 // The Sender upgrades every connection with STARTTLS (or speaks TLS from the start
 // on port 465) and verifies the relay's certificate; plain SMTP is allowed only to a
-// loopback relay, for tests. It authenticates with AUTH PLAIN when a username is
-// configured, only ever inside TLS. Every session is bounded by Config.Timeout and
-// by the caller's context.
+// loopback relay, for tests. It authenticates when a username is configured, with
+// AUTH PLAIN (or LOGIN where that is all the relay offers), only ever inside TLS.
+// Every session is bounded by Config.Timeout and by the caller's context.
 //
 // ExamListMessage builds one message per exam list to the port's recipients: a
 // short plain-text body naming the list, the port, the cut-off, the number of rows

@@ -21,7 +21,8 @@ type ExamList struct {
 	Cutoff time.Time
 	// Rows is the number of containers on the list.
 	Rows int
-	// Filename and Workbook are the attached xlsx; Workbook is read once.
+	// Filename and Workbook are the attached xlsx. Workbook is read once, as the
+	// message is sent: build a new message (from a fresh reader) for each attempt.
 	Filename string
 	Workbook io.Reader
 	// Link, when set, is a presigned link to the same workbook in the exam-lists

@@ -47,7 +47,7 @@ func ExampleExamListMessage() {
 func ExampleNewSender() {
 	s, err := mail.NewSender(mail.Config{
 		Host: "smtp.cbsa.example", From: "icss <icss@cbsa.example>",
-		Username: "icss", Password: mail.Secret("from {env: ICSS_SMTP_PASSWORD}"),
+		Username: "icss", Password: []byte("from {env: ICSS_SMTP_PASSWORD}"),
 		Timeout: 30 * time.Second,
 	})
 	if err != nil {

@@ -5,9 +5,11 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/emersion/go-smtp"
@@ -134,7 +136,7 @@ func TestSendSink(t *testing.T) {
 func TestSendStartTLSAuth(t *testing.T) {
 	srv := smtptest.StartTLS(t, smtptest.Options{})
 	cfg := Config{Host: srv.Host, Port: srv.Port, From: "icss <icss@cbsa.example>", Username: srv.Username,
-		Password: Secret(srv.Password), CAFile: srv.CAFile, Timeout: 10 * time.Second}
+		Password: []byte(srv.Password), CAFile: srv.CAFile, Timeout: 10 * time.Second}
 	s, err := NewSender(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +176,7 @@ func TestSendFailures(t *testing.T) {
 	}})
 	sink := smtptest.StartSink(t)
 	good := Config{Host: srv.Host, Port: srv.Port, From: "icss@cbsa.example", Username: srv.Username,
-		Password: Secret(srv.Password), CAFile: srv.CAFile, Timeout: 10 * time.Second}
+		Password: []byte(srv.Password), CAFile: srv.CAFile, Timeout: 10 * time.Second}
 	cases := []struct {
 		name      string
 		cfg       func(Config) Config
@@ -182,7 +184,7 @@ func TestSendFailures(t *testing.T) {
 		want      string
 		permanent bool
 	}{
-		{"wrong password", func(c Config) Config { c.Password = Secret("wrong"); return c }, "a@cbsa.example", "AUTH as icss", true},
+		{"wrong password", func(c Config) Config { c.Password = []byte("wrong"); return c }, "a@cbsa.example", "AUTH as icss", true},
 		{"untrusted certificate", func(c Config) Config { c.CAFile = ""; return c }, "a@cbsa.example", "certificate", false},
 		{"wrong server name", func(c Config) Config { c.ServerName = "smtp.cbsa.example"; return c }, "a@cbsa.example", "certificate", false},
 		{"relay without STARTTLS", func(c Config) Config {
@@ -258,7 +260,7 @@ func TestConfigValidate(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"starttls relay", Config{Host: "smtp.cbsa.example", From: "icss <icss@cbsa.example>", Username: "icss", Password: Secret("pw")}, ""},
+		{"starttls relay", Config{Host: "smtp.cbsa.example", From: "icss <icss@cbsa.example>", Username: "icss", Password: []byte("pw")}, ""},
 		{"implicit tls", Config{Host: "smtp.cbsa.example", From: "icss@cbsa.example", TLS: ImplicitTLS}, ""},
 		{"plain loopback", Config{Host: "127.0.0.1", Port: 2525, From: "icss@cbsa.example", TLS: NoTLS}, ""},
 		{"plain remote", Config{Host: "smtp.cbsa.example", From: "icss@cbsa.example", TLS: NoTLS}, `tls: "none" is allowed only to a loopback relay`},
@@ -316,5 +318,111 @@ func TestExamListMessageRefuses(t *testing.T) {
 	m.Attachments[0].Filename = "../../etc/passwd"
 	if _, err := m.WriteTo(&bytes.Buffer{}); err == nil {
 		t.Error("attachment name with a path written")
+	}
+}
+
+// The message is well formed whatever line ends the body uses, and a long
+// Subject or a non-ASCII name is encoded, never able to start a new header.
+func TestMessageForm(t *testing.T) {
+	m := &Message{
+		From: "icss <icss@cbsa.example>", To: []string{"Agent Côté <cote@cbsa.example>"},
+		Subject:   "Liste d'examen — Prince Rupert\r\nBcc: evil@example.org",
+		MessageID: "x@cbsa.example", Date: time.Date(2026, 12, 4, 14, 0, 0, 0, time.UTC),
+		Headers: map[string]string{"X-ICSS-Exam-List": "CAPRR-20261204"},
+		Body:    "one\r\ntwo\nthree",
+	}
+	var b bytes.Buffer
+	if _, err := m.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	h, parts, err := smtptest.Message{Data: b.Bytes()}.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Get("Bcc") != "" || !strings.Contains(h.Get("Subject"), "=?utf-8?") {
+		t.Errorf("Subject not encoded: %q, Bcc %q", h.Get("Subject"), h.Get("Bcc"))
+	}
+	to, err := h.AddressList("To")
+	if err != nil || to[0].Name != "Agent Côté" {
+		t.Errorf("To: %v %v", to, err)
+	}
+	if string(parts[0].Body) != "one\r\ntwo\r\nthree" {
+		t.Errorf("body %q", parts[0].Body)
+	}
+	if bytes.Contains(bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), nil), []byte("\n")) {
+		t.Error("a bare LF in the message")
+	}
+}
+
+// A relay that is down fails the send with an error worth retrying; once it is
+// back, the same message goes through, once.
+func TestRelayDownAndBack(t *testing.T) {
+	srv := smtptest.StartTLS(t, smtptest.Options{})
+	s, err := NewSender(Config{Host: srv.Host, Port: srv.Port, From: "icss@cbsa.example", Username: srv.Username,
+		Password: []byte(srv.Password), CAFile: srv.CAFile, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := workbook(t)
+	srv.Stop()
+	m, _ := ExamListMessage(examList(t, book, "prr-exams@cbsa.example"), "icss@cbsa.example")
+	if err := s.Send(context.Background(), m); err == nil || Permanent(err) {
+		t.Fatalf("send to a relay that is down: %v (permanent %v)", err, Permanent(err))
+	}
+	srv.Restart(t)
+	m, _ = ExamListMessage(examList(t, book, "prr-exams@cbsa.example"), "icss@cbsa.example")
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Messages(t)); n != 1 {
+		t.Errorf("%d messages, want 1", n)
+	}
+}
+
+// A relay that offers only AUTH LOGIN (Exchange, for one) is logged in to all the same.
+func TestAuthLogin(t *testing.T) {
+	srv := smtptest.StartTLS(t, smtptest.Options{Mechanisms: []string{"LOGIN"}})
+	cfg := Config{Host: srv.Host, Port: srv.Port, From: "icss@cbsa.example", Username: srv.Username,
+		Password: []byte(srv.Password), CAFile: srv.CAFile, Timeout: 10 * time.Second}
+	s, err := NewSender(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(context.Background(), &Message{To: []string{"a@cbsa.example"}, Subject: "x", Body: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Password = []byte("wrong")
+	s, _ = NewSender(cfg)
+	if err := s.Send(context.Background(), &Message{To: []string{"a@cbsa.example"}, Body: "x"}); err == nil || !Permanent(err) {
+		t.Errorf("wrong password over LOGIN: %v", err)
+	}
+	if len(srv.Messages(t)) != 1 || srv.Logins() != 1 {
+		t.Errorf("%d messages, %d logins; want 1 and 1", len(srv.Messages(t)), srv.Logins())
+	}
+}
+
+// A workbook that cannot be read to its end (the blob store failing mid-way)
+// sends nothing: the relay never gets a truncated list.
+func TestAttachmentReadFails(t *testing.T) {
+	srv := smtptest.StartTLS(t, smtptest.Options{})
+	s, err := NewSender(Config{Host: srv.Host, Port: srv.Port, From: "icss@cbsa.example", Username: srv.Username,
+		Password: []byte(srv.Password), CAFile: srv.CAFile, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := errors.New("blob: connection reset")
+	l := examList(t, nil, "prr-exams@cbsa.example")
+	l.Workbook = io.MultiReader(bytes.NewReader(make([]byte, 200<<10)), iotest.ErrReader(broken))
+	m, err := ExamListMessage(l, "icss@cbsa.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(context.Background(), m); !errors.Is(err, broken) {
+		t.Fatalf("send with a failing workbook: %v", err)
+	}
+	// the server sees the connection drop; give it a moment to (not) store anything
+	time.Sleep(100 * time.Millisecond)
+	if n := len(srv.Messages(t)); n != 0 {
+		t.Errorf("%d messages stored from a failed send", n)
 	}
 }

@@ -145,7 +145,7 @@ func (m *Message) write(w io.Writer) error {
 		return err
 	}
 	qp := quotedprintable.NewWriter(part)
-	if _, err := io.WriteString(qp, strings.ReplaceAll(m.Body, "\n", "\r\n")); err != nil {
+	if _, err := io.WriteString(qp, strings.ReplaceAll(strings.ReplaceAll(m.Body, "\r\n", "\n"), "\n", "\r\n")); err != nil {
 		return err
 	}
 	if err := qp.Close(); err != nil {
@@ -204,6 +204,8 @@ func domainOf(addr string) string {
 	return "localhost"
 }
 
+var crlf = []byte("\r\n")
+
 // lineWriter breaks base64 output into lines of 76 characters (RFC 2045).
 type lineWriter struct {
 	w   io.Writer
@@ -219,7 +221,7 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 		}
 		n, l.col, p = n+k, l.col+k, p[k:]
 		if l.col == 76 {
-			if _, err := io.WriteString(l.w, "\r\n"); err != nil {
+			if _, err := l.w.Write(crlf); err != nil {
 				return n, err
 			}
 			l.col = 0
@@ -230,7 +232,7 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 
 func (l *lineWriter) end() error {
 	if l.col > 0 {
-		_, err := io.WriteString(l.w, "\r\n")
+		_, err := l.w.Write(crlf)
 		return err
 	}
 	return nil

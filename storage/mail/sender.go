@@ -64,7 +64,8 @@ func (s *Sender) Send(ctx context.Context, m *Message) error {
 			return fmt.Errorf("DATA: %w", err)
 		}
 		if _, err := msg.WriteTo(wc); err != nil {
-			wc.Close()
+			// No wc.Close: it would end DATA and the relay would accept a truncated
+			// message. Returning drops the connection, and the relay discards it.
 			return fmt.Errorf("writing message %s: %w", msg.MessageID, err)
 		}
 		if err := wc.Close(); err != nil {
@@ -125,10 +126,16 @@ func (s *Sender) session(ctx context.Context, fn func(*smtp.Client) error) (err 
 		if _, secure := c.TLSConnectionState(); !secure && s.cfg.TLS != NoTLS {
 			return errors.New("refusing AUTH outside TLS")
 		}
-		if !c.SupportsAuth(sasl.Plain) {
-			return errors.New("relay does not offer AUTH PLAIN")
+		var mech sasl.Client
+		switch {
+		case c.SupportsAuth(sasl.Plain):
+			mech = sasl.NewPlainClient("", s.cfg.Username, string(s.cfg.Password))
+		case c.SupportsAuth(sasl.Login): // Exchange and others offer only this
+			mech = sasl.NewLoginClient(s.cfg.Username, string(s.cfg.Password))
+		default:
+			return errors.New("relay offers neither AUTH PLAIN nor AUTH LOGIN")
 		}
-		if err := c.Auth(sasl.NewPlainClient("", s.cfg.Username, string(s.cfg.Password))); err != nil {
+		if err := c.Auth(mech); err != nil {
 			return ctxErr(ctx, fmt.Errorf("AUTH as %s: %w", s.cfg.Username, err))
 		}
 	}

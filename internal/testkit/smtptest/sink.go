@@ -45,10 +45,13 @@ type Sink struct {
 	Port int
 	Dir  string // one file per message received
 
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	log  strings.Builder
-	stop sync.Once
+	realDir string // Dir with symbolic links resolved, as /proc shows it
+	args    []string
+	run     sync.Mutex // guards cmd and exited
+	cmd     *exec.Cmd
+	exited  chan struct{}
+	mu      sync.Mutex // guards log
+	log     strings.Builder
 }
 
 // StartSink runs smtp-sink for the test on a free loopback port and stops it at
@@ -65,6 +68,10 @@ func StartSink(t testing.TB) *Sink {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var args []string
 	if os.Geteuid() == 0 {
 		if err := os.Chmod(dir, 0o777); err != nil {
@@ -78,8 +85,12 @@ func StartSink(t testing.TB) *Sink {
 		if port, err = freePort(); err != nil {
 			t.Fatal(err)
 		}
-		s = &Sink{Host: "127.0.0.1", Port: port, Dir: dir}
-		if err = s.start(append(args, "-d", filepath.Join(dir, "%Y%m%d%H%M%S."), net.JoinHostPort(s.Host, strconv.Itoa(port)), "16")); err == nil {
+		s = &Sink{Host: "127.0.0.1", Port: port, Dir: dir, realDir: realDir,
+			args: append(args, "-d", filepath.Join(dir, "%Y%m%d%H%M%S."), net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), "16")}
+		s.run.Lock()
+		err = s.start()
+		s.run.Unlock()
+		if err == nil {
 			break
 		}
 	}
@@ -90,14 +101,16 @@ func StartSink(t testing.TB) *Sink {
 	return s
 }
 
-func (s *Sink) start(args []string) error {
-	s.cmd = exec.Command(SinkBinary, args...)
+func (s *Sink) start() error {
+	s.cmd = exec.Command(SinkBinary, s.args...)
 	s.cmd.Stdout, s.cmd.Stderr = (*logWriter)(s), (*logWriter)(s)
 	if err := s.cmd.Start(); err != nil {
 		return err
 	}
 	exited := make(chan struct{})
-	go func() { s.cmd.Wait(); close(exited) }()
+	s.exited = exited
+	cmd := s.cmd
+	go func() { cmd.Wait(); close(exited) }()
 	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -112,7 +125,7 @@ func (s *Sink) start(args []string) error {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	s.cmd.Process.Kill()
+	s.stop()
 	return fmt.Errorf("smtp-sink not listening on %s after 10s", addr)
 }
 
@@ -134,23 +147,72 @@ func (s *Sink) Logs() string {
 // Addr is host:port.
 func (s *Sink) Addr() string { return net.JoinHostPort(s.Host, strconv.Itoa(s.Port)) }
 
-// Stop kills smtp-sink (it holds nothing worth a graceful stop); the messages
-// stay in Dir. Safe to call twice: a test can stop it to see a relay go down.
+// Stop kills smtp-sink (it holds nothing worth a graceful stop) and waits for it:
+// the relay goes down. Transactions in progress were never accepted, so their
+// partial dumps are removed; the messages received stay in Dir. Stop on a stopped
+// sink does nothing, and Restart brings it back.
 func (s *Sink) Stop() {
-	s.stop.Do(func() {
-		if s.cmd != nil && s.cmd.Process != nil {
-			s.cmd.Process.Kill()
-		}
-	})
+	s.run.Lock()
+	defer s.run.Unlock()
+	s.stop()
 }
 
-// Messages reads every message dumped so far, oldest first.
+func (s *Sink) stop() {
+	if s.cmd == nil {
+		return
+	}
+	inProgress := s.openDumps()
+	s.cmd.Process.Kill()
+	<-s.exited
+	s.cmd = nil
+	for name := range inProgress {
+		os.Remove(filepath.Join(s.Dir, name))
+	}
+}
+
+// Restart starts smtp-sink again after Stop, on the same port and directory.
+func (s *Sink) Restart(t testing.TB) {
+	t.Helper()
+	s.run.Lock()
+	defer s.run.Unlock()
+	s.stop()
+	if err := s.start(); err != nil {
+		t.Fatalf("smtptest: restart smtp-sink: %v", err)
+	}
+}
+
+// openDumps names the dump files smtp-sink holds open: the transactions in
+// progress (it creates a dump at RCPT and writes to it until the final dot), read
+// from /proc. Elsewhere than Linux none is found and every dump counts.
+func (s *Sink) openDumps() map[string]bool {
+	open := map[string]bool{}
+	if s.cmd == nil {
+		return open
+	}
+	fdDir := filepath.Join("/proc", strconv.Itoa(s.cmd.Process.Pid), "fd")
+	fds, err := os.ReadDir(fdDir)
+	if err != nil {
+		return open
+	}
+	for _, fd := range fds {
+		if target, err := os.Readlink(filepath.Join(fdDir, fd.Name())); err == nil && filepath.Dir(target) == s.realDir {
+			open[filepath.Base(target)] = true
+		}
+	}
+	return open
+}
+
+// Messages reads every message accepted so far, oldest first; transactions still
+// in progress are left out.
 func (s *Sink) Messages(t testing.TB) []Message {
 	t.Helper()
+	s.run.Lock()
+	defer s.run.Unlock()
 	entries, err := os.ReadDir(s.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	inProgress := s.openDumps() // after the listing: a dump listed and not open is complete
 	type dumped struct {
 		mod  time.Time
 		name string
@@ -158,7 +220,7 @@ func (s *Sink) Messages(t testing.TB) []Message {
 	var files []dumped
 	for _, e := range entries {
 		info, err := e.Info()
-		if err != nil || !info.Mode().IsRegular() {
+		if err != nil || !info.Mode().IsRegular() || inProgress[e.Name()] {
 			continue
 		}
 		files = append(files, dumped{info.ModTime(), e.Name()})

@@ -3,8 +3,9 @@
 //
 //   - StartSink runs Postfix's smtp-sink on a free loopback port: plain SMTP (it
 //     offers AUTH but no STARTTLS), each message dumped to a file as received;
-//   - StartTLS runs a go-smtp server that requires STARTTLS and AUTH PLAIN before
-//     it takes mail, with a fresh self-signed certificate whose PEM is CAFile.
+//   - StartTLS runs a go-smtp server that requires STARTTLS and AUTH (PLAIN, or
+//     LOGIN when asked) before it takes mail, with a fresh self-signed
+//     certificate whose PEM is CAFile.
 //
 // Both are stopped at cleanup. A test that calls StartSink skips when smtp-sink is
 // missing, except under CI=true, where it fails: scripts/test-deps.sh installs it.

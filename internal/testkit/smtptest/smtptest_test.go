@@ -101,3 +101,66 @@ func TestTLSServer(t *testing.T) {
 		t.Errorf("%d logins", s.Logins())
 	}
 }
+
+// Both servers can go down and come back on the same port, keeping what they
+// received.
+func TestStopRestart(t *testing.T) {
+	sink := StartSink(t)
+	srv := StartTLS(t, Options{})
+	for _, s := range []interface {
+		Addr() string
+		Stop()
+		Restart(testing.TB)
+	}{sink, srv} {
+		s.Stop()
+		if c, err := smtp.Dial(s.Addr()); err == nil {
+			c.Close()
+			t.Errorf("%s answers after Stop", s.Addr())
+		}
+		s.Stop() // twice is harmless
+		s.Restart(t)
+		c, err := smtp.Dial(s.Addr())
+		if err != nil {
+			t.Fatalf("after Restart: %v", err)
+		}
+		if err := c.Noop(); err != nil {
+			t.Errorf("after Restart: %v", err)
+		}
+		c.Close()
+	}
+}
+
+// A transaction in progress is not a message: Messages leaves it out, and Stop
+// (the relay dying before the final dot) discards it.
+func TestSinkInProgress(t *testing.T) {
+	s := StartSink(t)
+	c, err := smtp.Dial(s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Mail("a@example.org", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rcpt("b@example.org", nil); err != nil {
+		t.Fatal(err)
+	}
+	w, err := c.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write([]byte("Subject: half\r\n\r\n" + strings.Repeat("x", 100000))); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // let smtp-sink write part of it
+	if entries, _ := os.ReadDir(s.Dir); len(entries) != 1 {
+		t.Fatalf("%d dumps in progress, want 1", len(entries))
+	}
+	if msgs := s.Messages(t); len(msgs) != 0 {
+		t.Errorf("%d messages while the only one is in progress", len(msgs))
+	}
+	s.Stop()
+	if entries, _ := os.ReadDir(s.Dir); len(entries) != 0 {
+		t.Errorf("%d dumps left after a transaction cut off by Stop", len(entries))
+	}
+}

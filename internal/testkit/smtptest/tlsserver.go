@@ -1,20 +1,12 @@
 package smtptest
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/hex"
-	"encoding/pem"
 	"errors"
 	"io"
-	"math/big"
 	"net"
-	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -22,13 +14,16 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+	"github.com/icss/icss/internal/testkit/tlstest"
 )
 
 // Options configure StartTLS.
 type Options struct {
-	// Username and Password are the only credentials AUTH PLAIN accepts; default
+	// Username and Password are the only credentials AUTH accepts; default
 	// "icss" and a random password (Server.Password).
 	Username, Password string
+	// Mechanisms are the AUTH mechanisms offered, of PLAIN and LOGIN; default PLAIN.
+	Mechanisms []string
 	// RejectRcpt, when set, is asked about each recipient: a non-nil error (an
 	// *smtp.SMTPError to choose the code) refuses it. For fault injection.
 	RejectRcpt func(addr string) error
@@ -43,7 +38,10 @@ type Server struct {
 	Password string
 
 	opts   Options
+	tls    *tls.Config
+	log    testLogger
 	srv    *smtp.Server
+	done   chan struct{}
 	mu     sync.Mutex
 	msgs   []Message
 	logins int
@@ -56,34 +54,65 @@ func StartTLS(t testing.TB, opts Options) *Server {
 	if opts.Username == "" {
 		opts.Username = "icss"
 	}
+	if len(opts.Mechanisms) == 0 {
+		opts.Mechanisms = []string{sasl.Plain}
+	}
 	if opts.Password == "" {
 		b := make([]byte, 12)
 		rand.Read(b)
 		opts.Password = hex.EncodeToString(b)
 	}
 	s := &Server{Host: "127.0.0.1", Username: opts.Username, Password: opts.Password, opts: opts}
-	cert, err := s.selfSigned(t.TempDir())
-	if err != nil {
-		t.Fatalf("smtptest: certificate: %v", err)
-	}
-	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
-		return &session{s: s, conn: c}, nil
-	}))
-	s.srv.Domain = "smtptest.localhost"
-	s.srv.ErrorLog = testLogger{t}
-	s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	s.srv.AllowInsecureAuth = false
-	s.srv.ReadTimeout, s.srv.WriteTimeout = 30*time.Second, 30*time.Second
-	s.srv.MaxMessageBytes = 64 << 20
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	cert := tlstest.SelfSigned(t)
+	s.CAFile = cert.CertFile
+	s.tls = &tls.Config{Certificates: []tls.Certificate{cert.TLS}, MinVersion: tls.VersionTLS12}
+	s.log = testLogger{t}
+	if err := s.serve("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
-	s.Port = l.Addr().(*net.TCPAddr).Port
-	done := make(chan struct{})
-	go func() { s.srv.Serve(l); close(done) }()
-	t.Cleanup(func() { s.srv.Close(); <-done })
+	t.Cleanup(s.Stop)
 	return s
+}
+
+func (s *Server) serve(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	s.Port = l.Addr().(*net.TCPAddr).Port
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		return &session{s: s, conn: c}, nil
+	}))
+	srv.Domain = "smtptest.localhost"
+	srv.ErrorLog = s.log
+	srv.TLSConfig = s.tls
+	srv.AllowInsecureAuth = false
+	srv.ReadTimeout, srv.WriteTimeout = 30*time.Second, 30*time.Second
+	srv.MaxMessageBytes = 64 << 20
+	done := make(chan struct{})
+	go func() { srv.Serve(l); close(done) }()
+	s.srv, s.done = srv, done
+	return nil
+}
+
+// Stop closes the server and its connections (the relay goes down); the
+// messages received stay readable. Stop on a stopped server does nothing.
+func (s *Server) Stop() {
+	if s.srv == nil {
+		return
+	}
+	s.srv.Close()
+	<-s.done
+	s.srv = nil
+}
+
+// Restart serves again after Stop, on the same port.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	s.Stop()
+	if err := s.serve(s.Addr()); err != nil {
+		t.Fatalf("smtptest: restart: %v", err)
+	}
 }
 
 // Addr is host:port.
@@ -117,13 +146,13 @@ var (
 	errBadAuth  = &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
 )
 
-func (se *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (se *session) AuthMechanisms() []string { return se.s.opts.Mechanisms }
 
 func (se *session) Auth(mech string) (sasl.Server, error) {
 	if _, ok := se.conn.TLSConnectionState(); !ok {
 		return nil, errNeedTLS
 	}
-	return sasl.NewPlainServer(func(identity, username, password string) error {
+	check := func(identity, username, password string) error {
 		if identity != "" && identity != username || username != se.s.Username || password != se.s.Password {
 			return errBadAuth
 		}
@@ -132,7 +161,34 @@ func (se *session) Auth(mech string) (sasl.Server, error) {
 		se.s.logins++
 		se.s.mu.Unlock()
 		return nil
-	}), nil
+	}
+	switch mech {
+	case sasl.Plain:
+		return sasl.NewPlainServer(check), nil
+	case sasl.Login:
+		return &loginServer{check: check}, nil
+	}
+	return nil, errors.New("unsupported mechanism " + mech)
+}
+
+// loginServer is the server side of AUTH LOGIN (go-sasl has only the client):
+// the user name (as the initial response or after "Username:"), then the
+// password after "Password:".
+type loginServer struct {
+	user  *string
+	check func(identity, username, password string) error
+}
+
+func (l *loginServer) Next(response []byte) ([]byte, bool, error) {
+	switch {
+	case l.user == nil && response == nil:
+		return []byte("Username:"), false, nil
+	case l.user == nil:
+		u := string(response)
+		l.user = &u
+		return []byte("Password:"), false, nil
+	}
+	return nil, true, l.check("", *l.user, string(response))
 }
 
 func (se *session) Mail(from string, _ *smtp.MailOptions) error {
@@ -172,33 +228,6 @@ func (se *session) Data(r io.Reader) error {
 
 func (se *session) Reset()        { se.from, se.to = "", nil }
 func (se *session) Logout() error { return nil }
-
-// selfSigned makes a certificate for 127.0.0.1 that is its own CA, writes its
-// PEM to CAFile, and returns it with its key.
-func (s *Server) selfSigned(dir string) (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(now.UnixNano()), Subject: pkix.Name{CommonName: "smtptest 127.0.0.1"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
-		IsCA: true, BasicConstraintsValid: true,
-		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	s.CAFile = filepath.Join(dir, "smtptest-ca.pem")
-	if err := os.WriteFile(s.CAFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
-}
 
 // testLogger sends the server's complaints (a client hanging up, say) to the
 // test's log.
