@@ -89,7 +89,7 @@ echo "Exam list in the port's outbox:"; ls "$d/drop/port/lists"
 list=$(ls "$d"/drop/port/lists/*.xlsx | head -1)
 echo
 echo "The officers fill the list in (internal/cmd/officer) and send it back with photos:"
-go run ./internal/cmd/officer --list "$list" --out "$d/drop/port/returns/returned-$(basename "$list")" --photos "$d/drop/port/returns"
+go run ./internal/cmd/officer --photos "$d/drop/port/returns" --out "$d/drop/port/returns/returned-$(basename "$list")" "$list"
 touch -d '1 minute ago' "$d"/drop/port/returns/*
 
 echo

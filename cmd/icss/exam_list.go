@@ -1,19 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 	_ "time/tzdata" // port zones by name whatever the host has installed
 
 	"github.com/spf13/cobra"
 
-	"github.com/icss/icss/transforms/exam"
 	"github.com/icss/icss/transforms/examlist"
 )
 
@@ -42,8 +37,8 @@ and the workbook's times are read. --cutoff cuts one list per port at that momen
 (YYYY-MM-DDTHH:MM in the port's zone) instead of one per day.
 
 A list already written is never replaced behind the officers' backs: when the file
-exists with the same rows it is left as it is ("unchanged"), with other rows the
-command fails unless --force.
+exists with the same rows it is left as it is (and said so on standard error), with
+other rows the command fails unless --force.
 
 Exit status: 0 on success, 2 for usage, I/O or input errors (the message names the
 file and line).`,
@@ -102,55 +97,17 @@ func runExamList(cmd *cobra.Command, opts examListOptions) error {
 		return nil
 	}
 	for _, l := range lists {
-		path := filepath.Join(opts.Out, l.Meta.Port, l.Meta.ListID+".xlsx")
-		state, err := writeList(path, l, opts.Force)
+		path, unchanged, err := examlist.Save(opts.Out, l, opts.Force)
+		if errors.Is(err, examlist.ErrListChanged) {
+			return fmt.Errorf("%w; --force replaces it", err)
+		}
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\t%d%s\n", path, l.Meta.Port, l.Meta.Rows, state)
+		if unchanged {
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: already written with the same rows, left as it is\n", path)
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "%s\t%s\t%d\n", path, l.Meta.Port, l.Meta.Rows)
 	}
 	return nil
-}
-
-// writeList writes the workbook of l to path, atomically. An existing file with the
-// same rows is kept ("unchanged"); with other rows it is an error unless force.
-func writeList(path string, l examlist.List, force bool) (string, error) {
-	if old, err := os.ReadFile(path); err == nil {
-		_, entries, rerr := examlist.ReadIssued(bytes.NewReader(old))
-		if rerr == nil && sameRows(entries, l) {
-			return "\tunchanged", nil
-		}
-		if !force {
-			return "", fmt.Errorf("%s exists with other rows (officers may be working from it); --force replaces it", path)
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return "", err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return "", err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".list-*.xlsx.tmp")
-	if err != nil {
-		return "", err
-	}
-	defer os.Remove(tmp.Name())
-	if err := examlist.Write(tmp, l); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", err
-	}
-	return "", os.Rename(tmp.Name(), path)
-}
-
-// sameRows reports whether a list already written holds the rows of l.
-func sameRows(entries []exam.Entry, l examlist.List) bool {
-	a, err1 := json.Marshal(entries)
-	b, err2 := json.Marshal(l.Entries)
-	return err1 == nil && err2 == nil && bytes.Equal(a, b)
 }

@@ -201,6 +201,8 @@ func attachRecords(ctx context.Context, r io.Reader, picks map[int64]*pick) erro
 			if rec.Key != p.a.Key {
 				return fmt.Errorf("the assessment of index %d is for bill %s, the record is bill %s", i, p.a.Key, rec.Key)
 			}
+			// Keep only what a row shows: selected records stay in memory until the end.
+			rec.Events, rec.Flags, rec.Extra, rec.References, rec.InBond = nil, nil, nil, nil, nil
 			p.rec = rec
 			head.Key, head.Filing.Version = rec.Key, rec.Filing.Version
 		} else {

@@ -67,16 +67,16 @@ const (
 )
 
 var columns = [numColumns]column{
-	colExamID:     {HeaderExamID, 21, false, "quote it in photo names and messages"},
-	colPriority:   {"Priority", 8, false, "1 referral, 2 high score, 3 medium score, 4 other selections"},
+	colExamID:     {HeaderExamID, 23, false, "quote it in photo names and messages"},
+	colPriority:   {"Priority", 8, false, "1 referred, 2 selected by the rules, 3 selected to use the day's capacity, 4 random control sample"},
 	colScore:      {"Score", 7, false, "risk score of the strongest bill"},
 	colContainer:  {HeaderContainer, 14, false, "ISO 6346 number as filed"},
 	colCheck:      {"Check digit", 10, false, "ISO 6346 check digit of the number as filed: valid, INVALID, or n/a for other equipment"},
 	colSeals:      {"Seals filed", 16, false, "seal numbers as the carrier filed them, one a line"},
 	colBills:      {HeaderBills, 18, false, "bill-of-lading numbers in the container, one a line"},
-	colConveyance: {"Vessel / voyage or train", 22, false, ""},
+	colConveyance: {"Vessel / voyage or train", 22, false, "the vessel and voyage, or the train, as filed"},
 	colArrival:    {"Arrival", 16, false, "expected at the port, port time"},
-	colTerminal:   {"Terminal / FIRMS", 11, false, ""},
+	colTerminal:   {"Terminal / FIRMS", 11, false, "terminal or FIRMS code of the port of arrival"},
 	colShipper:    {"Shipper", 26, false, "as filed by the carrier"},
 	colConsignee:  {"Consignee", 26, false, "as filed by the carrier"},
 	colGoods:      {"Goods (HS6, description)", 40, false, "abridged"},

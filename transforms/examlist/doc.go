@@ -33,7 +33,7 @@
 // examined and skipped; each malformed cell is an *exam.CellError naming file, sheet,
 // row and column header; rows with errors are never handed on half-read. The
 // cross-checks against the list as issued (unknown exam IDs, changed containers,
-// dates, bolt seals) belong to the import (storage/evidence).
+// dates, bolt seals) belong to the import (transforms/examimport).
 //
 // # Exams performed
 //

@@ -17,8 +17,9 @@ import (
 	"github.com/icss/icss/transforms/harmonized"
 )
 
-// Limits on a returned workbook, against zip bombs: a 10,000-row list is about 1 MB
-// zipped and 15 MB of XML.
+// Limits on a returned workbook, against zip bombs: a list of 10,000 containers is
+// about 2.3 MB zipped and 20 MB of XML (sheets over maxXMLInMemory are read from a
+// temporary file).
 const (
 	maxUnzipped    = 512 << 20
 	maxXMLInMemory = 16 << 20
@@ -30,16 +31,17 @@ func open(r io.Reader) (*excelize.File, error) {
 
 // ReadIssued reads the list as issued from the hidden sheet of a workbook Write
 // wrote, original or returned.
-func ReadIssued(r io.Reader) (Meta, []exam.Entry, error) {
+func ReadIssued(r io.Reader) (meta Meta, entries []exam.Entry, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			meta, entries, err = Meta{}, nil, fmt.Errorf("examlist: unreadable workbook: %v", p)
+		}
+	}()
 	f, err := open(r)
 	if err != nil {
 		return Meta{}, nil, fmt.Errorf("examlist: not a workbook: %w", err)
 	}
 	defer f.Close()
-	var (
-		meta    Meta
-		entries []exam.Entry
-	)
 	err = readIssued(f, func(row int, id string, js []byte) error {
 		if row == 1 {
 			if id != "meta" {
@@ -112,7 +114,18 @@ var errStop = errors.New("stop")
 // the bolt seal's form; the photo count a whole number. Against the list as issued
 // (known exam ID, container and bills unchanged, dates after issue, bolt seal when
 // the exam opened the container) is the import's job.
-func ReadReturns(r io.Reader, file string, fn func(exam.Return) error) error {
+func ReadReturns(r io.Reader, file string, fn func(exam.Return) error) (err error) {
+	// The workbook comes from outside: should the spreadsheet library panic on a
+	// crafted file, that is a bad file, not a crash. fn's own panics go on.
+	inFn := false
+	defer func() {
+		if p := recover(); p != nil {
+			if inFn {
+				panic(p)
+			}
+			err = fmt.Errorf("%s: unreadable workbook: %v", file, p)
+		}
+	}()
 	f, err := open(r)
 	if err != nil {
 		return fmt.Errorf("%s: not a workbook: %w", file, err)
@@ -162,9 +175,11 @@ func ReadReturns(r io.Reader, file string, fn func(exam.Return) error) error {
 			continue
 		}
 		ret.File, ret.Sheet, ret.Row = file, SheetList, n
+		inFn = true
 		if err := fn(ret); err != nil {
 			return err
 		}
+		inFn = false
 	}
 	if err := rows.Error(); err != nil {
 		return fmt.Errorf("%s: sheet %q: %w", file, SheetList, err)
@@ -392,7 +407,7 @@ func parseDate(v string) (day time.Time, clock time.Duration, hasClock bool, err
 			clock, hasClock = time.Duration(math.Round(frac*86400))*time.Second, true
 		}
 	} else {
-		for _, layout := range []string{"2006-01-02", "2006/01/02", "2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006/01/02 15:04"} {
+		for _, layout := range []string{"2006-01-02", "2006/01/02", "2006-1-2", "2006/1/2", "2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006/01/02 15:04"} {
 			if t, perr := time.Parse(layout, v); perr == nil {
 				day = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 				if len(layout) > 10 {
@@ -412,7 +427,7 @@ func parseDate(v string) (day time.Time, clock time.Duration, hasClock bool, err
 }
 
 // parseClock reads an exam time: a fraction of a day (raw cell value) or text as
-// HH:MM or HH:MM:SS.
+// HH:MM, HH:MM:SS or H:MM AM/PM.
 func parseClock(v string) (time.Duration, bool, error) {
 	if v == "" {
 		return 0, false, nil
@@ -423,7 +438,7 @@ func parseClock(v string) (time.Duration, bool, error) {
 		}
 		return time.Duration(math.Round(f*86400)) * time.Second, true, nil
 	}
-	for _, layout := range []string{"15:04", "15:04:05", "15.04"} {
+	for _, layout := range []string{"15:04", "15:04:05", "15.04", "3:04 PM", "3:04PM", "3:04 pm", "3:04pm"} {
 		if t, err := time.Parse(layout, v); err == nil {
 			return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute + time.Duration(t.Second())*time.Second, true, nil
 		}

@@ -57,7 +57,6 @@ func readAll(t testing.TB, book []byte) ([]exam.Return, error) {
 
 func TestReadReturns(t *testing.T) {
 	book, l := writeSample(t)
-	vancouver, _ := time.LoadLocation("UTC")
 	day := 46361.0 // 2026-12-05
 	good := func() map[string]any {
 		return map[string]any{
@@ -86,7 +85,7 @@ func TestReadReturns(t *testing.T) {
 		{name: "a full row", values: good(), check: func(t *testing.T, r exam.Return) {
 			want := exam.Return{File: "back.xlsx", Sheet: SheetList, Row: 2, ExamID: l.Entries[0].ExamID, Container: l.Entries[0].Container,
 				Bills:     []string{"B4"},
-				Performed: []string{"nii_xray", "devanning", "wood_packaging"}, ExaminedAt: time.Date(2026, 12, 5, 13, 30, 0, 0, vancouver),
+				Performed: []string{"nii_xray", "devanning", "wood_packaging"}, ExaminedAt: time.Date(2026, 12, 5, 13, 30, 0, 0, time.UTC),
 				Officer: "PRR1041", Outcome: exam.OutcomeNoFinding, BoltSeal: "CBSA0012345", PhotoCount: 2}
 			if !r.ExaminedAt.Equal(want.ExaminedAt) {
 				t.Errorf("examined at %v, want %v", r.ExaminedAt, want.ExaminedAt)
@@ -98,6 +97,11 @@ func TestReadReturns(t *testing.T) {
 		}},
 		{name: "dates and times as text", values: with(map[string]any{HeaderExamDate: "2026-12-05", HeaderExamTime: "08:05"}), check: func(t *testing.T, r exam.Return) {
 			if want := time.Date(2026, 12, 5, 8, 5, 0, 0, time.UTC); !r.ExaminedAt.Equal(want) {
+				t.Errorf("examined at %v, want %v", r.ExaminedAt, want)
+			}
+		}},
+		{name: "twelve-hour clock, short date", values: with(map[string]any{HeaderExamDate: "2026-12-5", HeaderExamTime: "2:15 PM"}), check: func(t *testing.T, r exam.Return) {
+			if want := time.Date(2026, 12, 5, 14, 15, 0, 0, time.UTC); !r.ExaminedAt.Equal(want) {
 				t.Errorf("examined at %v, want %v", r.ExaminedAt, want)
 			}
 		}},

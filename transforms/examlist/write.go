@@ -31,6 +31,12 @@ func Write(w io.Writer, l List) error {
 			return err
 		}
 	}
+	// Sheet visibility and the active sheet touch every worksheet: set them while the
+	// sheets are empty, not after streaming (excelize would read the streamed XML back).
+	if err := f.SetSheetVisible(SheetIssued, false, true); err != nil {
+		return err
+	}
+	f.SetActiveSheet(0)
 	st, err := newStyles(f)
 	if err != nil {
 		return err
@@ -45,10 +51,6 @@ func Write(w io.Writer, l List) error {
 	if err := writeIssued(f, &l); err != nil {
 		return fmt.Errorf("examlist: issued entries: %w", err)
 	}
-	if err := f.SetSheetVisible(SheetIssued, false, true); err != nil {
-		return err
-	}
-	f.SetActiveSheet(0)
 	if err := f.SetDocProps(&excelize.DocProperties{
 		Title:       "Exam list " + l.Meta.ListID,
 		Subject:     "Containers to examine at " + l.Meta.Port,
@@ -81,7 +83,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 	top := &excelize.Alignment{Vertical: "top", WrapText: true}
 	locked := &excelize.Protection{Locked: true}
 	unlocked := &excelize.Protection{Locked: false}
-	entryFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF9E5"}}
+	entryFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E2EFDA"}}
 	fmtp := func(s string) *string { return &s }
 	var st styles
 	for _, s := range []struct {
@@ -128,6 +130,16 @@ func (st *styles) entryStyle(col int) int {
 }
 
 func writeList(f *excelize.File, l *List, st *styles, loc *time.Location) error {
+	// Printed on letter paper, landscape, as wide as a page, the header row on every
+	// page: lists are still taken to the quay on paper. Sheet properties come before
+	// the stream writer starts the sheet; page setup before Flush.
+	yes, one, auto, letter, landscape := true, 1, 0, 1, "landscape"
+	if err := f.SetSheetProps(SheetList, &excelize.SheetPropsOptions{FitToPage: &yes}); err != nil {
+		return err
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + SheetList + "'!$1:$1", Scope: SheetList}); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(SheetList)
 	if err != nil {
 		return err
@@ -170,7 +182,11 @@ func writeList(f *excelize.File, l *List, st *styles, loc *time.Location) error 
 	}
 	// Validation, conditional formats and protection are worksheet fields that the
 	// stream writer serialises on Flush: they must be set before it (INFRA.md §5).
-	for _, dv := range validations(l, loc, last) {
+	dvs, err := validations(l, loc, last)
+	if err != nil {
+		return err
+	}
+	for _, dv := range dvs {
 		if err := f.AddDataValidation(SheetList, dv); err != nil {
 			return err
 		}
@@ -180,6 +196,15 @@ func writeList(f *excelize.File, l *List, st *styles, loc *time.Location) error 
 	if err := f.SetConditionalFormat(SheetList, fmt.Sprintf("A2:%s%d", readLast, last), []excelize.ConditionalFormatOptions{{
 		Type: "formula", Criteria: fmt.Sprintf(`$%s2="%s"`, pathCol, "referral"), Format: &st.referralRow,
 	}}); err != nil {
+		return err
+	}
+	if err := f.SetPageLayout(SheetList, &excelize.PageLayoutOptions{Size: &letter, Orientation: &landscape, FitToWidth: &one, FitToHeight: &auto}); err != nil {
+		return err
+	}
+	if err := f.SetHeaderFooter(SheetList, &excelize.HeaderFooterOptions{
+		OddHeader: "&L&B" + headerText("Exam list "+l.Meta.ListID) + "&R" + headerText("Port "+l.Meta.Port),
+		OddFooter: "&LIssued " + l.Meta.IssuedAt.In(loc).Format("2006-01-02 15:04") + "&RPage &P of &N",
+	}); err != nil {
 		return err
 	}
 	// No password: protection keeps the read columns from being changed by a slip;
@@ -192,6 +217,9 @@ func writeList(f *excelize.File, l *List, st *styles, loc *time.Location) error 
 	}
 	return sw.Flush()
 }
+
+// headerText escapes text for a print header, where "&" starts a code.
+func headerText(s string) string { return strings.ReplaceAll(cleanText(s, maxField), "&", "&&") }
 
 // fillRow sets row to the cells of one entry.
 func fillRow(row []any, e *exam.Entry, st *styles, loc *time.Location) {
@@ -210,9 +238,11 @@ func fillRow(row []any, e *exam.Entry, st *styles, loc *time.Location) {
 		}
 		arrival = excelize.Cell{StyleID: style, Value: excelSerial(t)}
 	}
+	// Every bill, one a line, even two of the same number from different issuers:
+	// the import compares this column with the bills issued.
 	bills := make([]string, len(e.Bills))
 	for i, b := range e.Bills {
-		bills[i] = b.Number
+		bills[i] = cleanText(b.Number, maxField)
 	}
 	exams := make([]string, len(e.Exams))
 	for i, x := range e.Exams {
@@ -224,7 +254,7 @@ func fillRow(row []any, e *exam.Entry, st *styles, loc *time.Location) {
 	row[colContainer] = text(cleanText(e.Container, maxField))
 	row[colCheck] = excelize.Cell{StyleID: checkStyle, Value: check}
 	row[colSeals] = text(joinClean(e.Seals, "\n", maxField, maxGoods))
-	row[colBills] = text(joinClean(bills, "\n", maxField, 0))
+	row[colBills] = text(strings.Join(bills, "\n"))
 	row[colConveyance] = text(cleanText(e.Conveyance, maxName))
 	row[colArrival] = arrival
 	row[colTerminal] = text(cleanText(e.Terminal, maxField))
@@ -233,13 +263,25 @@ func fillRow(row []any, e *exam.Entry, st *styles, loc *time.Location) {
 	row[colGoods] = text(cleanText(e.Goods, maxGoods))
 	row[colOrigin] = text(cleanText(e.Origin, maxField))
 	row[colExams] = text(strings.Join(exams, "\n"))
-	row[colReasons] = text(joinClean(e.Selection.Reasons, "\n", maxName*2, maxReason))
+	row[colReasons] = text(topReasons(e.Selection.Reasons))
 	row[colPath] = text(e.Selection.Path)
 	row[colReferral] = text(cleanText(e.Selection.Referral, maxName))
 	row[colRuleSet] = text(cleanText(e.Selection.RuleSet, maxField))
 	for c := firstEntry; c < numColumns; c++ {
 		row[c] = excelize.Cell{StyleID: st.entryStyle(c)}
 	}
+}
+
+// shownReasons is how many reasons a row shows; the hidden sheet keeps them all.
+const shownReasons = 3
+
+// topReasons is the strongest reasons, one a line, and how many more there are.
+func topReasons(reasons []string) string {
+	rs := distinct(reasons, maxName*2)
+	if len(rs) > shownReasons {
+		rs = append(rs[:shownReasons:shownReasons], fmt.Sprintf("(+%d more)", len(rs)-shownReasons))
+	}
+	return cut(strings.Join(rs, "\n"), maxReason)
 }
 
 // checkDigitText says whether the container number passes ISO 6346, and whether
@@ -262,7 +304,7 @@ func excelSerial(t time.Time) float64 {
 }
 
 // validations returns the data validation of every entry column over rows 2..last.
-func validations(l *List, loc *time.Location, last int) []*excelize.DataValidation {
+func validations(l *List, loc *time.Location, last int) ([]*excelize.DataValidation, error) {
 	ref := func(col int) string {
 		name, _ := excelize.ColumnNumberToName(col + 1)
 		return fmt.Sprintf("%s2:%s%d", name, name, last)
@@ -270,11 +312,12 @@ func validations(l *List, loc *time.Location, last int) []*excelize.DataValidati
 	issued := l.Meta.IssuedAt.In(loc)
 	firstDay := math.Floor(excelSerial(time.Date(issued.Year(), issued.Month(), issued.Day(), 0, 0, 0, 0, loc)))
 	var out []*excelize.DataValidation
+	var errs []error
 	add := func(col int, setup func(dv *excelize.DataValidation) error, errTitle, errMsg string) {
 		dv := excelize.NewDataValidation(true)
 		dv.Sqref = ref(col)
 		if err := setup(dv); err != nil {
-			panic(fmt.Sprintf("examlist: validation of %q: %v", columns[col].header, err)) // fixed lists: a programming error
+			errs = append(errs, fmt.Errorf("validation of %q: %w", columns[col].header, err))
 		}
 		dv.SetInput(columns[col].header, cut(columns[col].help, 255))
 		dv.SetError(excelize.DataValidationErrorStyleStop, errTitle, errMsg)
@@ -305,7 +348,7 @@ func validations(l *List, loc *time.Location, last int) []*excelize.DataValidati
 	add(colPhotos, func(dv *excelize.DataValidation) error {
 		return dv.SetRange(0, maxPhotos, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween)
 	}, "Photo count", fmt.Sprintf("A whole number from 0 to %d.", maxPhotos))
-	return out
+	return out, errors.Join(errs...)
 }
 
 // Limits of the entry columns, enforced in the workbook and again on reading.

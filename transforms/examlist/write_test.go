@@ -42,6 +42,7 @@ func TestWriteWorkbookStructure(t *testing.T) {
 		`$Q2=&#34;referral&#34;`,
 		`<sheetProtection sheet="true"`,
 		`autoFilter="false"`, // filtering allowed on the protected sheet
+		`fitToPage="true"`, `orientation="landscape"`, `<oddHeader>&amp;L&amp;BExam list CAPRR-20261205`,
 	} {
 		if !strings.Contains(sheet, want) {
 			t.Errorf("list sheet lacks %s", want)
@@ -152,5 +153,21 @@ func TestIssuedChunksLongEntries(t *testing.T) {
 	}
 	if entries[0].Selection.Reasons[0] != l.Entries[0].Selection.Reasons[0] {
 		t.Error("a long entry did not survive the hidden sheet")
+	}
+}
+
+func TestWriteEmptyList(t *testing.T) {
+	l := List{Meta: Meta{Schema: MetaSchema, ListID: "CAPRR-20261205", Port: "CAPRR", Daily: true, IssuedAt: issued}}
+	var buf bytes.Buffer
+	if err := Write(&buf, l); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readAll(t, buf.Bytes())
+	if err != nil || len(got) != 0 {
+		t.Fatalf("%d returns, %v", len(got), err)
+	}
+	meta, entries, err := ReadIssued(bytes.NewReader(buf.Bytes()))
+	if err != nil || meta.ListID != l.Meta.ListID || len(entries) != 0 {
+		t.Fatalf("issued %+v %d %v", meta, len(entries), err)
 	}
 }

@@ -35,7 +35,8 @@ type Choices struct {
 	// Seed drives every random choice.
 	Seed uint64
 	// Empty is the share of rows left empty, "not yet examined" (default 0.2; a
-	// negative value fills every row).
+	// negative value fills every row, the fourth included, which is otherwise
+	// always left empty).
 	Empty float64
 	// Officers are the officer IDs taking turns (default PRR1041, PRR2207, PRR3318).
 	Officers []string
@@ -152,7 +153,10 @@ func (c *Choices) defaults() {
 
 func pickKind(i int, rng *rand.Rand, emptyShare float64) kind {
 	if i < len(firstKinds) {
-		return firstKinds[i]
+		if k := firstKinds[i]; k != empty || emptyShare >= 0 {
+			return k
+		}
+		return noFinding
 	}
 	if rng.Float64() < emptyShare {
 		return empty

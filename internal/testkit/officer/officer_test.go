@@ -130,3 +130,18 @@ func TestFillFolders(t *testing.T) {
 		t.Fatalf("photos %v, want the first %s", filled.Photos, want)
 	}
 }
+
+func TestFillEveryRow(t *testing.T) {
+	issued := time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC)
+	var book bytes.Buffer
+	if err := examlist.Write(&book, list(20, issued)); err != nil {
+		t.Fatal(err)
+	}
+	filled, err := officer.Fill(&book, new(bytes.Buffer), officer.Choices{Empty: -1, Now: issued.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filled.Empty != 0 || len(filled.Returns) != 20 {
+		t.Errorf("Empty -1: %d filled, %d empty", len(filled.Returns), filled.Empty)
+	}
+}
