@@ -11,11 +11,12 @@ import (
 	"github.com/icss/icss/internal/signing"
 	"github.com/icss/icss/storage/blob"
 	"github.com/icss/icss/storage/evidence"
+	"github.com/icss/icss/storage/state"
 )
 
 type evidenceVerifyOptions struct {
-	Evidence string
-	PubKeys  []string
+	Evidence, State string
+	PubKeys         []string
 }
 
 func newEvidenceCommand() *cobra.Command {
@@ -25,7 +26,7 @@ func newEvidenceCommand() *cobra.Command {
 	}
 	var opts evidenceVerifyOptions
 	verify := &cobra.Command{
-		Use:   "verify --evidence DIR --pubkey icss-signing.pub",
+		Use:   "verify --evidence DIR --pubkey icss-signing.pub [--state DB]",
 		Short: "Re-read every evidence object and manifest and report any damage",
 		Long: `Verify re-reads every photo, workbook and manifest in the evidence store DIR and
 reports, each at its place (key, chain position, exam ID): an object whose bytes
@@ -33,7 +34,9 @@ no longer hash to its key or whose size differs from its manifest, an object a
 manifest names that is missing, a manifest missing from the chain, a broken chain
 link (a manifest whose "previous" is not the SHA-256 of the one before it), a bad
 signature, or an unreadable manifest. --pubkey may be given more than once (the
-keys of a rotation). The store on S3 is checked by the daemon's configuration
+keys of a rotation). With --state, the ledger's index of the chain is compared
+too: it shows the newest manifests deleted, which the chain alone cannot. The
+store on S3 is checked by the daemon's configuration
 (icss run); here a directory.
 
 Exit status: 0 when everything verifies, 1 when anything is wrong, 2 for usage or
@@ -44,6 +47,7 @@ I/O errors.`,
 		},
 	}
 	verify.Flags().StringVar(&opts.Evidence, "evidence", "", "evidence store directory")
+	verify.Flags().StringVar(&opts.State, "state", "", "ledger indexing the chain (SQLite file or postgres:// URL), to check the chain's end")
 	verify.Flags().StringArrayVar(&opts.PubKeys, "pubkey", nil, "public key the manifests are signed with (icss-signing.pub); repeatable")
 	cmd.AddCommand(verify)
 	return cmd
@@ -69,6 +73,16 @@ func runEvidenceVerify(ctx context.Context, out io.Writer, opts evidenceVerifyOp
 	rep, err := evidence.Verify(ctx, store, keys...)
 	if err != nil {
 		return err
+	}
+	if opts.State != "" {
+		l, err := state.Open(ctx, stateConfig(opts.State))
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		if err := evidence.CheckLedger(ctx, &rep, l); err != nil {
+			return err
+		}
 	}
 	for _, p := range rep.Problems {
 		fmt.Fprintln(out, p)

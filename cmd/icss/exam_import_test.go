@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/icss/icss/edi/x12/x12gen"
 	"github.com/icss/icss/internal/testkit/officer"
 	"github.com/icss/icss/storage/evidence"
+	"github.com/icss/icss/storage/state"
 	"github.com/icss/icss/transforms/exam"
 )
 
@@ -68,8 +70,19 @@ func TestExamImportAndEvidenceVerify(t *testing.T) {
 			t.Errorf("result %+v", r)
 		}
 	}
-	if msg, code := run(t, "evidence", "verify", "--evidence", ev, "--pubkey", pub); code != 0 || !strings.HasSuffix(msg, ": OK\n") || len(got) == 0 {
+	if msg, code := run(t, "evidence", "verify", "--evidence", ev, "--pubkey", pub, "--state", filepath.Join(dir, "ledger.db")); code != 0 || !strings.HasSuffix(msg, ": OK\n") || len(got) == 0 {
 		t.Fatalf("evidence verify: %d %s", code, msg)
+	}
+
+	// The ledger given with --state indexes every manifest, linked to its list and bills.
+	l, err := state.Open(context.Background(), state.Config{Driver: state.DriverSQLite, DSN: filepath.Join(dir, "ledger.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	indexed, err := l.ListEvidence(context.Background(), got[0].ListID)
+	l.Close()
+	if err != nil || len(indexed) != len(got) || len(indexed[0].Links) != len(got[0].Bills) {
+		t.Fatalf("ledger: %d manifests indexed, %v; want %d", len(indexed), err, len(got))
 	}
 
 	// The same return again records nothing new.

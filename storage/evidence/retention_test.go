@@ -87,3 +87,42 @@ func TestS3EvidenceIcssAccountCannotDeleteOrOverwrite(t *testing.T) {
 		t.Fatalf("Verify = %+v, %v", rep, err)
 	}
 }
+
+// Two nodes append to one bucket at once: If-None-Match makes each chain
+// position taken once, and the chain stays linear.
+func TestS3ConcurrentNodesKeepTheChainLinear(t *testing.T) {
+	srv := s3test.Start(t)
+	bucket := srv.Bucket(t, true)
+	key := newKey(t)
+	var nodes []*Store
+	for range 2 {
+		st, err := s3blob.New(srv.Client(t), s3blob.Config{Bucket: bucket, Retention: &s3blob.EvidenceRetention})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes = append(nodes, New(st, Options{Key: key, Now: clock()}))
+	}
+	const each = 12
+	errs := make(chan error, 2*each)
+	done := make(chan struct{})
+	for n, s := range nodes {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range each {
+				if _, _, err := s.Record(ctx, result(t, s, 1+n*each+i, exam.OutcomeNoFinding)); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	<-done
+	<-done
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	rep, err := Verify(ctx, nodes[0].Blobs(), pub(key))
+	if err != nil || !rep.OK() || rep.Manifests != 2*each || rep.Head != 2*each {
+		t.Fatalf("Verify = %d manifests, head %d, %v, %v", rep.Manifests, rep.Head, rep.Problems, err)
+	}
+}

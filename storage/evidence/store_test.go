@@ -319,6 +319,33 @@ func TestLedgerIndexCatchesUp(t *testing.T) {
 	if err != nil || h.Seq != 2 || h.SHA256 != second.SHA256 || len(h.Links) != 1 || h.Links[0].Assessment != "MAEU000111#7" {
 		t.Fatalf("ledger head after catch-up = %+v, %v", h, err)
 	}
+	// The newest manifest deleted: the chain alone cannot tell, the ledger can.
+	rm(t, filepath.Join(root, filepath.FromSlash(ManifestKey(2))))
+	rep, err := Verify(ctx, restarted.Blobs(), pub(key))
+	if err != nil || !rep.OK() {
+		t.Fatalf("Verify without the ledger: %v %v", rep.Problems, err)
+	}
+	if err := CheckLedger(ctx, &rep, l); err != nil || len(rep.Problems) != 1 || rep.Problems[0].Kind != MissingManifest || rep.Problems[0].Seq != 2 {
+		t.Fatalf("CheckLedger: %v, %v", rep.Problems, err)
+	}
 }
 
 func pub(k ed25519.PrivateKey) ed25519.PublicKey { return k.Public().(ed25519.PublicKey) }
+
+// parseManifest never panics, and what it accepts hashes its manifest bytes.
+func FuzzParseManifest(f *testing.F) {
+	s := New(nil, Options{Key: ed25519.NewKeyFromSeed(make([]byte, 32))})
+	sealed, _ := s.seal(Manifest{Schema: ManifestSchema, Seq: 1, KeyID: s.keyID, Result: exam.Result{ExamID: "CAPRR-20261204-0001"}})
+	f.Add(fmt.Appendf(nil, `{"manifest":%s,"signature":%q}`, sealed.Raw, strings.TrimSpace(string(sealed.Signature))))
+	f.Add([]byte(`{"manifest":null}`))
+	f.Add([]byte(`{"manifest":{"schema":"icss.evidence-manifest/1","result":{"examined_at":"x"}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := parseManifest(ManifestKey(1), data)
+		if err != nil {
+			return
+		}
+		if got.Manifest.Schema != ManifestSchema || len(got.Raw) == 0 || got.SHA256 == "" {
+			t.Fatalf("accepted %q as %+v", data, got)
+		}
+	})
+}

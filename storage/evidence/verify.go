@@ -13,6 +13,7 @@ import (
 
 	"github.com/icss/icss/internal/signing"
 	"github.com/icss/icss/storage/blob"
+	"github.com/icss/icss/storage/state"
 )
 
 // ProblemKind names what Verify found wrong.
@@ -268,4 +269,28 @@ func hashObject(ctx context.Context, blobs blob.Store, key string, buf []byte) (
 		return "", n, fmt.Errorf("evidence: verify: read %s: %w", key, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// CheckLedger compares a Verify report with the ledger's index of the
+// chain: the chain alone cannot show that its newest manifests were
+// deleted, the ledger can. Manifests the ledger indexed beyond the store's
+// head are reported missing, and a head whose SHA-256 differs from the
+// ledger's as a broken link.
+func CheckLedger(ctx context.Context, rep *Report, l *state.Ledger) error {
+	h, err := l.EvidenceHead(ctx)
+	if errors.Is(err, state.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("evidence: verify: %w", err)
+	}
+	switch {
+	case h.Seq > rep.Head:
+		detail := fmt.Sprintf("the ledger indexes manifests up to %d, the store ends at %d", h.Seq, rep.Head)
+		rep.Problems = append(rep.Problems, Problem{Kind: MissingManifest, Key: ManifestKey(rep.Head + 1), Seq: rep.Head + 1, Detail: detail})
+	case h.Seq == rep.Head && h.SHA256 != rep.HeadSHA256:
+		rep.Problems = append(rep.Problems, Problem{Kind: BrokenLink, Key: h.BlobKey, Seq: h.Seq, ExamID: h.ExamID,
+			Detail: fmt.Sprintf("the ledger indexed %s at this position, the store holds %s", short(h.SHA256), short(rep.HeadSHA256))})
+	}
+	return nil
 }

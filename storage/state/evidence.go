@@ -52,21 +52,21 @@ func scanEvidence(r scanner) (EvidenceManifest, error) {
 func (m EvidenceManifest) validate() error {
 	switch {
 	case m.Seq <= 0:
-		return fmt.Errorf("Seq %d is not positive", m.Seq)
+		return fmt.Errorf("field Seq %d is not positive", m.Seq)
 	case !validSHA256(m.SHA256):
-		return fmt.Errorf("SHA256 %q is not 64 hex digits", m.SHA256)
+		return fmt.Errorf("field SHA256 %q is not 64 hex digits", m.SHA256)
 	case m.Seq == 1 && m.Previous != "":
-		return errors.New("Previous is set on the first manifest")
+		return errors.New("field Previous is set on the first manifest")
 	case m.Seq > 1 && !validSHA256(m.Previous):
-		return fmt.Errorf("Previous %q is not 64 hex digits", m.Previous)
+		return fmt.Errorf("field Previous %q is not 64 hex digits", m.Previous)
 	case m.ExamID == "":
-		return errors.New("ExamID is empty")
+		return errors.New("field ExamID is empty")
 	case m.Version <= 0:
-		return fmt.Errorf("Version %d is not positive", m.Version)
+		return fmt.Errorf("field Version %d is not positive", m.Version)
 	case m.Version > 1 && !validSHA256(m.Supersedes):
-		return fmt.Errorf("Supersedes %q is not 64 hex digits (version %d)", m.Supersedes, m.Version)
+		return fmt.Errorf("field Supersedes %q is not 64 hex digits (version %d)", m.Supersedes, m.Version)
 	case m.BlobKey == "":
-		return errors.New("BlobKey is empty")
+		return errors.New("field BlobKey is empty")
 	}
 	for _, ln := range m.Links {
 		if ln.BillKey == "" {

@@ -84,6 +84,32 @@ type Report struct {
 // OK reports whether everything was accepted.
 func (r Report) OK() bool { return len(r.Rejected) == 0 }
 
+// Files lists the returned files (a ZIP for its entries) that had a
+// problem, each once, in the order reported: what the daemon quarantines.
+func (r Report) Files() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, err := range r.Rejected {
+		var name string
+		var ce *exam.CellError
+		var fe *FileError
+		switch {
+		case errors.As(err, &ce):
+			name = ce.File
+		case errors.As(err, &fe):
+			name = fe.File
+		}
+		if a := archiveOf(name); a != "" {
+			name = a
+		}
+		if name != "" && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // Results are the recorded and unchanged results by exam ID: one per row
 // accepted.
 func (r Report) Results() []exam.Result {
@@ -285,14 +311,33 @@ func result(r row, photos []exam.Object) exam.Result {
 	if res.Port == "" {
 		res.Port = r.list.meta.Port
 	}
-	if res.Photos == nil {
-		res.Photos = []exam.Object{}
-	}
+	// schema.json wants arrays, never null.
+	res.Photos = orEmpty(res.Photos)
+	res.Seals, res.ExamsSelected, res.ExamsPerformed = orEmpty(res.Seals), orEmpty(res.ExamsSelected), orEmpty(res.ExamsPerformed)
+	res.Selection.Reasons, res.Selection.Assessments = orEmpty(res.Selection.Reasons), orEmpty(res.Selection.Assessments)
 	if !ret.ExaminedAt.IsZero() {
 		at := ret.ExaminedAt
 		res.ExaminedAt = &at
 	}
 	return res
+}
+
+// inZone reads the wall-clock time of t as a time in the named zone.
+func inZone(t time.Time, zone string) time.Time {
+	loc, err := time.LoadLocation(zone)
+	if err != nil || zone == "" {
+		return t
+	}
+	y, mo, d := t.Date()
+	h, mi, sec := t.Clock()
+	return time.Date(y, mo, d, h, mi, sec, t.Nanosecond(), loc)
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // intake is what the returned files held, photos already stored.
@@ -305,40 +350,41 @@ type intake struct {
 }
 
 // intake walks every returned path, storing photos as they come (several
-// at once) and keeping workbooks for reading. The photos of a ZIP rejected
-// as a whole are dropped (they stay in the store, unreferenced).
+// at once) and keeping workbooks for reading. What a ZIP rejected as a
+// whole gave is dropped (its photos stay in the store, unreferenced).
 func (o *Options) intake(ctx context.Context, rep *Report) (*intake, error) {
 	in := &intake{photos: map[string][]exam.Object{}, photoNames: map[string][]string{}, badPhotos: map[string][]*FileError{}}
 	type stored struct {
 		examID, name string
 		obj          exam.Object
 	}
-	for _, p := range o.Returned {
-		var (
-			mu       sync.Mutex
-			pending  []stored
-			books    []Item
-			rejected bool
-			putErr   error
-			wg       sync.WaitGroup
-		)
-		work := make(chan Item, o.Workers)
-		for range o.Workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for it := range work {
-					obj, err := o.Evidence.PutObject(ctx, it.Name, it.Content, it.ContentType)
-					mu.Lock()
-					if err != nil && putErr == nil {
-						putErr = err
-					}
-					pending = append(pending, stored{it.ExamID, it.Name, obj})
-					mu.Unlock()
+	var (
+		mu       sync.Mutex
+		pending  []stored
+		books    []Item
+		rejected = map[string]bool{} // ZIPs rejected whole
+		putErr   error
+		wg       sync.WaitGroup
+	)
+	work := make(chan Item, o.Workers)
+	for range o.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range work {
+				obj, err := o.Evidence.PutObject(ctx, it.Name, it.Content, it.ContentType)
+				mu.Lock()
+				if err != nil && putErr == nil {
+					putErr = err
 				}
-			}()
-		}
-		err := Walk(p, o.Limits, func(it Item) error {
+				pending = append(pending, stored{it.ExamID, it.Name, obj})
+				mu.Unlock()
+			}
+		}()
+	}
+	var err error
+	for _, p := range o.Returned {
+		err = Walk(p, o.Limits, func(it Item) error {
 			if it.Kind == Workbook {
 				books = append(books, it)
 				return nil
@@ -352,43 +398,53 @@ func (o *Options) intake(ctx context.Context, rep *Report) (*intake, error) {
 		}, func(fe *FileError) {
 			mu.Lock()
 			defer mu.Unlock()
-			if fe.File == p && strings.EqualFold(pathExt(p), ".zip") {
-				rejected = true
+			if fe.Archive {
+				rejected[fe.File] = true
 			}
 			if fe.ExamID != "" {
 				in.badPhotos[fe.ExamID] = append(in.badPhotos[fe.ExamID], fe)
 			}
 			rep.Rejected = append(rep.Rejected, fe)
 		})
-		close(work)
-		wg.Wait()
-		switch {
-		case err != nil:
-			return nil, fmt.Errorf("examimport: %s: %w", p, err)
-		case putErr != nil:
-			return nil, putErr
-		case rejected:
+		if err != nil {
+			err = fmt.Errorf("examimport: %s: %w", p, err)
+			break
+		}
+	}
+	close(work)
+	wg.Wait()
+	if err == nil {
+		err = putErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range books {
+		if !rejected[archiveOf(b.Name)] {
+			in.workbooks = append(in.workbooks, b)
+		}
+	}
+	sort.Slice(pending, func(i, j int) bool { return pending[i].name < pending[j].name })
+	for _, s := range pending {
+		if rejected[archiveOf(s.name)] {
 			continue
 		}
-		in.workbooks = append(in.workbooks, books...)
-		sort.Slice(pending, func(i, j int) bool { return pending[i].name < pending[j].name })
-		for _, s := range pending {
-			if _, ok := in.photos[s.examID]; !ok {
-				in.photoOrder = append(in.photoOrder, s.examID)
-			}
-			if !containsSHA(in.photos[s.examID], s.obj.SHA256) {
-				in.photos[s.examID] = append(in.photos[s.examID], s.obj)
-				in.photoNames[s.examID] = append(in.photoNames[s.examID], s.name)
-			}
+		rep.Photos++
+		if _, ok := in.photos[s.examID]; !ok {
+			in.photoOrder = append(in.photoOrder, s.examID)
 		}
-		rep.Photos += len(pending)
+		if !containsSHA(in.photos[s.examID], s.obj.SHA256) {
+			in.photos[s.examID] = append(in.photos[s.examID], s.obj)
+			in.photoNames[s.examID] = append(in.photoNames[s.examID], s.name)
+		}
 	}
 	return in, nil
 }
 
-func pathExt(p string) string {
-	if i := strings.LastIndexByte(p, '.'); i >= 0 && !strings.ContainsAny(p[i:], `/\`) {
-		return p[i:]
+// archiveOf is the ZIP an item's name says it came from ("x.zip!entry"), or "".
+func archiveOf(name string) string {
+	if i := strings.Index(strings.ToLower(name), ".zip!"); i >= 0 {
+		return name[:i+len(".zip")]
 	}
 	return ""
 }
@@ -414,30 +470,42 @@ func (o *Options) readWorkbooks(ctx context.Context, books []Item, original *iss
 		}
 		seen[sum] = true
 		rep.Workbooks++
+		// The original, when given, is what rows are checked against; the
+		// copy a returned workbook carries need not have survived the
+		// officer's spreadsheet program, but when it did it must be of the
+		// same list.
 		list, err := readIssued(b.Content)
-		if err != nil {
-			rep.Rejected = append(rep.Rejected, &FileError{File: b.Name, Err: fmt.Errorf("not a returned exam list: %w", err)})
+		lostZone := original != nil && err != nil
+		switch {
+		case original != nil && err == nil && list.meta.ListID != original.meta.ListID:
+			rep.Rejected = append(rep.Rejected, &FileError{File: b.Name, Err: fmt.Errorf("a return of list %s, not of list %s given with --list", list.meta.ListID, original.meta.ListID)})
 			continue
-		}
-		if original != nil {
-			if list.meta.ListID != original.meta.ListID {
-				rep.Rejected = append(rep.Rejected, &FileError{File: b.Name, Err: fmt.Errorf("a return of list %s, not of list %s given with --list", list.meta.ListID, original.meta.ListID)})
-				continue
-			}
+		case original != nil:
 			list = *original
+		case err != nil:
+			rep.Rejected = append(rep.Rejected, &FileError{File: b.Name, Err: fmt.Errorf("not a returned exam list (give the original with --list if the hidden sheet was lost): %w", err)})
+			continue
 		}
 		obj, err := o.Evidence.PutObject(ctx, b.Name, b.Content, b.ContentType)
 		if err != nil {
 			return nil, err
 		}
 		err = examlist.ReadReturns(bytes.NewReader(b.Content), b.Name, func(ret exam.Return) error {
+			if lostZone && !ret.ExaminedAt.IsZero() {
+				// Without its hidden sheet the workbook's wall-clock times
+				// were read as UTC: they are the port's, as the list says.
+				ret.ExaminedAt = inZone(ret.ExaminedAt, list.meta.Zone)
+			}
 			rows = append(rows, row{ret: ret, list: list, workbook: obj})
 			return nil
 		})
 		if cells := examlist.CellErrors(err); len(cells) > 0 {
+			badRows := map[int]bool{}
 			for _, ce := range cells {
 				rep.Rejected = append(rep.Rejected, ce)
+				badRows[ce.Row] = true
 			}
+			rep.Rows += len(badRows)
 		} else if err != nil {
 			rep.Rejected = append(rep.Rejected, &FileError{File: b.Name, Err: err})
 		}

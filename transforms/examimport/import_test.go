@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -132,6 +133,7 @@ func TestImportRecordsEveryFilledRowOnceThenVersions(t *testing.T) {
 			t.Errorf("%s: version %d manifest %q workbook %+v selection %+v", ret.ExamID, res.Version, res.ManifestSHA256, res.Workbook, res.Selection)
 		}
 	}
+	checkSchema(t, rep.Recorded)
 	vr := e.verify(t)
 	if vr.Manifests != len(r.filled.Returns) {
 		t.Errorf("%d manifests, want %d", vr.Manifests, len(r.filled.Returns))
@@ -272,6 +274,9 @@ func TestImportRejectsBadRowsWhole(t *testing.T) {
 			if hit.File != wb || hit.Sheet != examlist.SheetList {
 				t.Errorf("error names %s sheet %q", hit.File, hit.Sheet)
 			}
+			if files := rep.Files(); len(files) == 0 || files[0] != wb && (extra == nil || files[0] != extra[0]) {
+				t.Errorf("Files() = %v, want the workbook or the bad photo first", files)
+			}
 			t.Log(hit)
 			for _, res := range rep.Recorded {
 				for _, err := range rep.Rejected {
@@ -312,5 +317,75 @@ func TestImportZip(t *testing.T) {
 	rep = e.run(t, "", bad)
 	if rep.OK() || len(rep.Recorded)+len(rep.Unchanged) != 0 || !errors.Is(rep.Rejected[0], examimport.ErrUnsafeZip) {
 		t.Fatalf("unsafe zip: recorded %d, unchanged %d, rejected %v", len(rep.Recorded), len(rep.Unchanged), rep.Rejected)
+	}
+	// The same ZIP inside a directory given to the import: refused whole too.
+	rep = e.run(t, "", filepath.Dir(bad))
+	if len(rep.Recorded)+len(rep.Unchanged) != 0 || rep.Photos != 0 || rep.Workbooks != 0 || !errors.Is(rep.Rejected[0], examimport.ErrUnsafeZip) {
+		t.Fatalf("unsafe zip in a directory: recorded %d, unchanged %d, %d photos, %d workbooks, rejected %v",
+			len(rep.Recorded), len(rep.Unchanged), rep.Photos, rep.Workbooks, rep.Rejected)
+	}
+}
+
+// checkSchema checks what schema.json requires of every result: each
+// required property present, arrays never null.
+func checkSchema(t *testing.T, results []exam.Result) {
+	t.Helper()
+	b, err := os.ReadFile("../exam/schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema struct {
+		Required   []string                  `json:"required"`
+		Properties map[string]map[string]any `json:"properties"`
+	}
+	if err := json.Unmarshal(b, &schema); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		line, _ := json.Marshal(r)
+		var got map[string]any
+		json.Unmarshal(line, &got)
+		for _, k := range schema.Required {
+			v, ok := got[k]
+			if !ok || v == nil && schema.Properties[k]["type"] == "array" {
+				t.Errorf("%s: required %q is %v", r.ExamID, k, v)
+			}
+		}
+		sel := got["selection"].(map[string]any)
+		if sel["reasons"] == nil || sel["assessments"] == nil {
+			t.Errorf("%s: selection %v has null arrays", r.ExamID, sel)
+		}
+	}
+}
+
+// A return whose hidden sheet was lost (copied into a new workbook) is
+// checked against the original given with --list, and refused without it.
+func TestImportWithoutTheHiddenSheet(t *testing.T) {
+	r := makeReturn(t, 8, officer.Choices{Seed: 2})
+	f, err := excelize.OpenFile(r.workbook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.DeleteSheet(examlist.SheetIssued); err != nil {
+		t.Fatal(err)
+	}
+	stripped := filepath.Join(t.TempDir(), "copied.xlsx")
+	if err := f.SaveAs(stripped); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	photos := filepath.Join(r.dir, "return", "photos")
+	e := newEnv(t)
+	if rep := e.run(t, "", stripped, photos); len(rep.Recorded) != 0 || len(rep.Files()) == 0 || rep.Files()[0] != stripped {
+		t.Fatalf("without --list: recorded %d, files %v, rejected %v", len(rep.Recorded), rep.Files(), rep.Rejected)
+	}
+	rep := e.run(t, r.original, stripped, photos)
+	if !rep.OK() || len(rep.Recorded) != len(r.filled.Returns) {
+		t.Fatalf("with --list: recorded %d of %d, rejected %v", len(rep.Recorded), len(r.filled.Returns), rep.Rejected)
+	}
+	for i, res := range rep.Recorded {
+		if want := r.filled.Returns[i].ExaminedAt; !want.IsZero() && (res.ExaminedAt == nil || !res.ExaminedAt.Equal(want)) {
+			t.Errorf("%s examined at %v, the officer wrote %v (port time)", res.ExamID, res.ExaminedAt, want)
+		}
 	}
 }

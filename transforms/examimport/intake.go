@@ -77,7 +77,10 @@ type Item struct {
 type FileError struct {
 	File   string
 	ExamID string // the exam a rejected photo was meant for, when its name says
-	Err    error
+	// Archive is set when File is a ZIP rejected whole: what it already
+	// gave must be dropped.
+	Archive bool
+	Err     error
 }
 
 func (e *FileError) Error() string { return fmt.Sprintf("%s: %v", e.File, e.Err) }
@@ -259,6 +262,7 @@ func walkFile(p, rel string, lim Limits, fn func(Item) error, bad func(*FileErro
 		err := walkZip(p, lim, fn, bad)
 		var fe *FileError
 		if errors.As(err, &fe) {
+			fe.Archive = true
 			bad(fe)
 			return nil
 		}
