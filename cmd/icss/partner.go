@@ -111,12 +111,16 @@ func runPartnerPull(cmd *cobra.Command, w io.Writer, o partnerPullOptions) error
 	for _, seq := range rep.Batches {
 		fmt.Fprintf(w, "batch %d verified and indexed\n", seq)
 	}
-	fmt.Fprintf(w, "%d new batches, %d rows; index holds batches 1-%d (key %s)\n", len(rep.Batches), rep.Rows, rep.Last, signing.KeyID(pub))
+	held := "no batch yet"
+	if rep.Last > 0 {
+		held = fmt.Sprintf("batches 1-%d", rep.Last)
+	}
+	fmt.Fprintf(w, "%d new batches, %d rows; index holds %s (key %s)\n", len(rep.Batches), rep.Rows, held, signing.KeyID(pub))
 	if rep.Waiting != "" {
 		fmt.Fprintln(w, rep.Waiting)
 	}
 	if err != nil {
-		for _, refused := range []error{results.ErrGap, results.ErrChain, results.ErrChanged, results.ErrSignature, partner.ErrReplayed} {
+		for _, refused := range []error{results.ErrGap, results.ErrChain, results.ErrChanged, results.ErrSignature, partner.ErrReplayed, partner.ErrMalformed} {
 			if errors.Is(err, refused) {
 				fmt.Fprintln(cmd.ErrOrStderr(), "icss: REFUSED:", err)
 				return errInvalidInput
@@ -143,7 +147,9 @@ func newPartnerCheckCommand() *cobra.Command {
   UNKNOWN                 no exam result received for it: proceed as usual
 
 The current version of the container's latest exam decides (a correction
-replaces what it corrects).
+replaces what it corrects). Blanks and hyphens in CONTAINER and SEAL are
+ignored; a number with no result that is not a valid ISO 6346 container number
+(check digit) is an error, so that a typo never proceeds as UNKNOWN.
 
 Exit status: 0 proceed, 1 refer, 2 errors.`,
 		Args: exactArgs(1),

@@ -1,13 +1,19 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/icss/icss/config"
 	"github.com/icss/icss/internal/signing"
+	"github.com/icss/icss/storage/blob"
+	"github.com/icss/icss/storage/sftp"
+	"github.com/icss/icss/storage/state"
 	"github.com/icss/icss/transforms/results"
 )
 
@@ -39,8 +45,94 @@ usage or I/O failure.`,
 	build.Flags().StringVar(&opts.Results, "results", "", "exam results (JSON lines; - for standard input)")
 	build.Flags().StringVar(&opts.Key, "key", "", "the signing key (icss keys generate)")
 	build.Flags().StringVar(&opts.Out, "out", "", "the directory of batches")
-	cmd.AddCommand(build)
+	cmd.AddCommand(build, newResultsDeliverCommand())
 	return cmd
+}
+
+type resultsDeliverOptions struct {
+	Config, Dir, Endpoint string
+	NoBucket, Verbose     bool
+}
+
+func newResultsDeliverCommand() *cobra.Command {
+	var o resultsDeliverOptions
+	cmd := &cobra.Command{
+		Use:   "deliver --config FILE --dir DIR [--endpoint NAME] [--no-bucket]",
+		Short: "Send every batch in DIR not yet delivered, to the partner's SFTP inbox and the results bucket",
+		Long: `Deliver does by hand what the daemon's "deliver results" job does: every complete
+batch in DIR goes, in sequence order and each batch's signature last, into the
+outbox of the SFTP endpoint NAME (the partner's inbox) and into the results
+blob store of the configuration, which the partner's read-only account polls.
+Each file on each channel is a ledger delivery: never sent twice, found
+already there after a crash, retried after a backoff, parked after too many
+failures, never overwriting a different file.
+
+Exit status: 0 when every batch is on every channel, 2 otherwise.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runResultsDeliver(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o)
+		},
+	}
+	cmd.Flags().StringVar(&o.Config, "config", "", "configuration file (YAML)")
+	cmd.Flags().StringVar(&o.Dir, "dir", "", "the directory of batches (icss results build --out)")
+	cmd.Flags().StringVar(&o.Endpoint, "endpoint", "", "SFTP endpoint whose outbox is the partner's inbox")
+	cmd.Flags().BoolVar(&o.NoBucket, "no-bucket", false, "do not publish in the results bucket")
+	cmd.Flags().BoolVarP(&o.Verbose, "verbose", "v", false, "log every step")
+	return cmd
+}
+
+func runResultsDeliver(ctx context.Context, out, errOut io.Writer, o resultsDeliverOptions) error {
+	if o.Config == "" || o.Dir == "" {
+		return &usageError{errors.New("--config and --dir are required")}
+	}
+	if o.Endpoint == "" && o.NoBucket {
+		return &usageError{errors.New("nowhere to deliver: give --endpoint, or drop --no-bucket")}
+	}
+	cfg, err := config.Load(o.Config)
+	if err != nil {
+		return err
+	}
+	log := transferLogger(errOut, o.Verbose)
+	var channels []results.Channel
+	if o.Endpoint != "" {
+		e, err := cfg.Endpoint(o.Endpoint)
+		if err != nil {
+			return &usageError{err}
+		}
+		if e.Outbox == "" {
+			return &usageError{fmt.Errorf("endpoint %s has no outbox to deliver into", e.Name)}
+		}
+		client, err := sftp.Dial(ctx, e.SFTP(), log)
+		if err != nil {
+			return err
+		}
+		defer client.Close()
+		channels = append(channels, results.SFTPChannel(client))
+	}
+	if !o.NoBucket {
+		set, err := cfg.Blob.Open(ctx)
+		if err != nil {
+			return err
+		}
+		st, err := set.Get(blob.Results)
+		if err != nil {
+			return err
+		}
+		channels = append(channels, results.BucketChannel(string(blob.Results), st))
+	}
+	ledger, err := state.Open(ctx, cfg.State.Ledger(nil))
+	if err != nil {
+		return err
+	}
+	defer ledger.Close()
+	rep, err := results.Deliver(ctx, results.DeliverOptions{Dir: o.Dir, Ledger: ledger, Channels: channels, Log: log})
+	if err != nil {
+		return err
+	}
+	for _, c := range rep {
+		fmt.Fprintf(out, "%s: %d files sent, %d already there, batches %v delivered\n", c.Endpoint, c.Published, c.Already, c.Delivered)
+	}
+	return rep.Err()
 }
 
 type resultsBuildOptions struct{ Results, Key, Out string }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/icss/icss/internal/signing"
 	"github.com/icss/icss/internal/testkit/s3test"
+	"github.com/icss/icss/internal/testkit/sshdtest"
 	"github.com/icss/icss/storage/blob/s3blob"
 	"github.com/icss/icss/storage/state"
 	"github.com/icss/icss/transforms/exam"
@@ -135,5 +137,47 @@ func TestPartnerPullFromBucket(t *testing.T) {
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "wrong-secret")
 	if out, code := runICSS(t, append(args[:len(args)-1], filepath.Join(dir, "other.db"))...); code != 2 {
 		t.Fatalf("pull with a wrong secret: %d %s", code, out)
+	}
+}
+
+func TestResultsDeliverCommand(t *testing.T) {
+	srv := sshdtest.Start(t, sshdtest.Options{Dirs: []string{"inbox"}})
+	dir := t.TempDir()
+	if out, code := runICSS(t, "keys", "generate", "--out", dir); code != 0 {
+		t.Fatal(out)
+	}
+	var b bytes.Buffer
+	resultstest.WriteJSONL(&b, resultstest.Generate(20, 33, time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)))
+	in, batches := filepath.Join(dir, "results.jsonl"), filepath.Join(dir, "out")
+	os.WriteFile(in, b.Bytes(), 0o644)
+	if out, code := runICSS(t, "results", "build", "--results", in, "--key", filepath.Join(dir, "icss-signing.key"), "--out", batches); code != 0 {
+		t.Fatal(out)
+	}
+	cfgPath := filepath.Join(dir, "icss.yaml")
+	yaml := fmt.Sprintf(`data_dir: data
+endpoints:
+  - name: cbp
+    addr: %s
+    user: %s
+    key_file: %s
+    known_hosts_file: %s
+    outbox: inbox
+`, srv.Addr, srv.User, srv.ClientKeyFile, srv.KnownHostsFile)
+	if err := os.WriteFile(cfgPath, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"results", "deliver", "--config", cfgPath, "--dir", batches, "--endpoint", "cbp"}
+	out, code := runICSS(t, args...)
+	if code != 0 || !strings.Contains(out, "sftp:cbp: 6 files sent, 0 already there, batches [1] delivered") || !strings.Contains(out, "bucket:results: 6 files sent") {
+		t.Fatalf("deliver: %d %s", code, out)
+	}
+	if _, err := os.Stat(srv.Path("inbox/manifest-000001.json.sig")); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := runICSS(t, args...); code != 0 || !strings.Contains(out, "sftp:cbp: 0 files sent, 0 already there, batches [] delivered") {
+		t.Fatalf("deliver again: %d %s", code, out)
+	}
+	if out, code := runICSS(t, "partner", "pull", "--dir", srv.Path("inbox"), "--pubkey", filepath.Join(dir, "icss-signing.pub"), "--state", filepath.Join(dir, "p.db")); code != 0 {
+		t.Fatalf("pull from the inbox: %d %s", code, out)
 	}
 }

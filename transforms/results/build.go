@@ -7,12 +7,14 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	json "github.com/goccy/go-json"
@@ -23,6 +25,9 @@ import (
 
 // maxLine is the longest result line read (a result lists its photos).
 const maxLine = 16 << 20
+
+// errNoKey reports a build without a signing key.
+var errNoKey = errors.New("results: no signing key")
 
 // BuildOptions configure Build.
 type BuildOptions struct {
@@ -90,6 +95,9 @@ func Build(ctx context.Context, results io.Reader, opts BuildOptions) (*Batch, e
 		return nil, nil
 	}
 	files, err := b.finish()
+	if err == nil {
+		err = syncDir(opts.Dir) // the data files' names are durable before the manifest names them
+	}
 	if err != nil {
 		return nil, fmt.Errorf("results: batch %d: %w", b.seq, err)
 	}
@@ -184,7 +192,9 @@ func (b *builder) read(ctx context.Context, results io.Reader, source string, se
 			}
 			continue
 		}
-		inInput[k] = r.ManifestSHA256
+		// Cloned: the decoder's strings may share the line's buffer, which
+		// the map would then keep alive.
+		inInput[sentKey{strings.Clone(r.ExamID), r.Version}] = strings.Clone(r.ManifestSHA256)
 		row, err := RowFromResult(&r, b.officerKey)
 		if err != nil {
 			return fmt.Errorf("results: %s:%d: %w", source, line, err)

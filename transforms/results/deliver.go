@@ -221,13 +221,13 @@ func deliverChannel(ctx context.Context, o *DeliverOptions, ch Channel, seqs []i
 		done[d.Name] = true
 	}
 	for _, seq := range seqs {
+		if done[SignatureName(seq)] { // the signature goes last: the whole batch is there
+			continue
+		}
 		names, err := BatchFiles(o.Dir, seq)
 		if err != nil {
 			rep.Err = err
 			return
-		}
-		if done[names[len(names)-1]] { // the signature goes last: the batch is there
-			continue
 		}
 		want, err := batchDigests(o.Dir, seq)
 		if err != nil {

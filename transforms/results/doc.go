@@ -41,5 +41,18 @@
 // ledger update) counts as delivered; a different file under the name is a
 // conflict that is never overwritten.
 //
-// The partner's side, pull and check, is package partner.
+// The partner's side, pull and check, is package partner; docs/partner.md is
+// the integrators' summary. TestDeliverSurvivesKill9 kills delivery processes
+// at 20 random moments against a real sshd and versitygw and checks that every
+// file reached both channels exactly once.
+//
+// # Performance
+//
+// BenchmarkBuild100k, 100,000 results (149 MB of JSON lines) to one batch of
+// two ports (JSON lines, CSV, manifest, signature, every file fsynced), on the
+// project's 2-core machine shared with other developers' builds: 2.1 s per
+// batch at load average 4, 2.8-3.5 s at 11-13; by hand, `icss
+// results build` took 1.5 s user + 0.2 s system CPU, 67 MB peak RSS (8 s wall
+// at load 16). Memory does not grow with the batch: rows stream to their
+// files; what grows is the set of exam IDs already sent.
 package results

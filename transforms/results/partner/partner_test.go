@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -108,7 +111,7 @@ func TestPullAndCheckAnswers(t *testing.T) {
 		{rs[3].Container, "", Selected, "(no bolt seal applied)"},
 		{rs[4].Container, "", Selected, "(referred to the partner agency)"},
 		{rs[5].Container, "CBSA0000005", ExaminedWithFindings, "ISPM 15 mark missing"},
-		{"MSCU1234565", "", Unknown, "UNKNOWN: no exam result for MSCU1234565 (index holds batches through 2)"},
+		{"MSCU1234566", "", Unknown, "UNKNOWN: no exam result for MSCU1234566 (index holds batches through 2)"},
 	} {
 		a, err := ix.Check(ctx, tc.container, tc.seal)
 		if err != nil {
@@ -116,6 +119,13 @@ func TestPullAndCheckAnswers(t *testing.T) {
 		}
 		if a.Verdict != tc.want || !strings.Contains(a.String(), tc.line) || a.Verdict.Refer() != (a.Action == "refer") {
 			t.Errorf("Check(%s, %q) = %s\nwant %s with %q", tc.container, tc.seal, a, tc.want, tc.line)
+		}
+	}
+	// A mistyped number is an error, never UNKNOWN (which lets it proceed).
+	typo := rs[0].Container[:10] + string('0'+(rs[0].Container[10]-'0'+1)%10)
+	for _, bad := range []string{typo, "MSCU12345", "12345678901"} {
+		if a, err := ix.Check(ctx, bad, ""); err == nil {
+			t.Errorf("Check(%q) = %s, want an error", bad, a)
 		}
 	}
 	if a, _ := ix.Check(ctx, rs[5].Container, ""); a.Version != 2 || a.Batch != 2 {
@@ -161,6 +171,11 @@ func TestPullRefuses(t *testing.T) {
 			b[len(b)/2] ^= 0x01
 			os.WriteFile(p, b, 0o644)
 		}, results.ErrChanged, "results-CAVAN-000002.jsonl has", 1, false},
+		{"a byte appended", func(t *testing.T, dir string) {
+			f, _ := os.OpenFile(filepath.Join(dir, "results-CAPRR-000001.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+			f.Write([]byte(" "))
+			f.Close()
+		}, results.ErrChanged, "results-CAPRR-000001.jsonl has", 0, false},
 		{"flipped byte in the CSV", func(t *testing.T, dir string) {
 			p := filepath.Join(dir, "results-CAPRR-000003.csv")
 			b, _ := os.ReadFile(p)
@@ -228,5 +243,69 @@ func TestPullWaitsForSignature(t *testing.T) {
 	rep, err := Pull(ctx, DirSource(dir), key.Public().(ed25519.PublicKey), ix, nil)
 	if err != nil || len(rep.Batches) != 0 || !strings.Contains(rep.Waiting, "batch 1 is arriving") {
 		t.Fatalf("%+v %v", rep, err)
+	}
+}
+
+// resign rewrites data file name of batch seq with data, and the manifest
+// with its new size and digest, signed with key: a batch icss itself would
+// have had to produce.
+func resign(t *testing.T, dir string, seq int64, key ed25519.PrivateKey, name string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mb, _ := os.ReadFile(filepath.Join(dir, results.ManifestName(seq)))
+	m, err := results.ParseManifest(mb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range m.Files {
+		if f.Name == name {
+			sum := sha256.Sum256(data)
+			m.Files[i].Size, m.Files[i].SHA256 = int64(len(data)), hex.EncodeToString(sum[:])
+			m.Files[i].Rows = bytes.Count(data, []byte("\n"))
+		}
+	}
+	m.Counts.Rows = 0
+	for _, f := range m.Files {
+		if f.Format == results.FormatJSONL {
+			m.Counts.Rows += f.Rows
+		}
+	}
+	mb, _ = json.MarshalIndent(m, "", "  ")
+	os.WriteFile(filepath.Join(dir, results.ManifestName(seq)), mb, 0o644)
+	os.WriteFile(filepath.Join(dir, results.SignatureName(seq)), signing.Sign(key, mb), 0o644)
+}
+
+// Batches that match their signed manifests but whose rows cannot be
+// accepted: a row sent again, a row that is not a result row.
+func TestPullRefusesSignedBadRows(t *testing.T) {
+	ctx := context.Background()
+	key := newKey(t)
+	pub := key.Public().(ed25519.PublicKey)
+	rs := resultstest.Generate(20, 24, day)
+	for _, tc := range []struct {
+		name string
+		edit func(old1, old2 []byte) []byte // batch 1's and batch 2's CAPRR lines -> batch 2's
+		want error
+	}{
+		{"replayed row", func(old1, old2 []byte) []byte { return append(old2, bytes.SplitAfter(old1, []byte("\n"))[0]...) }, ErrReplayed},
+		{"malformed row", func(_, old2 []byte) []byte {
+			return bytes.Replace(old2, []byte(results.RowSchema), []byte("other/1"), 1)
+		}, ErrMalformed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			build(t, dir, key, rs[:10])
+			build(t, dir, key, rs)
+			old1, _ := os.ReadFile(filepath.Join(dir, "results-CAPRR-000001.jsonl"))
+			old2, _ := os.ReadFile(filepath.Join(dir, "results-CAPRR-000002.jsonl"))
+			resign(t, dir, 2, key, "results-CAPRR-000002.jsonl", tc.edit(old1, old2))
+			ix := openIndex(t)
+			rep, err := Pull(ctx, DirSource(dir), pub, ix, nil)
+			if !errors.Is(err, tc.want) || rep.Last != 1 {
+				t.Fatalf("%+v %v, want %v", rep, err, tc.want)
+			}
+		})
 	}
 }

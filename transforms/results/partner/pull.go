@@ -2,19 +2,19 @@ package partner
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"strings"
 	"time"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/icss/icss/transforms/exam"
 	"github.com/icss/icss/transforms/results"
@@ -40,8 +40,9 @@ type PullReport struct {
 // Pull indexes every batch of src after the index's last one, in sequence
 // order, each verified completely first (see the package documentation). It
 // stops at the first batch that fails verification: the error says why
-// (errors.Is with results.ErrGap, ErrChain, ErrChanged or ErrSignature) and
-// the batches before it stay indexed.
+// (errors.Is with results.ErrGap, results.ErrChain, results.ErrChanged,
+// results.ErrSignature, ErrReplayed or ErrMalformed); the batches before it
+// stay indexed, nothing of it is. now stamps the index (nil: time.Now).
 func Pull(ctx context.Context, src Source, pub ed25519.PublicKey, ix *Index, now func() time.Time) (PullReport, error) {
 	if now == nil {
 		now = time.Now
@@ -160,17 +161,20 @@ func pullFile(ctx context.Context, src Source, f results.File, seq int64, ins *s
 	h := &countingHash{h: sha256.New()}
 	r := io.TeeReader(io.LimitReader(rc, f.Size+1), h)
 	rows := 0
+	// A row that does not parse is reported after the hash: a changed file
+	// is the likelier cause, and the one to name.
+	var rowErr error
 	if f.Format == results.FormatJSONL {
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 64<<10), maxLine)
-		for line := 1; sc.Scan(); line++ {
+		for line := 1; rowErr == nil && sc.Scan(); line++ {
 			if err := indexRow(ctx, ins, sc.Bytes(), f, seq); err != nil {
-				return 0, fmt.Errorf("%s:%d: %w", f.Name, line, err)
+				rowErr = fmt.Errorf("%s:%d: %w", f.Name, line, err)
 			}
 			rows++
 		}
-		if err := sc.Err(); err != nil {
-			return 0, fmt.Errorf("%s: %w", f.Name, err)
+		if err := sc.Err(); err != nil && rowErr == nil {
+			rowErr = fmt.Errorf("%s: %w", f.Name, err)
 		}
 	}
 	if _, err := io.Copy(io.Discard, r); err != nil {
@@ -178,6 +182,12 @@ func pullFile(ctx context.Context, src Source, f results.File, seq int64, ins *s
 	}
 	if got := hex.EncodeToString(h.h.Sum(nil)); h.n != f.Size || got != f.SHA256 {
 		return 0, fmt.Errorf("%w: %s has %d bytes SHA-256 %s, the signed manifest says %d bytes %s", results.ErrChanged, f.Name, h.n, got, f.Size, f.SHA256)
+	}
+	if rowErr != nil {
+		if errors.Is(rowErr, ErrReplayed) {
+			return 0, rowErr
+		}
+		return 0, fmt.Errorf("%w: %w", ErrMalformed, rowErr)
 	}
 	if rows != f.Rows && f.Format == results.FormatJSONL {
 		return 0, fmt.Errorf("%w: %s has %d rows, the manifest says %d", results.ErrChanged, f.Name, rows, f.Rows)
@@ -194,7 +204,7 @@ func (c *countingHash) Write(p []byte) (int, error) { c.n += int64(len(p)); retu
 
 func indexRow(ctx context.Context, ins *sql.Stmt, line []byte, f results.File, seq int64) error {
 	var r results.Row
-	if err := json.NewDecoder(bytes.NewReader(line)).Decode(&r); err != nil {
+	if err := json.Unmarshal(line, &r); err != nil {
 		return err
 	}
 	switch {
@@ -217,8 +227,13 @@ func indexRow(ctx context.Context, ins *sql.Stmt, line []byte, f results.File, s
 	return err
 }
 
-// ErrReplayed reports a row received before, sent again in a new batch.
-var ErrReplayed = errors.New("replayed result")
+// Refusals of a batch that matches its signed manifest.
+var (
+	// ErrReplayed reports a row received before, sent again in a new batch.
+	ErrReplayed = errors.New("replayed result")
+	// ErrMalformed reports a row that is not a partner result row.
+	ErrMalformed = errors.New("malformed result row")
+)
 
 // NormalizeContainer upper-cases a container or seal number and drops
 // blanks and hyphens, as officers type them in several ways.
