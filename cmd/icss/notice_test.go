@@ -60,3 +60,38 @@ func TestNoticeBuildUsage(t *testing.T) {
 		t.Errorf("notice codes: %d\n%s", code, out)
 	}
 }
+
+// --config routes a carrier that filed a table, names icss and adds a terminal.
+func TestNoticeBuildConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "notices.yaml")
+	if err := os.WriteFile(cfg, []byte(`x12_sender: {qualifier: ZZ, id: CBSAICSS}
+edifact_sender: {qualifier: ZZZ, id: CBSAICSS}
+carriers:
+  KCS: {standard: x12, receiver: {qualifier: "02", id: KCSU}, version: "005010"}
+terminals:
+  - name: fairview
+    standard: edifact
+    receiver: {id: FAIRVIEWTERM}
+    ports: [CAPRR]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fixture := func(name string) string { return filepath.Join("..", "..", "transforms", "notices", "testdata", name) }
+	out, code := run(t, "notice", "build", "--assessments", fixture("assessments.jsonl"), "--records", fixture("records.jsonl"),
+		"--results", fixture("results.jsonl"), "--out", filepath.Join(dir, "out"), "--config", cfg)
+	if code != 0 || !strings.Contains(out, "5 files, 0 notices not sendable") {
+		t.Fatalf("exit status %d\n%s", code, out)
+	}
+	kcs, err := os.ReadFile(filepath.Join(dir, "out", "350_KCSU_000000001.x12"))
+	if err != nil || !strings.HasPrefix(string(kcs), "ISA*00*          *00*          *ZZ*CBSAICSS       *02*KCSU           *") || !strings.Contains(string(kcs), "GS*AU*") {
+		t.Errorf("KCS notice: %v\n%s", err, kcs)
+	}
+	if err := os.WriteFile(cfg, []byte("carriers:\n  KCS: {standard: csv}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, code := run(t, "notice", "build", "--assessments", fixture("assessments.jsonl"), "--records", fixture("records.jsonl"),
+		"--out", filepath.Join(dir, "out2"), "--config", cfg); code != 2 {
+		t.Errorf("a bad config: exit status %d, want 2", code)
+	}
+}

@@ -12,11 +12,11 @@ import (
 	"github.com/icss/icss/internal/testkit/golden"
 )
 
-// TestCUSRES runs the hand-written CUSRES D00B interchanges under testdata/cusres (hold
+// TestGoldenCUSRES runs the hand-written CUSRES D00B interchanges under testdata/cusres (hold
 // and release notices as icss sends them, and broken ones), checks each verdict and the
 // CONTRL detail that answers it, and keeps the reports and CONTRLs as golden files
-// (testdata/golden/cusres, go test -run CUSRES -update).
-func TestCUSRES(t *testing.T) {
+// (testdata/golden/cusres, go test -run GoldenCUSRES -update).
+func TestGoldenCUSRES(t *testing.T) {
 	t.Parallel()
 	want := map[string][]string{
 		"valid_hold.edi":              {"UCM+1+CUSRES:D:00B:UN+7", "UCM+2+CUSRES:D:00B:UN+7"},

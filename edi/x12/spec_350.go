@@ -21,7 +21,10 @@ var (
 	// X4 Customs Release Information. The disposition code's element reference
 	// number could not be verified from public material (EDI.md §8), so it is 0: an
 	// acknowledgment never quotes a guessed number. Its values are in the CBP and CBSA
-	// appendices, not public, so it takes any code of its length.
+	// appendices, not public, so it takes any code of its length. The syntax notes are
+	// what the elements' meaning requires (a time needs its date, a house bill's SCAC
+	// the house bill, an equipment initial its number); the standard's own notes were
+	// not available either.
 	segX4 = seg("X4", "Customs Release Information",
 		el(598, "Bill of Lading/Waybill Number", "M AN 1/12"),
 		el(380, "Quantity", "O R 1/15"),
@@ -41,7 +44,7 @@ var (
 	// From 4030 a bill may be a CBSA cargo control number of up to 25 characters, as
 	// in the 309's M11 (EDI.md §2).
 	segX4late = func() *SegmentSpec {
-		s := segX4.With(3, codes581)
+		s := segX4.With(3, codes581) // a copy with its own elements
 		s.Elements[0].Max, s.Elements[7].Max = 30, 30
 		return s
 	}()

@@ -18,7 +18,9 @@ type NoticeEvent struct {
 	// "<bill key>/<container>/release/<exam ID>/v<result version>".
 	Key       string
 	Recipient string
-	Kind      string // "hold" or "release"
+	// Kind is "hold" (selected for exam) or "release" (the exam ended; its
+	// Disposition says whether the container is released or still held).
+	Kind      string
 	BillKey   string
 	Container string
 	ExamID    string // "" for a hold

@@ -27,6 +27,15 @@ type Recipient struct {
 	Endpoint string   `json:"endpoint,omitempty"`
 }
 
+// Ledger is the recipient's name in the ledger and in Skip: the filer ID of a carrier,
+// "terminal/<name>" of a terminal, so that the two never mix.
+func (r Recipient) Ledger() string {
+	if r.Terminal {
+		return "terminal/" + r.Name
+	}
+	return r.Name
+}
+
 func (r Recipient) group() string {
 	return strings.Join([]string{r.Name, fmt.Sprint(r.Terminal), string(r.Standard), r.Receiver.Qualifier, r.Receiver.ID, r.Version, r.Endpoint}, "\x00")
 }
@@ -84,8 +93,8 @@ type Options struct {
 	// unb/<sender>/<recipient> for EDIFACT), so a number is never reused for a partner
 	// whatever icss sends it. The ledger's NextControlNumber in production.
 	Controls ack.ControlNumbers
-	// Sent reports whether an event was already recorded for a recipient (the
-	// ledger's notice_events); nil treats none as sent.
+	// Sent reports whether an event was already recorded for a recipient (by its
+	// Ledger name, in the ledger's notice_events); nil treats none as sent.
 	Sent func(ctx context.Context, key, recipient string) (bool, error)
 	// Now dates the notices and interchanges; nil is time.Now in UTC.
 	Now func() time.Time
@@ -95,7 +104,7 @@ type Options struct {
 }
 
 // ErrInvalidNotice reports a notice file that does not read back valid through
-// edi.Inspect: a bug, never sent.
+// edi.Inspect; it is never sent, and its events are listed in Batch.Skipped.
 var ErrInvalidNotice = errors.New("notice does not validate")
 
 // Build reads the inputs and returns the notice files not yet sent: a hold for every
@@ -152,20 +161,20 @@ func Build(ctx context.Context, in Inputs, opts Options) (*Batch, error) {
 			skip(Skip{Key: e.Key, Recipient: e.Record.Filing.Filer, Reason: err.Error()})
 		}
 		for _, rcp := range rcps {
-			if seen[e.Key+"\x00"+rcp.Name] {
+			if seen[e.Key+"\x00"+rcp.Ledger()] {
 				continue
 			}
-			seen[e.Key+"\x00"+rcp.Name] = true
+			seen[e.Key+"\x00"+rcp.Ledger()] = true
 			reason := fits(e, rcp)
 			if reason == "" && opts.OnlyRouted && rcp.Endpoint == "" {
 				reason = "no endpoint is configured for " + rcp.Name
 			}
 			if reason != "" {
-				skip(Skip{Key: e.Key, Recipient: rcp.Name, Reason: reason})
+				skip(Skip{Key: e.Key, Recipient: rcp.Ledger(), Reason: reason})
 				continue
 			}
 			if opts.Sent != nil {
-				sent, err := opts.Sent(ctx, e.Key, rcp.Name)
+				sent, err := opts.Sent(ctx, e.Key, rcp.Ledger())
 				if err != nil {
 					return nil, err
 				}
@@ -185,6 +194,14 @@ func Build(ctx context.Context, in Inputs, opts Options) (*Batch, error) {
 	for _, k := range order {
 		g := groups[k]
 		f, err := buildFile(&opts.Config, codes, g.rcp, g.events, opts.Controls, now)
+		if errors.Is(err, ErrInvalidNotice) {
+			// Data the recipient's standard cannot carry (a code echoed from a broken
+			// filing): its notices are reported, the other recipients' still go.
+			for _, e := range g.events {
+				skip(Skip{Key: e.Key, Recipient: g.rcp.Ledger(), Reason: err.Error()})
+			}
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -290,32 +307,42 @@ func fileToken(id string) string {
 	}, id)
 }
 
+// firstError describes the most precise error of a report: an element's when there is
+// one (the AK4 under an AK3 8), else the first.
 func firstError(rep *syntax.Report) string {
-	check := func(is []syntax.Issue) string {
-		for _, i := range is {
-			if i.Severity == syntax.Error {
-				return fmt.Sprintf("%s segment %d (%s) element %d: %s %s", i.Pos, i.SetIndex, i.SegmentID, i.Element, i.Code, i.Message)
+	var first, element *syntax.Issue
+	visit := func(is []syntax.Issue) {
+		for i := range is {
+			if is[i].Severity != syntax.Error {
+				continue
+			}
+			if first == nil {
+				first = &is[i]
+			}
+			if element == nil && is[i].Element > 0 {
+				element = &is[i]
 			}
 		}
-		return ""
 	}
-	if s := check(rep.Issues); s != "" {
-		return s
-	}
+	visit(rep.Issues)
 	for _, ic := range rep.Interchanges {
-		if s := check(ic.Issues); s != "" {
-			return s
-		}
+		visit(ic.Issues)
 		for _, g := range ic.Groups {
-			if s := check(g.Issues); s != "" {
-				return s
-			}
+			visit(g.Issues)
 			for _, set := range g.Sets {
-				if s := check(set.Issues); s != "" {
-					return s
-				}
+				visit(set.Issues)
 			}
 		}
 	}
-	return "invalid"
+	if element != nil {
+		first = element
+	}
+	if first == nil {
+		return "invalid"
+	}
+	where := first.SegmentID
+	if first.Element > 0 {
+		where += fmt.Sprintf("%02d", first.Element)
+	}
+	return fmt.Sprintf("%s at %s: %s %s", where, first.Pos, first.Code, first.Message)
 }

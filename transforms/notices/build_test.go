@@ -201,3 +201,28 @@ func mustOpen(t *testing.T, name string) *os.File {
 	t.Cleanup(func() { f.Close() })
 	return f
 }
+
+// A filing whose echoed manifest type is no 309 code makes its carrier's 350 invalid:
+// that file is not sent and its notices are reported; the other carriers' go.
+func TestInvalidNoticeSkipped(t *testing.T) {
+	t.Parallel()
+	recs, err := os.ReadFile(filepath.Join("testdata", "records.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := fixture(t, "")
+	in.Records = strings.NewReader(strings.Replace(string(recs), `"manifest_type":"W"`, `"manifest_type":"Q"`, 1))
+	b := build(t, in, Options{})
+	if names := fileNames(b); !slices.Equal(names, []string{"CUSRES_MAEUEDI_1.edi"}) {
+		t.Fatalf("files %v", names)
+	}
+	var reasons []string
+	for _, s := range b.Skipped {
+		if s.Recipient == "CNRU" {
+			reasons = append(reasons, s.Reason)
+		}
+	}
+	if len(reasons) != 2 || !strings.Contains(reasons[0], "notice does not validate") || !strings.Contains(reasons[0], "AK4:7") {
+		t.Errorf("CNRU's notices skipped with %q", reasons)
+	}
+}

@@ -90,7 +90,7 @@ func (c *Config) Validate() error {
 		bad("x12_sender.qualifier", "%q is not 2 upper-case letters or digits", c.X12Sender.Qualifier)
 	}
 	if !x12ID(c.X12Sender.ID) {
-		bad("x12_sender.id", "%q is not 1 to 15 printable characters without a delimiter", c.X12Sender.ID)
+		bad("x12_sender.id", "%q is not 2 to 15 printable characters without a delimiter", c.X12Sender.ID)
 	}
 	if c.EDIFACTSender.Qualifier != "" && !token(c.EDIFACTSender.Qualifier, 4) {
 		bad("edifact_sender.qualifier", "%q is not 1 to 4 upper-case letters or digits", c.EDIFACTSender.Qualifier)
@@ -196,7 +196,7 @@ func (c *Config) route(rec *harmonized.Record) (Recipient, error) {
 		}
 	}
 	if rcp.Standard == X12 && !x12ID(rcp.Receiver.ID) {
-		return Recipient{}, fmt.Errorf("filer ID %q cannot be an X12 receiver ID (1 to 15 characters); set carriers.%s.receiver.id", rcp.Receiver.ID, filer)
+		return Recipient{}, fmt.Errorf("filer ID %q cannot be an X12 receiver ID (2 to 15 characters); set carriers.%s.receiver.id", rcp.Receiver.ID, filer)
 	}
 	return rcp, nil
 }
@@ -235,10 +235,10 @@ func servesAny(ports, places []string) bool {
 
 func x12Qualifier(q string) bool { return len(q) == 2 && token(q, 2) }
 
-// x12ID accepts an ISA06/08 value: 1 to 15 printable ASCII characters, none of the
-// delimiters icss writes with.
+// x12ID accepts an ISA06/08 value, which is also the GS02/03 (2 to 15 characters):
+// printable ASCII, none of the delimiters icss writes with.
 func x12ID(s string) bool {
-	if s == "" || len(s) > 15 {
+	if len(s) < 2 || len(s) > 15 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"time"
 
 	"github.com/icss/icss/storage/blob"
 	"github.com/icss/icss/storage/sftp"
@@ -26,6 +27,39 @@ type DeliverOptions struct {
 	MaxAttempts int
 	// SpoolDir holds the local copy of a file while it is pushed; default os.TempDir().
 	SpoolDir string
+	// Backoff is the wait after a first failed push before the next; it doubles after
+	// each failure up to MaxBackoff. Defaults 30s and 30m. A file not yet due is left
+	// for a later call.
+	Backoff, MaxBackoff time.Duration
+	// Now is the clock the waits are measured with; default time.Now.
+	Now func() time.Time
+}
+
+func (o *DeliverOptions) defaults() {
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 5
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = 30 * time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 30 * time.Minute
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// due reports whether a delivery that failed before has waited long enough.
+func (o *DeliverOptions) due(d state.Delivery) bool {
+	if d.Attempts == 0 {
+		return true
+	}
+	wait := o.Backoff
+	for i := 1; i < d.Attempts && wait < o.MaxBackoff; i++ {
+		wait *= 2
+	}
+	return !o.Now().Before(d.UpdatedAt.Add(min(wait, o.MaxBackoff)))
 }
 
 // Delivered is what Deliver did with one notice file.
@@ -45,12 +79,11 @@ var ErrDelivery = errors.New("notice delivery failed")
 // first: read from store, pushed into the outbox (an identical file already there is
 // a push that was interrupted before the ledger was updated, and counts as done), then
 // marked sent. A failed push stays pending with its error and attempt count, and is
-// retried on the next call; after MaxAttempts, or at once when a different file holds
-// the name, it is marked failed. Only deliveries that carry notices are touched.
+// retried by a later call once its backoff has passed; after MaxAttempts, or at once
+// when a different file holds the name, it is marked failed. Only deliveries that
+// carry notices are touched.
 func Deliver(ctx context.Context, l *state.Ledger, store blob.Store, endpoints map[string]Pusher, opts DeliverOptions) ([]Delivered, error) {
-	if opts.MaxAttempts <= 0 {
-		opts.MaxAttempts = 5
-	}
+	opts.defaults()
 	names := make([]string, 0, len(endpoints))
 	for n := range endpoints {
 		names = append(names, n)
@@ -64,6 +97,9 @@ func Deliver(ctx context.Context, l *state.Ledger, store blob.Store, endpoints m
 			return out, err
 		}
 		for _, d := range pending {
+			if !opts.due(d) {
+				continue
+			}
 			if ns, err := l.NoticesOfDelivery(ctx, d.ID); err != nil {
 				return out, err
 			} else if len(ns) == 0 {

@@ -3,11 +3,14 @@ package notices
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/icss/icss/internal/testkit/sshdtest"
 	"github.com/icss/icss/storage/blob"
@@ -189,10 +192,17 @@ func TestDeliverRetriesThenFails(t *testing.T) {
 	r := newLedgerRig(t)
 	r.notify(t, "")
 	p := &failingPusher{}
+	clock := time.Now() // the ledger stamps attempts with the real clock
+	opts := DeliverOptions{MaxAttempts: 3, Backoff: time.Minute, Now: func() time.Time { return clock }}
 	for i := 1; i <= 3; i++ {
-		if _, err := Deliver(ctx, r.l, r.store, map[string]Pusher{"cnru": p}, DeliverOptions{MaxAttempts: 3}); !errors.Is(err, ErrDelivery) {
+		if _, err := Deliver(ctx, r.l, r.store, map[string]Pusher{"cnru": p}, opts); !errors.Is(err, ErrDelivery) {
 			t.Fatalf("attempt %d: %v", i, err)
 		}
+		// Not due before its backoff (1, then 2 minutes) has passed.
+		if done, err := Deliver(ctx, r.l, r.store, map[string]Pusher{"cnru": p}, opts); err != nil || len(done) != 0 || p.n != i {
+			t.Fatalf("retried at once after attempt %d: %+v, %v, %d pushes", i, done, err, p.n)
+		}
+		clock = clock.Add(time.Duration(i)*time.Minute + time.Second)
 		pending, _ := r.l.DeliveriesInState(ctx, "cnru", state.DeliveryPending)
 		if i < 3 && (len(pending) != 1 || pending[0].Attempts != i || pending[0].LastError != "connection reset") {
 			t.Fatalf("after attempt %d: %+v", i, pending)
@@ -202,7 +212,8 @@ func TestDeliverRetriesThenFails(t *testing.T) {
 	if len(failed) != 1 || p.n != 3 {
 		t.Fatalf("failed %+v after %d pushes", failed, p.n)
 	}
-	if done, err := Deliver(ctx, r.l, r.store, map[string]Pusher{"cnru": p}, DeliverOptions{}); err != nil || len(done) != 0 || p.n != 3 {
+	clock = clock.Add(time.Hour)
+	if done, err := Deliver(ctx, r.l, r.store, map[string]Pusher{"cnru": p}, opts); err != nil || len(done) != 0 || p.n != 3 {
 		t.Fatalf("a failed delivery was tried again: %+v, %v", done, err)
 	}
 }
@@ -213,4 +224,67 @@ func fileNames(b *Batch) []string {
 		out = append(out, f.Name)
 	}
 	return out
+}
+
+// A terminal's copies are recorded under its own ledger name, apart from the carrier's.
+func TestNotifyTerminal(t *testing.T) {
+	t.Parallel()
+	r := newLedgerRig(t)
+	r.opts.Config.Terminals = []Terminal{{Name: "CNRU", Route: Route{Standard: X12, Receiver: Party{ID: "FAIRVIEW"}, Endpoint: "fairview"}, Ports: []string{"0809"}}}
+	b := r.notify(t, "")
+	if names := fileNames(b); !slices.Equal(names, []string{"350_CNRU_000000001.x12", "350_FAIRVIEW_000000001.x12", "CUSRES_MAEUEDI_1.edi"}) {
+		t.Fatalf("files %v", names)
+	}
+	for _, rcp := range []string{"CNRU", "terminal/CNRU"} {
+		if _, err := r.l.NoticeEvent(context.Background(), "MAEU123456/MSKU7351770/hold/v1", rcp); err != nil {
+			t.Errorf("%s: %v", rcp, err)
+		}
+	}
+	if again := r.notify(t, ""); len(again.Files) != 0 {
+		t.Errorf("a rerun sent %v", fileNames(again))
+	}
+}
+
+// A run that dies after storing its files, before recording them, leaves nothing
+// the next run trips on: the events were not recorded, so they are built again (with
+// new control numbers, never reusing the dead run's) and delivered once.
+func TestNotifyCrashBeforeRecord(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newLedgerRig(t)
+	opts := r.opts
+	opts.OnlyRouted = true
+	dead, err := Build(ctx, fixture(t, ""), LedgerOptions(ctx, r.l, opts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range dead.Files {
+		if _, err := r.store.Put(ctx, BlobPrefix+f.Recipient.Endpoint+"/"+f.Name, bytes.NewReader(f.Data), int64(len(f.Data)), blob.PutOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := r.notify(t, "")
+	if names := fileNames(b); !slices.Equal(names, []string{"350_CNRU_000000002.x12", "CUSRES_MAEUEDI_2.edi"}) {
+		t.Fatalf("files after the crash %v", names)
+	}
+	p := &recordingPusher{}
+	if _, err := Deliver(ctx, r.l, r.store, map[string]Pusher{"cnru": p, "maeu": p}, DeliverOptions{SpoolDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.names, []string{"350_CNRU_000000002.x12", "CUSRES_MAEUEDI_2.edi"}) {
+		t.Errorf("pushed %v", p.names)
+	}
+}
+
+// recordingPusher records what it is asked to push.
+type recordingPusher struct{ names []string }
+
+func (p *recordingPusher) Push(_ context.Context, src, name string, _ func(int64)) (sftp.PushResult, error) {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return sftp.PushResult{}, err
+	}
+	p.names = append(p.names, name)
+	sum := sha256.Sum256(b)
+	return sftp.PushResult{Remote: name, Size: int64(len(b)), SHA256: hex.EncodeToString(sum[:])}, nil
 }

