@@ -306,6 +306,13 @@ func TestCorridorOnce(t *testing.T) {
 	if len(bucket) != len(batch) {
 		t.Errorf("results bucket %v, partner inbox %v", bucket, batch)
 	}
+	d, _ = jobs.Open(ctx, c.load(), nil, false)
+	st, err = d.Status(ctx, "test")
+	d.Close()
+	if err != nil || len(st.ExamLists) != 1 || st.ExamLists[0].Containers != len(issued) || st.ExamLists[0].Returned == 0 ||
+		strings.Join(st.ExamLists[0].Delivered, ",") != "sftp,email" {
+		t.Errorf("status of today's lists: %+v, %v", st.ExamLists, err)
+	}
 	// And again: nothing more.
 	c.runOnce(ctx)
 	if again := c.files("partner/inbox"); len(again) != len(batch) {

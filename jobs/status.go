@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -16,6 +17,7 @@ import (
 	"github.com/icss/icss/jobs/status"
 	"github.com/icss/icss/storage/blob"
 	"github.com/icss/icss/storage/state"
+	"github.com/icss/icss/transforms/examlist"
 )
 
 type kindCount struct {
@@ -303,13 +305,15 @@ func (d *Daemon) serveStatus(ctx context.Context, version string) (func(), error
 	return func() { cancel(); <-done }, nil
 }
 
-// examListsSince lists the exam lists built since the start of the day, with the
-// channels each has reached.
+// examListsSince lists the exam lists built since the start of the day: cut-off and
+// containers from the workbook's issued entries, the channels each has reached, and
+// how many of its exams have a result (the evidence index).
 func (d *Daemon) examListsSince(ctx context.Context, since time.Time) ([]status.ExamList, error) {
 	db := d.ledger.DB()
-	q := `SELECT name, row_count, created_at FROM exam_lists WHERE created_at >= ? ORDER BY name`
+	q := `SELECT l.name, l.blob_key, (SELECT COUNT(DISTINCT m.exam_id) FROM evidence_manifests m WHERE m.exam_list = l.name)
+		FROM exam_lists l WHERE l.created_at >= ? ORDER BY l.name`
 	if d.ledger.Driver() == state.DriverPostgres {
-		q = `SELECT name, row_count, created_at FROM exam_lists WHERE created_at >= $1 ORDER BY name`
+		q = strings.Replace(q, "?", "$1", 1)
 	}
 	rows, err := db.QueryContext(ctx, q, since.UnixMicro())
 	if err != nil {
@@ -317,21 +321,29 @@ func (d *Daemon) examListsSince(ctx context.Context, since time.Time) ([]status.
 	}
 	defer rows.Close()
 	var out []status.ExamList
+	var keys []string
 	for rows.Next() {
-		var name string
-		var n int
-		var at int64
-		if err := rows.Scan(&name, &n, &at); err != nil {
+		var l status.ExamList
+		var key string
+		if err := rows.Scan(&l.ListID, &key, &l.Returned); err != nil {
 			return nil, err
 		}
-		port, _, _ := strings.Cut(name, "-")
-		l := status.ExamList{Port: port, ListID: name, Cutoff: time.UnixMicro(at).UTC(), Containers: n}
-		out = append(out, l)
+		l.Port, _, _ = strings.Cut(l.ListID, "-")
+		out, keys = append(out, l), append(keys, key)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	lists, err := d.blobs.Get(blob.ExamLists)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
+		if data, err := readBlob(ctx, lists, keys[i]); err == nil {
+			if meta, _, err := examlist.ReadIssued(bytes.NewReader(data)); err == nil {
+				out[i].Cutoff, out[i].Containers = meta.Cutoff, meta.Rows
+			}
+		}
 		for _, ep := range []string{"", emailEndpoint(out[i].Port)} {
 			if ep == "" {
 				if p, ok := d.port(out[i].Port); ok {
