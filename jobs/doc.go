@@ -11,16 +11,22 @@
 //
 // # Stages
 //
-//	schedule  one logical run of a schedule (its name and run time): starts the stage
-//	pull      one endpoint's inbox into the raw store and the ledger (storage/sftp);
-//	          enqueues an ingest per file taken
-//	ingest    one pulled file: inspect and acknowledge (edi/acks), normalize
-//	          (transforms/normalize), record the versions in the ledger; a file that
-//	          is not EDI or a table, or yields nothing, is quarantined with the reason
-//	deliver   one outgoing file (the ledger's deliveries row) into its endpoint's
-//	          outbox, exactly once
-//	score     one ingested batch, with the rule set, history, referrals and capacity
-//	          in force; scores in the ledger, assessments in the records store
+//	schedule   one logical run of a schedule (its name and run time): starts its stage
+//	pull       one endpoint's inbox into the raw store and the ledger (storage/sftp);
+//	           an ingest per carrier file taken, an import for a port's returns
+//	ingest     one pulled file: inspect and acknowledge (edi/acks), normalize
+//	           (transforms/normalize), record the versions in the ledger; a file that
+//	           is not EDI or a table, or yields nothing, is quarantined with the reason
+//	score      one ingested batch, with the rule set, history, referrals and capacity
+//	           in force; scores in the ledger, assessments in the records store
+//	exam-list  one port's list at one cut-off (transforms/examlist), kept in the
+//	           exam-lists store and the ledger, queued for the port's outbox and e-mail
+//	deliver    one outgoing file (the ledger's deliveries row: acknowledgments, exam
+//	           lists) into its endpoint's outbox, or an exam list by e-mail
+//	           (storage/mail), exactly once
+//	import     a port's returns (transforms/examimport): signed evidence, results
+//	results    the next signed result batch and its delivery (transforms/results)
+//	notices    hold and release notices (transforms/notices: Notify, Deliver)
 //
 // Each job is unique by what it acts on (River unique jobs), and each checks the
 // ledger before it acts, so a stage enqueued twice, retried after a crash, or run by

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -74,9 +75,7 @@ func (w *scheduleWorker) Work(ctx context.Context, job *river.Job[ScheduleArgs])
 
 // retention deletes the raw copies of files acknowledged longer ago than
 // retention.raw (nothing when it is 0).
-func (d *Daemon) retention(ctx context.Context, log interface {
-	Info(string, ...any)
-}) error {
+func (d *Daemon) retention(ctx context.Context, log *slog.Logger) error {
 	if d.cfg.Retention.Raw <= 0 {
 		return nil
 	}
