@@ -54,13 +54,15 @@ type Schedule struct {
 	// Spec is a five-field cron spec (or @daily, @hourly, ...) prefixed with
 	// CRON_TZ=<IANA zone>, which is required: a cut-off means a local time.
 	Spec string `yaml:"spec"`
-	// Stage is what runs: "pull" (every carrier inbox) or "retention".
+	// Stage is what runs: "pull" (every carrier and port inbox), "learn" (refresh
+	// the history from exam outcomes) or "retention".
 	Stage string `yaml:"stage"`
 }
 
 // Scheduled stages (Schedule.Stage).
 const (
 	StagePull      = "pull"
+	StageLearn     = "learn"
 	StageRetention = "retention"
 )
 
@@ -275,9 +277,9 @@ func (c *Config) validateDaemon(bad func(string, error)) {
 			bad(f+".spec", err)
 		}
 		switch s.Stage {
-		case StagePull, StageRetention:
+		case StagePull, StageLearn, StageRetention:
 		default:
-			bad(f+".stage", fmt.Errorf("%q is not a scheduled stage (%s, %s; exam lists follow ports[].cutoffs)", s.Stage, StagePull, StageRetention))
+			bad(f+".stage", fmt.Errorf("%q is not a scheduled stage (%s, %s, %s; exam lists follow ports[].cutoffs)", s.Stage, StagePull, StageLearn, StageRetention))
 		}
 	}
 	j := c.Jobs

@@ -23,6 +23,7 @@ import (
 	"github.com/icss/icss/jobs"
 	"github.com/icss/icss/storage/state"
 	"github.com/icss/icss/transforms/examlist"
+	"github.com/icss/icss/transforms/risk"
 )
 
 // corridor is one test's world: a carrier drop box on a real sshd and a config.
@@ -88,6 +89,7 @@ ports:
 smtp: {host: 127.0.0.1, port: %[6]d, from: "icss <icss@cbsa.example>", tls: none}
 schedules:
   - {name: pull, spec: "CRON_TZ=UTC */5 * * * *", stage: pull}
+  - {name: learn, spec: "CRON_TZ=America/Vancouver 0 2 * * *", stage: learn}
 jobs:
   poll_interval: 50ms
   retry_backoff: 100ms
@@ -312,6 +314,17 @@ func TestCorridorOnce(t *testing.T) {
 	if err != nil || len(st.ExamLists) != 1 || st.ExamLists[0].Containers != len(issued) || st.ExamLists[0].Returned == 0 ||
 		strings.Join(st.ExamLists[0].Delivered, ",") != "sftp,email" {
 		t.Errorf("status of today's lists: %+v, %v", st.ExamLists, err)
+	}
+	// The learn stage turned the outcomes into the history the next scores use.
+	hs, _ := filepath.Glob(filepath.Join(c.dir, "data/blobs/records/history/*.json"))
+	if len(hs) == 0 {
+		t.Fatal("no history learned")
+	}
+	hf, _ := os.Open(hs[len(hs)-1])
+	h, err := risk.ReadHistory(hf)
+	hf.Close()
+	if err != nil || h.Examined == 0 || h.Records < float64(versions) {
+		t.Errorf("learned history: %v records, %v examined, %v", h.Records, h.Examined, err)
 	}
 	// And again: nothing more.
 	c.runOnce(ctx)

@@ -231,7 +231,7 @@ func (d *Daemon) RunOnce(ctx context.Context, wait time.Duration) (OnceResult, e
 }
 
 // oncePhases are the scheduled stages in flow order, for RunOnce.
-var oncePhases = [][]string{{config.StagePull, config.StageRetention}, {KindExamList}}
+var oncePhases = [][]string{{config.StagePull, config.StageRetention}, {KindExamList}, {config.StageLearn}}
 
 // drain waits until no job is left to run now, and no retry is due within wait; it
 // returns how many jobs are still waiting for a retry.

@@ -46,7 +46,7 @@ func (w *scoreWorker) Work(ctx context.Context, job *river.Job[ScoreArgs]) error
 		return err
 	}
 	log := d.log.With("job", job.ID, "kind", KindScore, "endpoint", f.Endpoint, "file", f.Name, "file_id", f.ID, "sha256", f.SHA256)
-	eng, err := d.engines.get(d)
+	eng, err := d.engines.get(ctx, d)
 	if err != nil {
 		return err // a rule set that does not compile is fixed by a person; retries show it
 	}
@@ -158,16 +158,21 @@ func (w *scoreWorker) versions(ctx context.Context, f state.File, batch *os.File
 }
 
 // engineCache compiles the configured rule set, history and referrals once, and
-// again when one of their files changes.
+// again when one of their files changes or the learn stage writes a new history
+// (which then replaces the configured one).
 type engineCache struct {
 	mu     sync.Mutex
 	eng    *risk.Engine
 	stamps string
 }
 
-func (c *engineCache) get(d *Daemon) (*risk.Engine, error) {
+func (c *engineCache) get(ctx context.Context, d *Daemon) (*risk.Engine, error) {
 	r := d.cfg.Risk
-	stamps := ""
+	learned, err := d.latestHistory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stamps := learned + ";"
 	for _, p := range []string{r.Rules, r.History, r.Referrals} {
 		if p != "" {
 			fi, err := os.Stat(p)
@@ -193,7 +198,14 @@ func (c *engineCache) get(d *Daemon) (*risk.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.History != "" {
+	switch {
+	case learned != "":
+		h, err := d.loadLearned(ctx, learned)
+		if err != nil {
+			return nil, err
+		}
+		eng = eng.WithHistory(h)
+	case r.History != "":
 		h, err := risk.LoadHistory(r.History)
 		if err != nil {
 			return nil, err

@@ -64,6 +64,8 @@ func (w *scheduleWorker) Work(ctx context.Context, job *river.Job[ScheduleArgs])
 		}
 	case config.StageRetention:
 		runErr = d.retention(ctx, log)
+	case config.StageLearn:
+		runErr = d.learn(ctx, key, log)
 	default:
 		runErr = fmt.Errorf("stage %q cannot be scheduled", sc.stage)
 	}
