@@ -59,6 +59,7 @@ ep() { # name role dirs...
 	[ -n "$smtp" ] && echo "smtp: {host: 127.0.0.1, port: $smtp, from: \"icss <icss@cbsa.example>\", tls: none}"
 	echo "schedules:"
 	echo '  - {name: pull, spec: "CRON_TZ=UTC */5 * * * *", stage: pull}'
+	echo '  - {name: learn, spec: "CRON_TZ=America/Vancouver 0 2 * * *", stage: learn}'
 	echo "risk: {capacity: 40}"
 	echo "results: {batch_dir: data/results, sftp_endpoint: partner}"
 	echo "http: {addr: \"127.0.0.1:0\"}"
