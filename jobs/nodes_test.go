@@ -1,7 +1,10 @@
 package jobs_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/icss/icss/internal/testkit/pgtest"
 	"github.com/icss/icss/internal/testkit/s3test"
+	"github.com/icss/icss/internal/testkit/smtptest"
 	"github.com/icss/icss/jobs"
 )
 
@@ -106,6 +110,47 @@ func TestTwoNodesOnePostgres(t *testing.T) {
 	sent := count(`SELECT COUNT(*) FROM deliveries WHERE endpoint = 'carrier'`)
 	if got := len(c.outbox()); got != sent || sent < inputs {
 		t.Errorf("%d files in the carrier's outbox, %d deliveries in the ledger, %d inputs", got, sent, inputs)
+	}
+	// The exam list at a cut-off: in the exam-lists bucket, mailed with a presigned
+	// link that fetches the very workbook the port's outbox got.
+	if err := d.Trigger(ctx, "exam-list-caprr"); err != nil {
+		t.Fatal(err)
+	}
+	msgs := smtptest.Wait(t, c.sink, 1, 60*time.Second)
+	_, parts, err := msgs[0].Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := ""
+	for _, p := range parts {
+		if strings.HasPrefix(p.ContentType, "text/plain") {
+			for _, line := range strings.Split(string(p.Body), "\n") {
+				if strings.HasPrefix(strings.TrimSpace(line), "http") {
+					link = strings.TrimSpace(line)
+				}
+			}
+		}
+	}
+	if link == "" {
+		t.Fatalf("no presigned link in the message: %+v", parts)
+	}
+	resp, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetched, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	deadline = time.Now().Add(30 * time.Second)
+	for len(c.files("port/lists")) == 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	lists := c.files("port/lists")
+	if len(lists) != 1 {
+		t.Fatalf("port outbox: %v", lists)
+	}
+	listed, _ := os.ReadFile(c.srv.Path("port/lists/" + lists[0]))
+	if resp.StatusCode != 200 || !bytes.Equal(fetched, listed) {
+		t.Errorf("the presigned link gave %d, %d bytes; the outbox has %d", resp.StatusCode, len(fetched), len(listed))
 	}
 	a.Process.Signal(syscall.SIGTERM)
 	if err := a.Wait(); err != nil {
