@@ -24,6 +24,7 @@ import (
 	"github.com/icss/icss/storage/state"
 	"github.com/icss/icss/transforms/examlist"
 	"github.com/icss/icss/transforms/risk"
+	"github.com/icss/icss/transforms/tabular"
 )
 
 // corridor is one test's world: a carrier drop box on a real sshd and a config.
@@ -166,6 +167,21 @@ func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
+// carrierTable is a carrier's CSV in the default template with one bill.
+func carrierTable(t *testing.T) []byte {
+	var tmpl bytes.Buffer
+	if err := tabular.WriteTemplate(&tmpl, tabular.DefaultMapping(), "csv"); err != nil {
+		t.Fatal(err)
+	}
+	header := strings.Split(strings.TrimSpace(tmpl.String()), ",")
+	values := map[string]string{"Issuer SCAC": "MAEU", "Bill Number": "9001", "Container Number": "MSKU7351770", "Port of Discharge": "CAPRR"}
+	row := make([]string, len(header))
+	for i, h := range header {
+		row[i] = values[h]
+	}
+	return []byte(strings.Join(header, ",") + "\n" + strings.Join(row, ",") + "\n")
+}
+
 func manifest(t *testing.T, bills int, control int) []byte {
 	var b bytes.Buffer
 	if _, err := x12gen.New(x12gen.Options{Seed: uint64(control), Bills: bills, BillsPerSet: 50, Control: control}).WriteTo(&b); err != nil {
@@ -192,6 +208,7 @@ func TestCorridorOnce(t *testing.T) {
 		c.drop(filepath.Base(f), b)
 	}
 	c.drop("garbage.bin", []byte("\x00\x01\x02 this is not EDI"))
+	c.drop("bills.csv", carrierTable(t))
 
 	res := c.runOnce(ctx)
 	if len(res.Parked) != 0 || res.Waiting != 0 {
@@ -258,8 +275,11 @@ func TestCorridorOnce(t *testing.T) {
 		t.Errorf("message to %v without the workbook attached intact", msgs[0].To)
 	}
 	q, _ := ledger.FilesInState(ctx, "", state.FileAcknowledged)
-	if len(q) < 2 {
-		t.Errorf("acknowledged files: %d", len(q))
+	if len(q) != len(demo)+2 { // the demo files, the manifest and the carrier's table
+		t.Errorf("%d files done, want %d", len(q), len(demo)+2)
+	}
+	if v, err := ledger.LatestRecord(ctx, "MAEU9001"); err != nil || v.Version != 1 {
+		t.Errorf("the table's bill: %+v, %v", v, err)
 	}
 	d.Close()
 
