@@ -14,6 +14,7 @@ import (
 	"github.com/icss/icss/edi/x12/x12gen"
 	"github.com/icss/icss/internal/testkit/corpus"
 	"github.com/icss/icss/transforms/harmonized"
+	"github.com/icss/icss/transforms/tabular"
 )
 
 func collect(t *testing.T, opts Options, files ...string) ([]Line, Result) {
@@ -200,14 +201,30 @@ func ExampleRun() {
 	// 2 bill version(s)
 }
 
-// RunReader on one input gives, line for line, what Run gives on the same file: the
-// X12 309 samples, a CUSCAR and a carrier table (CSV) read from a reader
-// hint; and an unreadable input is an error of the result, not of the run.
+// RunReader on one input gives, line for line, what Run gives on the same file: X12
+// 309s, a CUSCAR and a carrier table (CSV in the default template) read from a reader;
+// and an unreadable input is an error of the result, not of the run.
 func TestRunReaderMatchesRun(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	files := append(corpus.Samples(t, "x12types_309_*.edi"), corpus.Samples(t, "cuscartools_*.edi")...)
-	files = append(files, write(t, dir, "bills.csv", "Bill of lading,Carrier SCAC,Container\nMAEU123,MAEU,MSKU7351770\n"))
+	var tmpl bytes.Buffer
+	if err := tabular.WriteTemplate(&tmpl, tabular.DefaultMapping(), "csv"); err != nil {
+		t.Fatal(err)
+	}
+	header := strings.Split(strings.TrimSpace(tmpl.String()), ",")
+	row := make([]string, len(header))
+	for i, h := range header {
+		row[i] = map[string]string{"Issuer SCAC": "MAEU", "Bill Number": "9001", "Container Number": "MSKU7351770"}[h]
+	}
+	var gen bytes.Buffer
+	x12gen.New(x12gen.Options{Seed: 3, Bills: 40}).WriteTo(&gen)
+	files := []string{
+		"../../cmd/icss/testdata/normalize/manifest-309.x12",
+		"../../cmd/icss/testdata/normalize/amendment-309.x12",
+		"../../edi/edifact/testdata/conformance/01_valid_cuscar_d95b.edi",
+		write(t, dir, "generated.x12", gen.String()),
+		write(t, dir, "bills.csv", strings.Join(header, ",")+"\n"+strings.Join(row, ",")+"\n"),
+	}
 	for _, f := range files {
 		want, _ := collect(t, Options{}, f)
 		b, err := os.ReadFile(f)
@@ -228,11 +245,8 @@ func TestRunReaderMatchesRun(t *testing.T) {
 			}
 		}
 	}
-	if _, err := RunReader(Options{}, "x", strings.NewReader("\x00\x01 binary"), func(Line) error { return nil }); err != nil {
-		t.Fatal(err)
-	}
-	res, _ := RunReader(Options{}, "x", strings.NewReader("\x00\x01 binary"), func(Line) error { return nil })
-	if len(res.Errors) != 1 {
-		t.Fatalf("binary input: %+v", res)
+	res, err := RunReader(Options{}, "x", strings.NewReader("\x00\x01 binary"), func(Line) error { return nil })
+	if err != nil || len(res.Errors) != 1 {
+		t.Fatalf("binary input: %+v, %v", res, err)
 	}
 }
