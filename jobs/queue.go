@@ -34,7 +34,6 @@ type queue interface {
 	JobList(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
 	JobRetry(ctx context.Context, id int64) (*rivertype.JobRow, error)
 	JobCancel(ctx context.Context, id int64) (*rivertype.JobRow, error)
-	JobGet(ctx context.Context, id int64) (*rivertype.JobRow, error)
 }
 
 // jobsDB is the River database: its handle for counting jobs, and how to close it.
