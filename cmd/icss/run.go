@@ -25,12 +25,17 @@ func newRunCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run --config FILE [--once]",
 		Short: "Run every stage of the corridor on its schedule (the daemon)",
-		Long: `Run is the daemon: it pulls carrier files on the configured schedules, ingests
-them (inspect, acknowledge, normalize, record versions), delivers the
-acknowledgments to the carriers' outboxes and scores each batch, as durable jobs
-(River, on the ledger's database) that survive crashes and are shared by every node
-on one PostgreSQL ledger. After downtime each schedule's latest missed run is done
-once on start.
+		Long: `Run is the daemon. On the configured schedules it pulls the carriers' files,
+ingests them (inspect, acknowledge, normalize, record versions) and scores each
+batch; acknowledgments and hold notices go to the carriers' outboxes. At each
+port's cut-off it builds the exam list and delivers it (the port's SFTP outbox,
+e-mail). Returns from the port's inbox are imported as signed evidence; signed
+result batches go to the partner's inbox and the results bucket; release notices
+to the carriers. The learn schedule refreshes the history from exam outcomes, and
+retention removes old raw copies. Every stage is a durable job (River, on the
+ledger's database) that survives crashes and is shared by every node on one
+PostgreSQL ledger. After downtime each schedule's latest missed run is done once
+on start.
 
 On SIGTERM or SIGINT it stops taking jobs, lets the running ones finish within
 jobs.shutdown_timeout (those still running are cancelled and retried later) and
