@@ -58,6 +58,10 @@ fuzz: ## Run every fuzz target for FUZZTIME each.
 demo: build ## Run the main job end to end on embedded defaults.
 	@scripts/demo.sh
 
+.PHONY: bench-corridor
+bench-corridor: build ## The corridor with 100,000 bills: acks, assessments, exam list, result batch; wall time and peak RSS.
+	@BILLS=$${BILLS:-100000} FILES=$${FILES:-10} scripts/demo-corridor.sh bin/icss .bench-corridor
+
 .PHONY: golden
 golden: ## Regenerate the golden files.
 	$(GO) test $(PKGS) -run 'Golden|Example' -update
@@ -68,4 +72,4 @@ tidy: ## go mod tidy.
 
 .PHONY: clean
 clean: ## Remove build output.
-	rm -rf bin .demo
+	rm -rf bin .demo .bench-corridor

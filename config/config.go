@@ -29,6 +29,29 @@ type Config struct {
 	SpoolDir string `yaml:"spool_dir"`
 	// Endpoints are the SFTP servers icss pulls from and pushes to.
 	Endpoints []Endpoint `yaml:"endpoints"`
+
+	// What `icss run` adds (config/daemon.go).
+
+	// Node names this node in logs, the status and River; default the host name.
+	Node string `yaml:"node"`
+	// Ports are the ports of examination, with their exam-list cut-offs.
+	Ports []Port `yaml:"ports"`
+	// Schedules run the scheduled stages (pull, retention) on cron specs.
+	Schedules []Schedule `yaml:"schedules"`
+	Jobs      Jobs       `yaml:"jobs"`
+	Risk      Risk       `yaml:"risk"`
+	Acks      Acks       `yaml:"acks"`
+	ExamLists ExamLists  `yaml:"exam_lists"`
+	Notices   Notices    `yaml:"notices"`
+	// Results, when set, builds and delivers signed result batches to the partner.
+	Results   *Results  `yaml:"results"`
+	Retention Retention `yaml:"retention"`
+	HTTP      HTTP      `yaml:"http"`
+	// SMTP is the relay exam lists are mailed through; none: no e-mail.
+	SMTP *SMTP `yaml:"smtp"`
+	// SigningKey is icss's ed25519 private key (PEM, icss keys generate), which signs
+	// result batches and evidence manifests: {file: PATH} or {env: NAME}.
+	SigningKey Secret `yaml:"signing_key"`
 }
 
 // State configures the ledger (storage/state).
@@ -89,6 +112,10 @@ func (b Blob) Open(ctx context.Context) (blob.Set, error) {
 // Endpoint is an SFTP endpoint: sftp.Config plus its key passphrase secret.
 type Endpoint struct {
 	sftp.Config `yaml:",inline"`
+	// Role is what the endpoint is to the corridor: carrier, port or partner
+	// (config.Role*). An endpoint without a role is for icss pull and push by hand
+	// only; icss run leaves it alone.
+	Role string `yaml:"role"`
 	// KeyPassphrase decrypts key_file when it is encrypted.
 	KeyPassphrase Secret `yaml:"key_passphrase"`
 }
@@ -170,6 +197,12 @@ func Parse(data []byte, baseDir string, opts Options) (*Config, error) {
 	for i := range c.Endpoints {
 		resolve(fmt.Sprintf("endpoints[%d].key_passphrase", i), &c.Endpoints[i].KeyPassphrase)
 	}
+	resolve("signing_key", &c.SigningKey)
+	resolve("http.token", &c.HTTP.TokenSecret)
+	resolve("http.password", &c.HTTP.PasswordSecret)
+	if c.SMTP != nil {
+		resolve("smtp.password", &c.SMTP.PasswordSecret)
+	}
 	if err := errors.Join(append(errs, c.Validate())...); err != nil {
 		return nil, err
 	}
@@ -202,6 +235,10 @@ func (c *Config) complete(baseDir string) {
 		c.SpoolDir = filepath.Join(c.DataDir, "spool")
 	}
 	c.SpoolDir = absPath(baseDir, c.SpoolDir)
+	c.completeDaemon(baseDir)
+	if c.Results != nil && c.Results.BatchDir != "" {
+		c.Results.BatchDir = absPath(baseDir, c.Results.BatchDir)
+	}
 	for i := range c.Endpoints {
 		e := &c.Endpoints[i]
 		e.Config = e.Config.WithDefaults()
@@ -261,6 +298,7 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	c.validateDaemon(bad)
 	return errors.Join(errs...)
 }
 

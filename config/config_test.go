@@ -18,7 +18,7 @@ func env(m map[string]string) Options {
 
 func TestLoadExample(t *testing.T) {
 	t.Parallel()
-	c, err := LoadWith("testdata/icss.yaml", env(map[string]string{"ICSS_CN_KEY_PASSPHRASE": "s3cret-pass"}))
+	c, err := LoadWith("testdata/icss.yaml", env(map[string]string{"ICSS_CN_KEY_PASSPHRASE": "s3cret-pass", "ICSS_SMTP_PASSWORD": "smtp-pass"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestLoadExample(t *testing.T) {
 
 func TestSecretNeverPrinted(t *testing.T) {
 	t.Parallel()
-	c, err := LoadWith("testdata/icss.yaml", env(map[string]string{"ICSS_CN_KEY_PASSPHRASE": "s3cret-pass"}))
+	c, err := LoadWith("testdata/icss.yaml", env(map[string]string{"ICSS_CN_KEY_PASSPHRASE": "s3cret-pass", "ICSS_SMTP_PASSWORD": "smtp-pass"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestErrorsNameTheField(t *testing.T) {
 
 func ExampleLoadWith() {
 	c, err := LoadWith("testdata/icss.yaml", Options{LookupEnv: func(k string) (string, bool) {
-		return "example-passphrase", k == "ICSS_CN_KEY_PASSPHRASE"
+		return "example-secret", k == "ICSS_CN_KEY_PASSPHRASE" || k == "ICSS_SMTP_PASSWORD"
 	}})
 	if err != nil {
 		fmt.Println(err)
@@ -144,7 +144,8 @@ func ExampleLoadWith() {
 		fmt.Printf("%s %s inbox=%q outbox=%q passphrase=%v\n", e.Name, e.Addr, e.Inbox, e.Outbox, e.KeyPassphrase)
 	}
 	// Output:
-	// cn-rail sftp.cn.example:22 inbox="inbox" outbox="" passphrase=**redacted**
+	// cn-rail sftp.cn.example:22 inbox="inbox" outbox="outbox" passphrase=**redacted**
+	// prr-staff sftp.prr.example:22 inbox="returns" outbox="lists" passphrase=**redacted**
 	// cbp-results 203.0.113.7:2222 inbox="" outbox="incoming" passphrase=**redacted**
 }
 
@@ -156,7 +157,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("endpoints: [{name: a, key_passphrase: {env: X}}]"))
 	f.Add([]byte("state: {driver: postgres, dsn_secret: {file: x}}"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		c, err := Parse(b, "/nonexistent/icss-fuzz", env(map[string]string{"ICSS_CN_KEY_PASSPHRASE": "p"}))
+		c, err := Parse(b, "/nonexistent/icss-fuzz", env(map[string]string{"ICSS_CN_KEY_PASSPHRASE": "p", "ICSS_SMTP_PASSWORD": "p"}))
 		if err != nil {
 			return
 		}

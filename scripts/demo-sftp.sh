@@ -12,30 +12,10 @@ fi
 d="$demo/sftp"
 rm -rf "$d"; mkdir -p "$d/drop/inbox" "$d/drop/outbox"
 d=$(cd "$d" && pwd)
-ssh-keygen -q -t ed25519 -N '' -C '' -f "$d/host_ed25519"
-ssh-keygen -q -t ed25519 -N '' -C '' -f "$d/client_ed25519"
-cp "$d/client_ed25519.pub" "$d/authorized_keys"
-if [ "$(id -u)" = 0 ]; then mkdir -p -m 0755 /run/sshd; fi
-
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; true' EXIT
-for try in 1 2 3 4 5; do
-	port=$((20000 + RANDOM % 40000))
-	/usr/sbin/sshd -D -e -f /dev/null -o ListenAddress=127.0.0.1:$port -o HostKey="$d/host_ed25519" \
-		-o PidFile=none -o AuthorizedKeysFile="$d/authorized_keys" -o PasswordAuthentication=no \
-		-o KbdInteractiveAuthentication=no -o PermitRootLogin=prohibit-password -o StrictModes=no \
-		-o UsePAM=no -o "Subsystem=sftp internal-sftp" -o "ForceCommand=internal-sftp -d $d/drop" \
-		-o AllowTcpForwarding=no -o X11Forwarding=no >"$d/sshd.log" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do
-		grep -q 'Server listening' "$d/sshd.log" && break 2
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill "$pid" 2>/dev/null || true; pid=
-done
-[ -n "$pid" ] || { echo "sshd did not start:"; cat "$d/sshd.log"; exit 1; }
-echo "[127.0.0.1]:$port $(cat "$d/host_ed25519.pub")" > "$d/known_hosts"
+sshd_pid=
+trap '[ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null; true' EXIT
+. "$(dirname "$0")/lib-sshd.sh"
+start_sshd "$d" "$d/drop"
 
 cat > "$d/icss.yaml" <<YAML
 data_dir: data

@@ -68,3 +68,6 @@ if [ -d ../shared/data/kcs ]; then
   $icss risk backtest --mapping testdata/kcs/mapping.yaml --bootstrap 200 \
     --history ../shared/data/kcs/df_syn_train_eng.csv --eval ../shared/data/kcs/df_syn_valid_eng.csv
 fi
+
+step "8. The corridor by itself: icss run --once on embedded defaults, an officer's return, the partner's check"
+scripts/demo-corridor.sh "$icss" "$demo"

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -13,8 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/icss/icss/edi"
-	"github.com/icss/icss/edi/x12"
+	"github.com/icss/icss/edi/acks"
 	"github.com/icss/icss/edi/x12/ack"
 	"github.com/icss/icss/storage/state"
 )
@@ -115,38 +113,26 @@ func ackFile(stdout, stderr io.Writer, name, dir string, opts ack.Options) (ok b
 		return false, err
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 64<<10)
-	if peek, _ := br.Peek(edi.PeekSize); detectEDIFACT(peek) {
-		return ackEDIFACTFile(stdout, stderr, name, br, dir, opts)
-	}
-	var ackErr error
-	// Units remembers the business unit (bill, container) of each set, for the 999 CTX.
-	units := ack.NewUnits()
-	v := x12.NewValidator()
-	v.OnSegment = units.Observe
-	opts.Context = units.Context
-	rep, err := x12.Inspect(br, name, v, func(ic *x12.Interchange) {
-		defer units.Forget(ic)
-		if ackErr != nil {
-			return
+	return ackStream(stdout, stderr, name, f, dir, opts)
+}
+
+// ackStream writes into dir the acknowledgments (TA1, 997/999 or CONTRL) of the input
+// r, printing a line for each, and reports whether the input was valid.
+func ackStream(stdout, stderr io.Writer, name string, r io.Reader, dir string, opts ack.Options) (ok bool, err error) {
+	rep, err := acks.Acknowledge(r, name, opts, func(a acks.File) error {
+		path := filepath.Join(dir, a.Name)
+		if err := writeFileAtomic(path, a.Data); err != nil {
+			return err
 		}
-		acks, err := ack.Acknowledge(ic, opts)
-		if err != nil {
-			ackErr = fmt.Errorf("acknowledge interchange %s of %s: %w", ic.Control, name, err)
-			return
-		}
-		for _, a := range acks {
-			path := filepath.Join(dir, a.FileName())
-			if err := writeFileAtomic(path, a.Bytes()); err != nil {
-				ackErr = err
-				return
-			}
+		if a.Kind == "CONTRL" {
+			fmt.Fprintf(stdout, "%s: CONTRL %s for interchange %s -> %s\n", name, a.Status, a.Interchange, path)
+		} else {
 			fmt.Fprintf(stdout, "%s: %s %s for interchange %s%s -> %s\n", name, a.Kind, a.Status, a.Interchange, groupSuffix(a.Group), path)
 		}
+		return nil
+	}, func(s acks.Skipped) {
+		fmt.Fprintf(stdout, "%s: interchange %s at line %d not acknowledged: %v\n", name, s.Interchange, s.Line, s.Reason)
 	})
-	if err == nil {
-		err = ackErr
-	}
 	if err != nil {
 		return false, err
 	}

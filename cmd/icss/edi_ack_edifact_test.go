@@ -22,7 +22,7 @@ func TestAckEDIFACTFile(t *testing.T) {
 	dir := t.TempDir()
 	var out, errOut bytes.Buffer
 	opts := ack.Options{Now: func() time.Time { return time.Date(2026, 11, 27, 22, 0, 0, 0, time.UTC) }, Controls: ack.NewCounter()}
-	ok, err := ackEDIFACTFile(&out, &errOut, "in.edi", strings.NewReader(in), dir, opts)
+	ok, err := ackStream(&out, &errOut, "in.edi", strings.NewReader(in), dir, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,11 +26,15 @@ func newRootCommand() *cobra.Command {
 		newTemplateCommand(),
 		newLedgerCommand(),
 		newKeysCommand(),
+		newRunCommand(),
+		newStatusCommand(),
+		newJobsCommand(),
+		newConfigCommand(),
 		newExamCommand(),
+		newEvidenceCommand(),
 		newResultsCommand(),
 		newPartnerCommand(),
 		newNoticeCommand(),
-		newEvidenceCommand(),
 	)
 	return root
 }

@@ -62,9 +62,74 @@ var (
 	eventMessages = map[string]bool{"COARRI": true, "IFTSTA": true, "BAPLIE": true}
 )
 
+// Source is one input: Name labels it in records' provenance and in errors, Open
+// reads it from the start (a local file, an object of the blob store). RunSources
+// opens a source at most three times: to tell its kind, and to read it.
+type Source struct {
+	Name string
+	Open func() (io.ReadCloser, error)
+}
+
+// FileSource is the Source of a local file.
+func FileSource(path string) Source {
+	return Source{Name: path, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
+}
+
 // Run normalises files and calls emit for every output line. Inputs that cannot be read
 // are reported in Result.Errors and skipped; an error from emit stops the run.
 func Run(opts Options, files []string, emit func(Line) error) (Result, error) {
+	srcs := make([]Source, len(files))
+	for i, f := range files {
+		srcs[i] = FileSource(f)
+	}
+	return RunSources(opts, srcs, emit)
+}
+
+// RunReader normalises one input read once, streaming, from r: what the daemon's
+// ingest job does with a file from the blob store. The events of an event file are
+// emitted as lines of their own (there are no bills in the same run to attach them to).
+func RunReader(opts Options, name string, r io.Reader, emit func(Line) error) (Result, error) {
+	n := newRunner(opts, emit)
+	br := bufio.NewReaderSize(r, 64<<10)
+	kind, err := classifyReader(name, br)
+	if err != nil {
+		n.res.Errors = append(n.res.Errors, err)
+	} else if err := n.file(name, br, kind); err != nil {
+		return n.res, err
+	}
+	n.res.Files = 1
+	return n.res, n.finish()
+}
+
+// RunSources is Run over sources of any kind.
+func RunSources(opts Options, srcs []Source, emit func(Line) error) (Result, error) {
+	n := newRunner(opts, emit)
+	// Pass 1: event files, so that pass 2 can attach their events to bills as they stream.
+	var rest []Source
+	var kinds []fileKind
+	for _, src := range srcs {
+		kind, err := classify(src)
+		if err != nil {
+			n.res.Errors = append(n.res.Errors, err)
+			continue
+		}
+		if kind == kindEvents || kind == kindEDIFACTEvents {
+			n.source(src, kind)
+			continue
+		}
+		kinds = append(kinds, kind)
+		rest = append(rest, src)
+	}
+	for i, src := range rest {
+		if err := n.source(src, kinds[i]); err != nil {
+			return n.res, err
+		}
+	}
+	n.res.Files = len(srcs)
+	return n.res, n.finish()
+}
+
+func newRunner(opts Options, emit func(Line) error) *runner {
 	if opts.Mapping == nil {
 		opts.Mapping = tabular.DefaultMapping()
 	}
@@ -72,26 +137,11 @@ func Run(opts Options, files []string, emit func(Line) error) (Result, error) {
 	if opts.Current {
 		n.ledger = harmonized.NewLedger()
 	}
-	// Pass 1: event files, so that pass 2 can attach their events to bills as they stream.
-	var rest []string
-	for _, f := range files {
-		kind, err := classify(f)
-		if err != nil {
-			n.res.Errors = append(n.res.Errors, err)
-			continue
-		}
-		if kind == kindEvents || kind == kindEDIFACTEvents {
-			n.file(f, kind)
-			continue
-		}
-		rest = append(rest, f)
-	}
-	for _, f := range rest {
-		kind, _ := classify(f)
-		if err := n.file(f, kind); err != nil {
-			return n.res, err
-		}
-	}
+	return n
+}
+
+// finish emits the current views (with Options.Current) and the events no bill took.
+func (n *runner) finish() error {
 	if n.ledger != nil {
 		keys := n.ledger.Keys()
 		current := make(map[string]*harmonized.Record, len(keys))
@@ -104,7 +154,7 @@ func Run(opts Options, files []string, emit func(Line) error) (Result, error) {
 		for _, k := range keys {
 			if cur := current[k]; cur != nil {
 				if err := n.out(Line{Record: cur}); err != nil {
-					return n.res, err
+					return err
 				}
 			}
 		}
@@ -112,12 +162,11 @@ func Run(opts Options, files []string, emit func(Line) error) (Result, error) {
 	for i := range n.events {
 		if !n.attached[i] {
 			if err := n.out(Line{Event: n.events[i]}); err != nil {
-				return n.res, err
+				return err
 			}
 		}
 	}
-	n.res.Files = len(files)
-	return n.res, nil
+	return nil
 }
 
 type fileKind int
@@ -130,48 +179,29 @@ const (
 	kindTable
 )
 
-// classify tells an input's kind from its first bytes (and, for X12, its first
+// classify tells a source's kind from its first bytes (and, for X12, its first
 // transaction set); anything that is not EDI is read as a table.
-func classify(name string) (fileKind, error) {
-	f, err := os.Open(name)
+func classify(src Source) (fileKind, error) {
+	f, err := src.Open()
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
+	return classifyReader(src.Name, bufio.NewReaderSize(f, peekWindow))
+}
+
+// classifyReader is classify on a reader it only peeks at.
+func classifyReader(name string, br *bufio.Reader) (fileKind, error) {
 	peek, _ := br.Peek(edi.PeekSize)
 	std, err := edi.Detect(peek)
 	switch {
 	case err == nil && std == edi.EDIFACT:
-		r := edifact.NewReader(br)
-		for i := 0; i < 32; i++ {
-			seg, err := r.Read()
-			if err == io.EOF {
-				break
-			}
-			if seg != nil && seg.Tag() == "UNH" {
-				if eventMessages[string(seg.Component(2, 1))] {
-					return kindEDIFACTEvents, nil
-				}
-				break
-			}
-		}
-		return kindEDIFACT, nil
+		return peekEDIFACT(br), nil
 	case err == nil && std == edi.X12:
-		r := x12.NewReader(br)
-		for i := 0; i < 32; i++ {
-			seg, err := r.Read()
-			if err == io.EOF {
-				break
-			}
-			if seg != nil && seg.Tag() == "ST" {
-				if eventSets[string(seg.Elem(1))] {
-					return kindEvents, nil
-				}
-				return kindX12, nil
-			}
-		}
-		return kindX12, nil
+		return peekX12(br), nil
+	}
+	if bytes.HasPrefix(peek, zipMagic) {
+		return kindTable, nil
 	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".csv", ".txt", ".tsv", ".xlsx", ".xlsm":
@@ -181,6 +211,53 @@ func classify(name string) (fileKind, error) {
 		return kindTable, nil
 	}
 	return 0, fmt.Errorf("%s: not X12, EDIFACT or a CSV/XLSX table", name)
+}
+
+// zipMagic starts every XLSX workbook (a ZIP archive).
+var zipMagic = []byte("PK\x03\x04")
+
+// peekWindow bounds how much of an input is buffered to find its first message.
+const peekWindow = 64 << 10
+
+// peekX12 finds the first transaction set in the first peekWindow bytes.
+func peekX12(br *bufio.Reader) fileKind {
+	r := x12.NewReader(bytes.NewReader(peekUpTo(br)))
+	for i := 0; i < 32; i++ {
+		seg, err := r.Read()
+		if err != nil {
+			break
+		}
+		if seg != nil && seg.Tag() == "ST" {
+			if eventSets[string(seg.Elem(1))] {
+				return kindEvents
+			}
+			break
+		}
+	}
+	return kindX12
+}
+
+// peekEDIFACT finds the first message in the first peekWindow bytes.
+func peekEDIFACT(br *bufio.Reader) fileKind {
+	r := edifact.NewReader(bytes.NewReader(peekUpTo(br)))
+	for i := 0; i < 32; i++ {
+		seg, err := r.Read()
+		if err != nil {
+			break
+		}
+		if seg != nil && seg.Tag() == "UNH" {
+			if eventMessages[string(seg.Component(2, 1))] {
+				return kindEDIFACTEvents
+			}
+			break
+		}
+	}
+	return kindEDIFACT
+}
+
+func peekUpTo(br *bufio.Reader) []byte {
+	b, _ := br.Peek(min(peekWindow, br.Size()))
+	return b
 }
 
 type runner struct {
@@ -201,8 +278,19 @@ func (n *runner) out(l Line) error {
 	return n.emit(l)
 }
 
+// source opens and maps one input.
+func (n *runner) source(src Source, kind fileKind) error {
+	f, err := src.Open()
+	if err != nil {
+		n.res.Errors = append(n.res.Errors, err)
+		return nil
+	}
+	defer f.Close()
+	return n.file(src.Name, bufio.NewReaderSize(f, 64<<10), kind)
+}
+
 // file maps one input. Read errors are recorded and end that input only.
-func (n *runner) file(name string, kind fileKind) error {
+func (n *runner) file(name string, r *bufio.Reader, kind fileKind) error {
 	var received *harmonized.DateTime
 	if n.opts.ReceivedAt != nil {
 		received = n.opts.ReceivedAt(name)
@@ -210,11 +298,11 @@ func (n *runner) file(name string, kind fileKind) error {
 	var err error
 	switch kind {
 	case kindX12, kindEvents:
-		err = n.x12(name, received)
+		err = n.x12(name, r, received)
 	case kindEDIFACT, kindEDIFACTEvents:
-		err = n.edifact(name, received)
+		err = n.edifact(name, r, received)
 	case kindTable:
-		err = n.table(name, received)
+		err = n.table(name, r, received)
 	}
 	var emitErr *emitError
 	if errors.As(err, &emitErr) {
@@ -231,34 +319,24 @@ type emitError struct{ err error }
 
 func (e *emitError) Error() string { return e.err.Error() }
 
-func (n *runner) x12(name string, received *harmonized.DateTime) error {
-	f, err := os.Open(name)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
+func (n *runner) x12(name string, r io.Reader, received *harmonized.DateTime) error {
 	opts := x12map.Options{File: name, ReceivedAt: received, Sequence: n.seq}
 	if n.opts.Unmapped != nil {
 		opts.Unmapped = func(u x12map.Unmapped) { n.opts.Unmapped(u.String()) }
 	}
-	m := x12map.New(bufio.NewReaderSize(f, 64<<10), opts)
+	m := x12map.New(r, opts)
 	return n.drain(func() (*harmonized.Record, *harmonized.Event, error) {
 		it, err := m.Read()
 		return it.Record, it.Event, err
 	})
 }
 
-func (n *runner) edifact(name string, received *harmonized.DateTime) error {
-	f, err := os.Open(name)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
+func (n *runner) edifact(name string, r io.Reader, received *harmonized.DateTime) error {
 	opts := edifactmap.Options{File: name, ReceivedAt: received, Sequence: n.seq}
 	if n.opts.Unmapped != nil {
 		opts.Unmapped = func(u edifactmap.Unmapped) { n.opts.Unmapped(u.String()) }
 	}
-	m := edifactmap.New(bufio.NewReaderSize(f, 64<<10), opts)
+	m := edifactmap.New(r, opts)
 	return n.drain(func() (*harmonized.Record, *harmonized.Event, error) {
 		it, err := m.Read()
 		return it.Record, it.Event, err
@@ -285,8 +363,15 @@ func (n *runner) drain(next func() (*harmonized.Record, *harmonized.Event, error
 	}
 }
 
-func (n *runner) table(name string, received *harmonized.DateTime) error {
-	r, err := tabular.Open(name, n.opts.Mapping)
+func (n *runner) table(name string, in *bufio.Reader, received *harmonized.DateTime) error {
+	var r *tabular.Reader
+	var err error
+	// A workbook is a ZIP archive, whatever its name says.
+	if magic, _ := in.Peek(len(zipMagic)); bytes.Equal(magic, zipMagic) {
+		r, err = tabular.NewXLSXReader(in, n.opts.Mapping, name)
+	} else {
+		r, err = tabular.NewCSVReader(in, n.opts.Mapping, name)
+	}
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/icss/icss/edi/x12/x12gen"
 	"github.com/icss/icss/internal/testkit/corpus"
 	"github.com/icss/icss/transforms/harmonized"
+	"github.com/icss/icss/transforms/tabular"
 )
 
 func collect(t *testing.T, opts Options, files ...string) ([]Line, Result) {
@@ -198,4 +199,54 @@ func ExampleRun() {
 	// COSUSHA10000000 original 3 container(s) domestic
 	// HLCUHPH10000001 original 1 container(s) domestic
 	// 2 bill version(s)
+}
+
+// RunReader on one input gives, line for line, what Run gives on the same file: X12
+// 309s, a CUSCAR and a carrier table (CSV in the default template) read from a reader;
+// and an unreadable input is an error of the result, not of the run.
+func TestRunReaderMatchesRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var tmpl bytes.Buffer
+	if err := tabular.WriteTemplate(&tmpl, tabular.DefaultMapping(), "csv"); err != nil {
+		t.Fatal(err)
+	}
+	header := strings.Split(strings.TrimSpace(tmpl.String()), ",")
+	row := make([]string, len(header))
+	for i, h := range header {
+		row[i] = map[string]string{"Issuer SCAC": "MAEU", "Bill Number": "9001", "Container Number": "MSKU7351770"}[h]
+	}
+	var gen bytes.Buffer
+	x12gen.New(x12gen.Options{Seed: 3, Bills: 40}).WriteTo(&gen)
+	files := []string{
+		"../../cmd/icss/testdata/normalize/manifest-309.x12",
+		"../../cmd/icss/testdata/normalize/amendment-309.x12",
+		"../../edi/edifact/testdata/conformance/01_valid_cuscar_d95b.edi",
+		write(t, dir, "generated.x12", gen.String()),
+		write(t, dir, "bills.csv", strings.Join(header, ",")+"\n"+strings.Join(row, ",")+"\n"),
+	}
+	for _, f := range files {
+		want, _ := collect(t, Options{}, f)
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []Line
+		res, err := RunReader(Options{}, f, bytes.NewReader(b), func(l Line) error { got = append(got, l); return nil })
+		if err != nil || len(res.Errors) != 0 {
+			t.Fatalf("%s: %v %v", f, err, res.Errors)
+		}
+		if len(got) != len(want) || len(got) == 0 {
+			t.Fatalf("%s: %d lines from the reader, %d from the file", f, len(got), len(want))
+		}
+		for i := range got {
+			if g, w := string(got[i].Record.AppendJSON(nil)), string(want[i].Record.AppendJSON(nil)); g != w {
+				t.Fatalf("%s line %d:\n got %s\nwant %s", f, i, g, w)
+			}
+		}
+	}
+	res, err := RunReader(Options{}, "x", strings.NewReader("\x00\x01 binary"), func(Line) error { return nil })
+	if err != nil || len(res.Errors) != 1 {
+		t.Fatalf("binary input: %+v, %v", res, err)
+	}
 }
