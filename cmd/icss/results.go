@@ -33,7 +33,7 @@ ed25519 signature manifest-<seq>.json.sig. Sequence numbers start at 1 and
 never skip; the batches already in DIR say what was sent, so building again
 from the same results writes nothing. Officers appear as pseudonyms keyed from
 the signing key. The formats: transforms/results/row.schema.json and
-manifest.schema.json, docs/partner.md.
+manifest.schema.json, and the README's "For partner integrators".
 
 Exit status: 0 on success (also when there was nothing new), 2 for bad results,
 usage or I/O failure.`,

@@ -41,7 +41,7 @@
 // ledger update) counts as delivered; a different file under the name is a
 // conflict that is never overwritten.
 //
-// The partner's side, pull and check, is package partner; docs/partner.md is
+// The partner's side, pull and check, is package partner; the README's "For partner integrators" is
 // the integrators' summary. TestDeliverSurvivesKill9 kills delivery processes
 // at 20 random moments against a real sshd and versitygw and checks that every
 // file reached both channels exactly once.
