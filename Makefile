@@ -55,7 +55,8 @@ fuzz: ## Run every fuzz target for FUZZTIME each.
 	@scripts/fuzz.sh $(FUZZTIME)
 
 .PHONY: demo
-demo: build ## Run the main job end to end on embedded defaults.
+demo: build ## Run the main job end to end on embedded defaults (installs sshd and smtp-sink first, as root).
+	@scripts/test-deps.sh sshd smtp
 	@scripts/demo.sh
 
 .PHONY: bench-corridor
