@@ -187,14 +187,12 @@ func (e *Engine) Score(ctx context.Context, r io.Reader, w io.Writer, opts Strea
 			defer wg.Done()
 			sc := e.NewScratch()
 			var a Assessment
-			// One record per worker, cleared for each line: a fresh one escapes to the
-			// heap (the decoder takes it as an interface) and is 1 KB a line for the GC.
-			rec := new(harmonized.Record)
+			var dec recordDecoder
 			for b := range work {
 				for i, line := range b.lines {
 					idx := b.first + int64(i)
-					*rec = harmonized.Record{}
-					if err := decodeRecord(line, rec); err != nil {
+					rec, err := dec.decode(line)
+					if err != nil {
 						b.err = &LineError{Name: opts.Name, Line: b.nos[i], Err: fmt.Errorf("record %d: %w", idx+1, err)}
 						break
 					}
