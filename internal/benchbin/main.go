@@ -51,6 +51,8 @@ func main() {
 	mb := flag.Int("mb", 100, "size of each input in MB")
 	runs := flag.Int("runs", 5, "measurements of each kind per input (the best counts)")
 	check := flag.Bool("check", false, "exit 1 when a bar is missed")
+	ediRuns := flag.Bool("edi", true, "time icss edi inspect")
+	riskRuns := flag.Bool("risk", true, "time icss risk score")
 	flag.Parse()
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		fail(err)
@@ -59,18 +61,40 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	ok := true
+	if *ediRuns {
+		ok = benchEDI(inputs, *icss, *runs)
+	}
+	if *riskRuns {
+		path, err := prepareRisk(*icss, *dir, inputs[0].path)
+		if err != nil {
+			fail(err)
+		}
+		pass, err := benchRisk(os.Stdout, *icss, path, *runs)
+		if err != nil {
+			fail(err)
+		}
+		ok = ok && pass
+	}
+	if !ok && *check {
+		os.Exit(1)
+	}
+}
+
+// benchEDI times icss edi inspect on every input; it returns whether every bar is met.
+func benchEDI(inputs []input, icss string, runs int) bool {
 	results := map[string]map[string]*timing{}
 	for _, in := range inputs {
 		results[in.name] = map[string]*timing{"binary": {}, "inprocess": {}, "readbyte": {}, "split": {}}
 		warm(in.path)
 	}
 	kinds := []string{"binary", "inprocess", "readbyte", "split"}
-	for r := 0; r < *runs; r++ {
+	for r := 0; r < runs; r++ {
 		for _, in := range inputs {
 			// Rotate the order every round, so no kind always runs right after another.
 			for k := range kinds {
 				kind := kinds[(k+r)%len(kinds)]
-				d, rss, err := measure(kind, *icss, in)
+				d, rss, err := measure(kind, icss, in)
 				if err != nil {
 					fail(fmt.Errorf("%s %s: %w", kind, in.name, err))
 				}
@@ -80,9 +104,7 @@ func main() {
 			}
 		}
 	}
-	if !report(os.Stdout, inputs, results) && *check {
-		os.Exit(1)
-	}
+	return report(os.Stdout, inputs, results)
 }
 
 func fail(err error) {

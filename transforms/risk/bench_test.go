@@ -99,3 +99,34 @@ func lineEnd(b []byte, m int) int {
 	}
 	return len(b)
 }
+
+// BenchmarkDecode compares decoding each line into a fresh record (what Score did) with
+// recordDecoder, which decodes into the previous record's arrays. One op is one line.
+func BenchmarkDecode(b *testing.B) {
+	in, _ := benchInput(b, 2000)
+	lines := bytes.Split(bytes.TrimSuffix(in, []byte("\n")), []byte("\n"))
+	b.Run("fresh", func(b *testing.B) {
+		b.SetBytes(int64(len(in) / len(lines)))
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			var rec harmonized.Record
+			if err := decodeRecord(lines[i%len(lines)], &rec); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("reuse", func(b *testing.B) {
+		b.SetBytes(int64(len(in) / len(lines)))
+		b.ReportAllocs()
+		var dec recordDecoder
+		i := 0
+		for b.Loop() {
+			if _, err := dec.decode(lines[i%len(lines)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}

@@ -243,7 +243,15 @@ var packageWords = map[string]bool{
 // ("120 CTNS PARTS" → "PARTS"), in sc.core.
 func descriptionCore(desc []byte, sc *Scratch) []byte {
 	core := sc.core[:0]
-	for _, w := range bytes.FieldsFunc(desc, func(r rune) bool { return r == ' ' || r == ',' || r == ';' || r == ':' }) {
+	// Words split at ASCII separators byte by byte, as bytes.FieldsFunc would split the
+	// runes (no byte of a multi-byte UTF-8 sequence is ASCII), without its slice of words.
+	for start := 0; start < len(desc); {
+		end := start
+		for end < len(desc) && !isWordSep(desc[end]) {
+			end++
+		}
+		w := desc[start:end]
+		start = end + 1
 		w = bytes.Trim(w, ".-()")
 		if len(w) == 0 || packageWords[string(w)] || isNumber(w) {
 			continue
@@ -256,6 +264,8 @@ func descriptionCore(desc []byte, sc *Scratch) []byte {
 	sc.core = core
 	return core
 }
+
+func isWordSep(c byte) bool { return c == ' ' || c == ',' || c == ';' || c == ':' }
 
 func isNumber(w []byte) bool {
 	for _, c := range w {

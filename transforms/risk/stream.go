@@ -100,7 +100,14 @@ func (e *Engine) Score(ctx context.Context, r io.Reader, w io.Writer, opts Strea
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	pool := sync.Pool{New: func() any { return &batch{} }}
+	// Batches circulate through a fixed free list rather than a sync.Pool: a pool is
+	// emptied at every GC, and regrowing a batch's buffers to a few hundred KB was a
+	// fifth of the whole run. The list also bounds memory: the reader waits for a free
+	// batch, and every batch it has handed out comes back through the writer.
+	free := make(chan *batch, opts.Workers*4)
+	for range cap(free) {
+		free <- &batch{}
+	}
 	work := make(chan *batch, opts.Workers*2)
 	done := make(chan *batch, opts.Workers*2)
 	var readErr error
@@ -110,13 +117,21 @@ func (e *Engine) Score(ctx context.Context, r io.Reader, w io.Writer, opts Strea
 		defer close(work)
 		br := bufio.NewReaderSize(r, 1<<20)
 		var seq, index, lineNo int64
-		b := pool.Get().(*batch)
-		reset := func() {
+		var b *batch
+		take := func() bool {
+			select {
+			case b = <-free:
+			case <-ctx.Done():
+				return false
+			}
 			b.seq, b.first = seq, index
 			b.lines, b.buf, b.out, b.as, b.nos, b.err, b.sel = b.lines[:0], b.buf[:0], b.out[:0], b.as[:0], b.nos[:0], nil, 0
 			clear(b.paths)
+			return true
 		}
-		reset()
+		if !take() {
+			return
+		}
 		var offsets []int
 		flush := func() bool {
 			b.lines = b.lines[:0]
@@ -132,9 +147,7 @@ func (e *Engine) Score(ctx context.Context, r io.Reader, w io.Writer, opts Strea
 				return false
 			}
 			seq++
-			b = pool.Get().(*batch)
-			reset()
-			return true
+			return take()
 		}
 		for {
 			line, err := readLine(br, opts.MaxLine)
@@ -174,15 +187,16 @@ func (e *Engine) Score(ctx context.Context, r io.Reader, w io.Writer, opts Strea
 			defer wg.Done()
 			sc := e.NewScratch()
 			var a Assessment
+			var dec recordDecoder
 			for b := range work {
 				for i, line := range b.lines {
 					idx := b.first + int64(i)
-					rec := harmonized.Record{}
-					if err := decodeRecord(line, &rec); err != nil {
+					rec, err := dec.decode(line)
+					if err != nil {
 						b.err = &LineError{Name: opts.Name, Line: b.nos[i], Err: fmt.Errorf("record %d: %w", idx+1, err)}
 						break
 					}
-					if err := e.assess(&rec, sc, &a); err != nil {
+					if err := e.assess(rec, sc, &a); err != nil {
 						b.err = &LineError{Name: opts.Name, Line: b.nos[i], Err: err}
 						break
 					}
@@ -251,7 +265,7 @@ func (e *Engine) Score(ctx context.Context, r io.Reader, w io.Writer, opts Strea
 					stats.ByPath[p] += n
 				}
 			}
-			pool.Put(nb)
+			free <- nb
 		}
 	}
 	if firstErr == nil && readErr != nil {

@@ -70,11 +70,46 @@ func tokenKey(t string) string {
 	return t
 }
 
-// match returns the best entry at or above the threshold for name.
+// match returns the best entry at or above the threshold for name. Results are kept in
+// sc: the same shippers, consignees and vessels come back bill after bill, and fuzzy
+// matching a name against the list was a tenth of the scoring time.
 func (ix *watchIndex) match(name string, sc *matchScratch) (WatchMatch, bool) {
 	if ix == nil || len(ix.entries) == 0 || strings.TrimSpace(name) == "" {
 		return WatchMatch{}, false
 	}
+	k := matchKey{ix, name}
+	if r, ok := sc.seen[k]; ok {
+		r.m.Matched = name
+		return r.m, r.ok
+	}
+	m, ok := ix.find(name, sc)
+	if len(sc.seen) >= maxSeenNames {
+		clear(sc.seen)
+	}
+	if sc.seen == nil {
+		sc.seen = map[matchKey]matchResult{}
+	}
+	// A copy of the name: it may point into a whole decoded line.
+	k.name = strings.Clone(name)
+	sc.seen[k] = matchResult{m, ok}
+	return m, ok
+}
+
+// maxSeenNames bounds the names a matchScratch remembers.
+const maxSeenNames = 1 << 12
+
+type matchKey struct {
+	ix   *watchIndex
+	name string
+}
+
+type matchResult struct {
+	m  WatchMatch
+	ok bool
+}
+
+// find is match without the memory.
+func (ix *watchIndex) find(name string, sc *matchScratch) (WatchMatch, bool) {
 	sc.norm = appendNormalized(sc.norm[:0], name)
 	sc.toks = appendTokens(sc.toks[:0], string(sc.norm))
 	if len(sc.toks) == 0 {
@@ -112,6 +147,7 @@ func (ix *watchIndex) match(name string, sc *matchScratch) (WatchMatch, bool) {
 }
 
 type matchScratch struct {
+	seen    map[matchKey]matchResult
 	compact [2][]byte
 	norm    []byte
 	toks    []string
