@@ -36,7 +36,7 @@ type Options struct {
 	// ClockSkew is how far in the future an exam time may be (the officer's
 	// watch); 0 means 10 minutes.
 	ClockSkew time.Duration
-	// Workers store photos in parallel; 0 means 4.
+	// Workers store batches of photos in parallel; 0 means 4.
 	Workers int
 }
 
@@ -179,6 +179,12 @@ func Import(ctx context.Context, o Options) (Report, error) {
 	for i, r := range rows {
 		byExam[r.ret.ExamID] = append(byExam[r.ret.ExamID], i)
 	}
+	// Accepted rows are recorded together: evidence appends their manifests
+	// in runs, sharing the blob store's syncs.
+	var (
+		accepted []row
+		results  []exam.Result
+	)
 	for _, r := range rows {
 		errs := o.check(r, byExam[r.ret.ExamID], rows, in)
 		photos := in.photos[r.ret.ExamID]
@@ -204,16 +210,20 @@ func Import(ctx context.Context, o Options) (Report, error) {
 		if carried != nil {
 			photos = carried
 		}
-		res := result(r, photos)
-		sealed, created, err := o.Evidence.Record(ctx, res)
-		if err != nil {
-			return rep, fmt.Errorf("examimport: %s row %d (%s): %w", r.ret.File, r.ret.Row, r.ret.ExamID, err)
-		}
-		if created {
-			rep.Recorded = append(rep.Recorded, sealed.Result())
+		accepted = append(accepted, r)
+		results = append(results, result(r, photos))
+	}
+	recorded, err := o.Evidence.RecordAll(ctx, results)
+	for _, rec := range recorded {
+		if rec.Created {
+			rep.Recorded = append(rep.Recorded, rec.Result())
 		} else {
-			rep.Unchanged = append(rep.Unchanged, sealed.Result())
+			rep.Unchanged = append(rep.Unchanged, rec.Result())
 		}
+	}
+	if err != nil {
+		r := accepted[len(recorded)]
+		return rep, fmt.Errorf("examimport: %s row %d (%s): %w", r.ret.File, r.ret.Row, r.ret.ExamID, err)
 	}
 	for _, id := range in.photoOrder {
 		if _, ok := byExam[id]; !ok && len(in.badPhotos[id]) == 0 {
@@ -349,6 +359,14 @@ type intake struct {
 	badPhotos  map[string][]*FileError
 }
 
+// Photos are stored in batches (evidence.PutObjects) of at most photoBatch
+// photos or photoBatchBytes, Options.Workers batches at once: what is held
+// in memory is bounded by those, whatever the size of the return.
+const (
+	photoBatch      = 256
+	photoBatchBytes = 16 << 20
+)
+
 // intake walks every returned path, storing photos as they come (several
 // at once) and keeping workbooks for reading. What a ZIP rejected as a
 // whole gave is dropped (its photos stay in the store, unreferenced).
@@ -366,21 +384,43 @@ func (o *Options) intake(ctx context.Context, rep *Report) (*intake, error) {
 		putErr   error
 		wg       sync.WaitGroup
 	)
-	work := make(chan Item, o.Workers)
+	work := make(chan []Item)
 	for range o.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for it := range work {
-				obj, err := o.Evidence.PutObject(ctx, it.Name, it.Content, it.ContentType)
+			for batch := range work {
+				cs := make([]evidence.Content, len(batch))
+				for i, it := range batch {
+					cs[i] = evidence.Content{Name: it.Name, Bytes: it.Content, ContentType: it.ContentType}
+				}
+				objs, err := o.Evidence.PutObjects(ctx, cs)
 				mu.Lock()
 				if err != nil && putErr == nil {
 					putErr = err
 				}
-				pending = append(pending, stored{it.ExamID, it.Name, obj})
+				for i, obj := range objs {
+					pending = append(pending, stored{batch[i].ExamID, batch[i].Name, obj})
+				}
 				mu.Unlock()
 			}
 		}()
+	}
+	var (
+		batch      []Item
+		batchBytes int
+	)
+	send := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		select {
+		case work <- batch:
+			batch, batchBytes = nil, 0
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	var err error
 	for _, p := range o.Returned {
@@ -389,12 +429,11 @@ func (o *Options) intake(ctx context.Context, rep *Report) (*intake, error) {
 				books = append(books, it)
 				return nil
 			}
-			select {
-			case work <- it:
+			batch = append(batch, it)
+			if batchBytes += len(it.Content); len(batch) < photoBatch && batchBytes < photoBatchBytes {
 				return nil
-			case <-ctx.Done():
-				return ctx.Err()
 			}
+			return send()
 		}, func(fe *FileError) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -410,6 +449,9 @@ func (o *Options) intake(ctx context.Context, rep *Report) (*intake, error) {
 			err = fmt.Errorf("examimport: %s: %w", p, err)
 			break
 		}
+	}
+	if err == nil {
+		err = send()
 	}
 	close(work)
 	wg.Wait()
