@@ -363,8 +363,8 @@ type intake struct {
 // photos or photoBatchBytes, Options.Workers batches at once: what is held
 // in memory is bounded by those, whatever the size of the return.
 const (
-	photoBatch      = 256
-	photoBatchBytes = 16 << 20
+	photoBatch      = 1024
+	photoBatchBytes = 8 << 20
 )
 
 // intake walks every returned path, storing photos as they come (several
