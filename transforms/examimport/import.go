@@ -167,11 +167,17 @@ func Import(ctx context.Context, o Options) (Report, error) {
 		}
 		original = &is
 	}
-	in, err := o.intake(ctx, &rep)
+	in, stored, err := o.intake(ctx, &rep)
 	if err != nil {
 		return rep, err
 	}
-	rows, err := o.readWorkbooks(ctx, in.workbooks, original, &rep)
+	// The workbooks are read while the last photos are being stored.
+	var read Report
+	rows, err := o.readWorkbooks(ctx, in.workbooks, original, &read)
+	if serr := stored(); serr != nil {
+		return rep, serr
+	}
+	rep.Workbooks, rep.Rows, rep.Rejected = read.Workbooks, read.Rows, append(rep.Rejected, read.Rejected...)
 	if err != nil {
 		return rep, err
 	}
@@ -368,17 +374,19 @@ const (
 )
 
 // intake walks every returned path, storing photos as they come (several
-// at once) and keeping workbooks for reading. What a ZIP rejected as a
-// whole gave is dropped (its photos stay in the store, unreferenced).
-func (o *Options) intake(ctx context.Context, rep *Report) (*intake, error) {
-	in := &intake{photos: map[string][]exam.Object{}, photoNames: map[string][]string{}, badPhotos: map[string][]*FileError{}}
-	type stored struct {
+// batches at once) and keeping workbooks for reading. It returns once every
+// path is walked, with the workbooks; stored waits for the photos to be
+// stored and fills them in. What a ZIP rejected as a whole gave is dropped
+// (its photos stay in the store, unreferenced).
+func (o *Options) intake(ctx context.Context, rep *Report) (in *intake, stored func() error, err error) {
+	in = &intake{photos: map[string][]exam.Object{}, photoNames: map[string][]string{}, badPhotos: map[string][]*FileError{}}
+	type storedPhoto struct {
 		examID, name string
 		obj          exam.Object
 	}
 	var (
 		mu       sync.Mutex
-		pending  []stored
+		pending  []storedPhoto
 		books    []Item
 		rejected = map[string]bool{} // ZIPs rejected whole
 		putErr   error
@@ -400,7 +408,7 @@ func (o *Options) intake(ctx context.Context, rep *Report) (*intake, error) {
 					putErr = err
 				}
 				for i, obj := range objs {
-					pending = append(pending, stored{batch[i].ExamID, batch[i].Name, obj})
+					pending = append(pending, storedPhoto{batch[i].ExamID, batch[i].Name, obj})
 				}
 				mu.Unlock()
 			}
@@ -422,7 +430,6 @@ func (o *Options) intake(ctx context.Context, rep *Report) (*intake, error) {
 			return ctx.Err()
 		}
 	}
-	var err error
 	for _, p := range o.Returned {
 		err = Walk(p, o.Limits, func(it Item) error {
 			if it.Kind == Workbook {
@@ -454,33 +461,37 @@ func (o *Options) intake(ctx context.Context, rep *Report) (*intake, error) {
 		err = send()
 	}
 	close(work)
-	wg.Wait()
-	if err == nil {
-		err = putErr
-	}
 	if err != nil {
-		return nil, err
+		wg.Wait()
+		return nil, nil, err
 	}
 	for _, b := range books {
 		if !rejected[archiveOf(b.Name)] {
 			in.workbooks = append(in.workbooks, b)
 		}
 	}
-	sort.Slice(pending, func(i, j int) bool { return pending[i].name < pending[j].name })
-	for _, s := range pending {
-		if rejected[archiveOf(s.name)] {
-			continue
+	stored = func() error {
+		wg.Wait()
+		if putErr != nil {
+			return putErr
 		}
-		rep.Photos++
-		if _, ok := in.photos[s.examID]; !ok {
-			in.photoOrder = append(in.photoOrder, s.examID)
+		sort.Slice(pending, func(i, j int) bool { return pending[i].name < pending[j].name })
+		for _, s := range pending {
+			if rejected[archiveOf(s.name)] {
+				continue
+			}
+			rep.Photos++
+			if _, ok := in.photos[s.examID]; !ok {
+				in.photoOrder = append(in.photoOrder, s.examID)
+			}
+			if !containsSHA(in.photos[s.examID], s.obj.SHA256) {
+				in.photos[s.examID] = append(in.photos[s.examID], s.obj)
+				in.photoNames[s.examID] = append(in.photoNames[s.examID], s.name)
+			}
 		}
-		if !containsSHA(in.photos[s.examID], s.obj.SHA256) {
-			in.photos[s.examID] = append(in.photos[s.examID], s.obj)
-			in.photoNames[s.examID] = append(in.photoNames[s.examID], s.name)
-		}
+		return nil
 	}
-	return in, nil
+	return in, stored, nil
 }
 
 // archiveOf is the ZIP an item's name says it came from ("x.zip!entry"), or "".
