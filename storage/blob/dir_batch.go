@@ -15,7 +15,7 @@ var _ BatchPutter = (*Dir)(nil)
 // batchWorkers is how many files of a batch are written and fsynced at
 // once. Concurrent fsyncs share the file system's journal commits, which is
 // where a batch gains over one Put after another.
-const batchWorkers = 16
+const batchWorkers = 8
 
 // PutBatch implements BatchPutter. Every object's content and sidecar are
 // written and fsynced at once (batchWorkers at a time); then, under the

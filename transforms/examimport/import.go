@@ -36,7 +36,8 @@ type Options struct {
 	// ClockSkew is how far in the future an exam time may be (the officer's
 	// watch); 0 means 10 minutes.
 	ClockSkew time.Duration
-	// Workers store batches of photos in parallel; 0 means 4.
+	// Workers store batches of photos in parallel; 0 means 2 (each batch
+	// already writes several files at once).
 	Workers int
 }
 
@@ -62,7 +63,7 @@ func (o *Options) Validate() error {
 		o.ClockSkew = 10 * time.Minute
 	}
 	if o.Workers == 0 {
-		o.Workers = 4
+		o.Workers = 2
 	}
 	return o.Limits.Validate()
 }
