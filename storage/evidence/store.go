@@ -241,6 +241,9 @@ const appendBatch = 256
 // the rest again. On error, the results before the one that failed are
 // returned, recorded and durable.
 func (s *Store) RecordAll(ctx context.Context, rs []exam.Result) ([]Recorded, error) {
+	if len(rs) == 0 {
+		return nil, nil
+	}
 	if s.key == nil {
 		return nil, ErrReadOnly
 	}

@@ -228,9 +228,12 @@ func Import(ctx context.Context, o Options) (Report, error) {
 			rep.Unchanged = append(rep.Unchanged, rec.Result())
 		}
 	}
-	if err != nil {
+	if err != nil && len(recorded) < len(accepted) {
 		r := accepted[len(recorded)]
 		return rep, fmt.Errorf("examimport: %s row %d (%s): %w", r.ret.File, r.ret.Row, r.ret.ExamID, err)
+	}
+	if err != nil {
+		return rep, fmt.Errorf("examimport: %w", err)
 	}
 	for _, id := range in.photoOrder {
 		if _, ok := byExam[id]; !ok && len(in.badPhotos[id]) == 0 {
