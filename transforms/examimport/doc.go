@@ -50,10 +50,10 @@
 // BenchmarkImport (10,000-row list, 9,999 rows filled, 17,992 photos of
 // ~2 KB; evidence in a blob.Dir on disk; the import alone in a child
 // process) on the project's 2-core machine shared with other developers'
-// work, load average 4-8: 18-34 s (23 s by go test -bench), CPU 20-31 s,
-// most of it the kernel's; peak RSS 154-170 MB. The code before batching,
-// run alternately on the same saved return: 55-82 s, CPU 37-42 s, peak RSS
-// 140 MB. In a 23 s run, walking and storing the photos took 12 s, reading
+// work, load average 3-8: 18-38 s (23 s by go test -bench), CPU 20-41 s,
+// two thirds of it in the kernel (fsync), which is what varies; peak RSS
+// 154-170 MB. The code before batching, run alternately on the same saved
+// return: 46-82 s, CPU 37-42 s, peak RSS 140 MB. In a 23 s run, walking and storing the photos took 12 s, reading
 // the workbook 3 s (overlapping the last photo batches), and the 10,000
 // manifests 8.4 s: each is linked and its directory fsynced before the next
 // (an ordered batch), so that a crash never leaves a gap in the chain.
