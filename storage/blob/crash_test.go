@@ -16,7 +16,8 @@ import (
 	"github.com/icss/icss/storage/blob/blobtest"
 )
 
-// TestDirSurvivesKill9 kills a process in the middle of writing objects,
+// TestDirSurvivesKill9 kills a process in the middle of writing objects
+// (Put and PutBatch),
 // again and again, and checks that every object the store then shows is
 // complete and matches its recorded SHA-256, and that the store keeps working.
 func TestDirSurvivesKill9(t *testing.T) {
@@ -79,19 +80,32 @@ func TestDirSurvivesKill9(t *testing.T) {
 	}
 }
 
-// crashWriter puts content-addressed objects of varied sizes until killed.
+// crashWriter puts content-addressed objects of varied sizes until killed:
+// one by one, and in batches (PutBatch, ordered and not) of small ones.
 func crashWriter(root string) {
 	st, err := blob.OpenDir(root)
 	if err != nil {
 		fmt.Println("WRITER FAILED", err)
 		os.Exit(1)
 	}
-	seed := uint64(time.Now().UnixNano())
-	for i := uint64(0); ; i++ {
-		data := blobtest.Data(int(1+(seed+i)%(3<<20)), seed+i)
+	object := func(size int, seed uint64) blob.BatchObject {
+		data := blobtest.Data(size, seed)
 		h := sha256.Sum256(data)
 		sum := hex.EncodeToString(h[:])
-		_, err := st.Put(context.Background(), blob.ContentKey("", sum), bytes.NewReader(data), int64(len(data)), blob.PutOptions{SHA256: sum})
+		return blob.BatchObject{Key: blob.ContentKey("", sum), Body: bytes.NewReader(data), Size: int64(len(data)), Options: blob.PutOptions{SHA256: sum}}
+	}
+	seed := uint64(time.Now().UnixNano())
+	for i := uint64(0); ; i++ {
+		if i%2 == 0 {
+			o := object(int(1+(seed+i)%(3<<20)), seed+i)
+			_, err = st.Put(context.Background(), o.Key, o.Body, o.Size, o.Options)
+		} else {
+			var batch []blob.BatchObject
+			for j := range 1 + (seed+i)%64 {
+				batch = append(batch, object(int(1+(seed+i+j)%(64<<10)), seed+i<<8+j))
+			}
+			_, err = st.PutBatch(context.Background(), batch, i%4 == 1)
+		}
 		if err != nil {
 			fmt.Println("WRITER FAILED", err)
 			os.Exit(1)

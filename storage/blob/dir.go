@@ -128,12 +128,35 @@ func (d *Dir) Put(ctx context.Context, key string, r io.Reader, size int64, opts
 	if _, err := os.Lstat(d.path(key)); err == nil {
 		return Info{}, fmt.Errorf("put %s: %w", key, ErrExists)
 	}
+	dataTmp, metaTmp, err := d.stage(ctx, key, r, size, opts)
+	if err != nil {
+		return Info{}, err
+	}
+	defer os.Remove(dataTmp)
+	defer os.Remove(metaTmp)
+	if err := ctx.Err(); err != nil {
+		return Info{}, fmt.Errorf("put %s: %w", key, err)
+	}
+	if err := d.commit(key, dataTmp, metaTmp); err != nil {
+		return Info{}, err
+	}
+	return d.Stat(ctx, key)
+}
+
+// stage writes the content and its sidecar to temporary files, both
+// fsynced, and returns their names; the caller removes them once linked or
+// abandoned. On error nothing is left behind.
+func (d *Dir) stage(ctx context.Context, key string, r io.Reader, size int64, opts PutOptions) (dataTmp, metaTmp string, err error) {
 	tmpDir := filepath.Join(d.root, reservedPrefix, "tmp")
 	data, err := os.CreateTemp(tmpDir, "put-*")
 	if err != nil {
-		return Info{}, fmt.Errorf("put %s: %w", key, err)
+		return "", "", fmt.Errorf("put %s: %w", key, err)
 	}
-	defer os.Remove(data.Name())
+	defer func() {
+		if err != nil {
+			os.Remove(data.Name())
+		}
+	}()
 	vr := NewVerifyReader(ctxReader{ctx, r}, key, size, opts.SHA256)
 	// Objects are readable by the store's group (operators' tools), never
 	// writable: they are immutable once linked under their key.
@@ -148,7 +171,7 @@ func (d *Dir) Put(ctx context.Context, key string, r io.Reader, size int64, opts
 		err = cerr
 	}
 	if err != nil {
-		return Info{}, fmt.Errorf("put %s: %w", key, err)
+		return "", "", fmt.Errorf("put %s: %w", key, err)
 	}
 	ct := opts.ContentType
 	if ct == "" {
@@ -158,9 +181,8 @@ func (d *Dir) Put(ctx context.Context, key string, r io.Reader, size int64, opts
 	mb, _ := json.Marshal(m)
 	meta, err := os.CreateTemp(tmpDir, "meta-*")
 	if err != nil {
-		return Info{}, fmt.Errorf("put %s: %w", key, err)
+		return "", "", fmt.Errorf("put %s: %w", key, err)
 	}
-	defer os.Remove(meta.Name())
 	_, err = meta.Write(mb)
 	if err == nil {
 		err = meta.Sync()
@@ -169,15 +191,10 @@ func (d *Dir) Put(ctx context.Context, key string, r io.Reader, size int64, opts
 		err = cerr
 	}
 	if err != nil {
-		return Info{}, fmt.Errorf("put %s: metadata: %w", key, err)
+		os.Remove(meta.Name())
+		return "", "", fmt.Errorf("put %s: metadata: %w", key, err)
 	}
-	if err := ctx.Err(); err != nil {
-		return Info{}, fmt.Errorf("put %s: %w", key, err)
-	}
-	if err := d.commit(key, data.Name(), meta.Name()); err != nil {
-		return Info{}, err
-	}
-	return d.Stat(ctx, key)
+	return data.Name(), meta.Name(), nil
 }
 
 // commit publishes the sidecar, then the content, under the store lock. The

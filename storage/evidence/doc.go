@@ -35,6 +35,14 @@
 // given, is an index (state.Ledger evidence methods) rebuilt from the chain
 // when it falls behind.
 //
+// RecordAll appends a run of results in one go: it seals up to appendBatch
+// manifests in memory against the head, puts them with blob.PutAll ordered
+// (on a directory store: one sync round for their files, each link made
+// durable before the next, so a crash never leaves a gap), and on
+// blob.ErrExists at some position keeps what was put before it, catches up
+// and seals the rest again. Record is RecordAll of one; PutObjects stores
+// many photos at once the same way.
+//
 // # Verification
 //
 // Verify re-reads every object and every manifest and reports, each at its

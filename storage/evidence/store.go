@@ -140,14 +140,56 @@ func (s *Store) Blobs() blob.Store { return s.blobs }
 // SHA-256 of its bytes. Storing bytes already kept is not an error. name is
 // recorded in the returned Object (base name only), not in the key.
 func (s *Store) PutObject(ctx context.Context, name string, content []byte, contentType string) (exam.Object, error) {
-	sum := sha256.Sum256(content)
-	o := exam.Object{Name: path.Base(strings.ReplaceAll(name, `\`, "/")), SHA256: hex.EncodeToString(sum[:]), Size: int64(len(content)), ContentType: contentType}
-	key := ObjectKey(o.SHA256)
-	_, err := s.blobs.Put(ctx, key, bytes.NewReader(content), o.Size, blob.PutOptions{ContentType: contentType, SHA256: o.SHA256})
-	if err != nil && !errors.Is(err, blob.ErrExists) {
-		return exam.Object{}, fmt.Errorf("evidence: store %s: %w", name, err)
+	objs, err := s.PutObjects(ctx, []Content{{Name: name, Bytes: content, ContentType: contentType}})
+	if err != nil {
+		return exam.Object{}, err
 	}
-	return o, nil
+	return objs[0], nil
+}
+
+// Content is one file for PutObjects.
+type Content struct {
+	Name        string
+	Bytes       []byte
+	ContentType string
+}
+
+// PutObjects stores each content as PutObject does, in one go where the
+// blob store can (blob.PutAll): every object is durable when it returns.
+// The objects are returned in the order given.
+func (s *Store) PutObjects(ctx context.Context, cs []Content) ([]exam.Object, error) {
+	out := make([]exam.Object, len(cs))
+	var objs []blob.BatchObject
+	var names []string
+	// A batch stops at an object already kept; leave those out first. One
+	// by one, a create-only Put is itself the cheapest test.
+	_, batched := s.blobs.(blob.BatchPutter)
+	for i, c := range cs {
+		sum := sha256.Sum256(c.Bytes)
+		out[i] = exam.Object{Name: path.Base(strings.ReplaceAll(c.Name, `\`, "/")), SHA256: hex.EncodeToString(sum[:]), Size: int64(len(c.Bytes)), ContentType: c.ContentType}
+		key := ObjectKey(out[i].SHA256)
+		if batched {
+			if _, err := s.blobs.Stat(ctx, key); err == nil {
+				continue // kept already
+			} else if !errors.Is(err, blob.ErrNotExist) {
+				return nil, fmt.Errorf("evidence: store %s: %w", c.Name, err)
+			}
+		}
+		objs = append(objs, blob.BatchObject{Key: key, Body: bytes.NewReader(c.Bytes), Size: out[i].Size,
+			Options: blob.PutOptions{ContentType: c.ContentType, SHA256: out[i].SHA256}})
+		names = append(names, c.Name)
+	}
+	for len(objs) > 0 {
+		n, err := blob.PutAll(ctx, s.blobs, objs, false)
+		if err != nil && !errors.Is(err, blob.ErrExists) {
+			return nil, fmt.Errorf("evidence: store %s: %w", names[n], err)
+		}
+		if err != nil {
+			n++ // the same bytes twice, or stored meanwhile by another writer
+		}
+		objs, names = objs[n:], names[n:]
+	}
+	return out, nil
 }
 
 // contentDigest identifies what a result says, leaving out what recording
@@ -173,55 +215,122 @@ const maxAppendAttempts = 1000
 // exam's latest version already says the same (contentDigest), nothing is
 // appended: the stored manifest is returned with created=false.
 func (s *Store) Record(ctx context.Context, r exam.Result) (Sealed, bool, error) {
-	if s.key == nil {
-		return Sealed{}, false, ErrReadOnly
+	out, err := s.RecordAll(ctx, []exam.Result{r})
+	if err != nil {
+		return Sealed{}, false, err
 	}
-	if !exam.ValidExamID(r.ExamID) {
-		return Sealed{}, false, fmt.Errorf("evidence: record: exam ID %q is not valid", r.ExamID)
+	return out[0].Sealed, out[0].Created, nil
+}
+
+// Recorded is what RecordAll did with one result.
+type Recorded struct {
+	Sealed
+	// Created is false when the exam's latest version already said the same.
+	Created bool
+}
+
+// appendBatch is the most manifests written in one go: enough to share the
+// blob store's syncs, few enough that losing a race for the chain's next
+// positions to another writer wastes little.
+const appendBatch = 256
+
+// RecordAll records each result as Record does, in order, appending runs of
+// manifests in one go (blob.PutAll, ordered: a crash keeps a prefix of a
+// run, never a gap in the chain). Each manifest keeps its own create-only
+// key, so a writer that loses a position to another catches up and seals
+// the rest again. On error, the results before the one that failed are
+// returned, recorded and durable.
+func (s *Store) RecordAll(ctx context.Context, rs []exam.Result) ([]Recorded, error) {
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	if s.key == nil {
+		return nil, ErrReadOnly
+	}
+	for _, r := range rs {
+		if !exam.ValidExamID(r.ExamID) {
+			return nil, fmt.Errorf("evidence: record: exam ID %q is not valid", r.ExamID)
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r.Schema, r.ManifestSHA256 = exam.ResultSchema, ""
-	digest := contentDigest(r)
-	if r.RecordedAt.IsZero() {
-		r.RecordedAt = s.now().UTC().Truncate(time.Millisecond)
-	}
-	for range maxAppendAttempts {
+	now := s.now().UTC().Truncate(time.Millisecond)
+	out := make([]Recorded, 0, len(rs))
+	lost := 0
+	for len(out) < len(rs) {
 		if err := s.catchUp(ctx); err != nil {
-			return Sealed{}, false, err
+			return out, err
 		}
-		prev, ok, err := s.latestOf(ctx, r.ExamID)
-		if err != nil {
-			return Sealed{}, false, err
+		// Plan the next run against the head: an exam seen twice in a run
+		// ends it, so that each row is judged against what is stored.
+		var (
+			plan   []Recorded
+			objs   []blob.BatchObject
+			rowOf  []int // plan index of each object
+			inPlan = map[string]bool{}
+			head   = s.head
+		)
+		for _, r := range rs[len(out):] {
+			if len(objs) == appendBatch || inPlan[r.ExamID] {
+				break
+			}
+			inPlan[r.ExamID] = true
+			r.Schema, r.ManifestSHA256 = exam.ResultSchema, ""
+			digest := contentDigest(r)
+			if r.RecordedAt.IsZero() {
+				r.RecordedAt = now
+			}
+			prev, ok, err := s.latestOf(ctx, r.ExamID)
+			if err != nil {
+				return out, err
+			}
+			if ok && prev.content == digest {
+				sealed, err := s.Manifest(ctx, prev.seq)
+				if err != nil {
+					return out, err
+				}
+				plan = append(plan, Recorded{Sealed: sealed})
+				continue
+			}
+			r.Version, r.Supersedes = 1, ""
+			if ok {
+				r.Version, r.Supersedes = prev.version+1, prev.sha256
+			}
+			sealed, err := s.seal(Manifest{Schema: ManifestSchema, Seq: head.seq + 1, Previous: head.sha256, KeyID: s.keyID, Result: r})
+			if err != nil {
+				return out, err
+			}
+			head = link{seq: sealed.Manifest.Seq, sha256: sealed.SHA256}
+			data, _ := json.Marshal(envelope{Manifest: sealed.Raw, Signature: strings.TrimSpace(string(sealed.Signature))})
+			sum := sha256.Sum256(data)
+			objs = append(objs, blob.BatchObject{Key: sealed.Key, Body: bytes.NewReader(data), Size: int64(len(data)),
+				Options: blob.PutOptions{ContentType: "application/json", SHA256: hex.EncodeToString(sum[:])}})
+			rowOf = append(rowOf, len(plan))
+			plan = append(plan, Recorded{Sealed: sealed, Created: true})
 		}
-		if ok && prev.content == digest {
-			sealed, err := s.Manifest(ctx, prev.seq)
-			return sealed, false, err
+		n, err := blob.PutAll(ctx, s.blobs, objs, true)
+		for i := range n {
+			if aerr := s.apply(ctx, plan[rowOf[i]].Sealed); aerr != nil {
+				return out, aerr
+			}
 		}
-		r.Version, r.Supersedes = 1, ""
-		if ok {
-			r.Version, r.Supersedes = prev.version+1, prev.sha256
+		done := len(plan) // rows settled: all, or up to the first manifest not written
+		if n < len(objs) {
+			done = rowOf[n]
 		}
-		sealed, err := s.seal(Manifest{Schema: ManifestSchema, Seq: s.head.seq + 1, Previous: s.head.sha256, KeyID: s.keyID, Result: r})
-		if err != nil {
-			return Sealed{}, false, err
+		out = append(out, plan[:done]...)
+		switch {
+		case err == nil:
+		case errors.Is(err, blob.ErrExists):
+			// Another writer took the position: catch up and seal the rest again.
+			if lost++; lost >= maxAppendAttempts {
+				return out, fmt.Errorf("evidence: append: lost the race for the next chain position %d times", maxAppendAttempts)
+			}
+		default:
+			return out, fmt.Errorf("evidence: append manifest %d: %w", plan[rowOf[n]].Manifest.Seq, err)
 		}
-		data, _ := json.Marshal(envelope{Manifest: sealed.Raw, Signature: strings.TrimSpace(string(sealed.Signature))})
-		sum := sha256.Sum256(data)
-		_, err = s.blobs.Put(ctx, sealed.Key, bytes.NewReader(data), int64(len(data)),
-			blob.PutOptions{ContentType: "application/json", SHA256: hex.EncodeToString(sum[:])})
-		if errors.Is(err, blob.ErrExists) {
-			continue // another writer took the position: catch up and try the next
-		}
-		if err != nil {
-			return Sealed{}, false, fmt.Errorf("evidence: append manifest %d: %w", sealed.Manifest.Seq, err)
-		}
-		if err := s.apply(ctx, sealed); err != nil {
-			return Sealed{}, false, err
-		}
-		return sealed, true, nil
 	}
-	return Sealed{}, false, fmt.Errorf("evidence: append: lost the race for the next chain position %d times", maxAppendAttempts)
+	return out, nil
 }
 
 // seal encodes and signs m.

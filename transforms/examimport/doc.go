@@ -42,18 +42,19 @@
 //
 // # Performance
 //
-// BenchmarkImport (10,000-row list, 9,999 rows filled, 17,996 photos of
+// Photos are stored in batches (evidence.PutObjects over blob.PutAll) and
+// the accepted rows' manifests appended in runs (evidence.RecordAll), so
+// that blob.Dir shares its fsyncs across a batch; the workbooks are read
+// while the last photo batches are stored.
+//
+// BenchmarkImport (10,000-row list, 9,999 rows filled, 17,992 photos of
 // ~2 KB; evidence in a blob.Dir on disk; the import alone in a child
 // process) on the project's 2-core machine shared with other developers'
-// work, load average 5-17 during the runs: 81 s, 129 s, 134 s and 187 s; peak
-// RSS 128-141 MB. With the evidence directory on tmpfs: 23-35 s, and the
-// import's own CPU is about 10 s. The time on disk is the blob directory's
-// durable commits: about 28,000 objects (photos, workbook, manifests), each
-// with four fsyncs, two of them (the directories) under the store's lock,
-// so they do not overlap across the photo workers; manifests are appended
-// one at a time because each names the one before. In a 129 s run the
-// photos took 43 s (4 workers, ~420 puts/s) and the 10,000 manifests 80 s
-// (~8 ms each, serial). Reaching the 20 s target
-// on disk needs blob.Dir to fsync directories outside its lock (ext4 then
-// batches concurrent commits) or a batch put that syncs each directory once.
+// work, load average 3-8: 18-38 s (23 s by go test -bench), CPU 20-41 s,
+// two thirds of it in the kernel (fsync), which is what varies; peak RSS
+// 154-170 MB. The code before batching, run alternately on the same saved
+// return: 46-82 s, CPU 37-42 s, peak RSS 140 MB. In a 23 s run, walking and storing the photos took 12 s, reading
+// the workbook 3 s (overlapping the last photo batches), and the 10,000
+// manifests 8.4 s: each is linked and its directory fsynced before the next
+// (an ordered batch), so that a crash never leaves a gap in the chain.
 package examimport

@@ -36,7 +36,8 @@ type Options struct {
 	// ClockSkew is how far in the future an exam time may be (the officer's
 	// watch); 0 means 10 minutes.
 	ClockSkew time.Duration
-	// Workers store photos in parallel; 0 means 4.
+	// Workers store batches of photos in parallel; 0 means 2 (each batch
+	// already writes several files at once).
 	Workers int
 }
 
@@ -62,7 +63,7 @@ func (o *Options) Validate() error {
 		o.ClockSkew = 10 * time.Minute
 	}
 	if o.Workers == 0 {
-		o.Workers = 4
+		o.Workers = 2
 	}
 	return o.Limits.Validate()
 }
@@ -167,11 +168,17 @@ func Import(ctx context.Context, o Options) (Report, error) {
 		}
 		original = &is
 	}
-	in, err := o.intake(ctx, &rep)
+	in, stored, err := o.intake(ctx, &rep)
 	if err != nil {
 		return rep, err
 	}
-	rows, err := o.readWorkbooks(ctx, in.workbooks, original, &rep)
+	// The workbooks are read while the last photos are being stored.
+	var read Report
+	rows, err := o.readWorkbooks(ctx, in.workbooks, original, &read)
+	if serr := stored(); serr != nil {
+		return rep, serr
+	}
+	rep.Workbooks, rep.Rows, rep.Rejected = read.Workbooks, read.Rows, append(rep.Rejected, read.Rejected...)
 	if err != nil {
 		return rep, err
 	}
@@ -179,6 +186,12 @@ func Import(ctx context.Context, o Options) (Report, error) {
 	for i, r := range rows {
 		byExam[r.ret.ExamID] = append(byExam[r.ret.ExamID], i)
 	}
+	// Accepted rows are recorded together: evidence appends their manifests
+	// in runs, sharing the blob store's syncs.
+	var (
+		accepted []row
+		results  []exam.Result
+	)
 	for _, r := range rows {
 		errs := o.check(r, byExam[r.ret.ExamID], rows, in)
 		photos := in.photos[r.ret.ExamID]
@@ -204,16 +217,23 @@ func Import(ctx context.Context, o Options) (Report, error) {
 		if carried != nil {
 			photos = carried
 		}
-		res := result(r, photos)
-		sealed, created, err := o.Evidence.Record(ctx, res)
-		if err != nil {
-			return rep, fmt.Errorf("examimport: %s row %d (%s): %w", r.ret.File, r.ret.Row, r.ret.ExamID, err)
-		}
-		if created {
-			rep.Recorded = append(rep.Recorded, sealed.Result())
+		accepted = append(accepted, r)
+		results = append(results, result(r, photos))
+	}
+	recorded, err := o.Evidence.RecordAll(ctx, results)
+	for _, rec := range recorded {
+		if rec.Created {
+			rep.Recorded = append(rep.Recorded, rec.Result())
 		} else {
-			rep.Unchanged = append(rep.Unchanged, sealed.Result())
+			rep.Unchanged = append(rep.Unchanged, rec.Result())
 		}
+	}
+	if err != nil && len(recorded) < len(accepted) {
+		r := accepted[len(recorded)]
+		return rep, fmt.Errorf("examimport: %s row %d (%s): %w", r.ret.File, r.ret.Row, r.ret.ExamID, err)
+	}
+	if err != nil {
+		return rep, fmt.Errorf("examimport: %w", err)
 	}
 	for _, id := range in.photoOrder {
 		if _, ok := byExam[id]; !ok && len(in.badPhotos[id]) == 0 {
@@ -349,52 +369,82 @@ type intake struct {
 	badPhotos  map[string][]*FileError
 }
 
+// Photos are stored in batches (evidence.PutObjects) of at most photoBatch
+// photos or photoBatchBytes, Options.Workers batches at once: what is held
+// in memory is bounded by those, whatever the size of the return.
+const (
+	photoBatch      = 1024
+	photoBatchBytes = 8 << 20
+)
+
 // intake walks every returned path, storing photos as they come (several
-// at once) and keeping workbooks for reading. What a ZIP rejected as a
-// whole gave is dropped (its photos stay in the store, unreferenced).
-func (o *Options) intake(ctx context.Context, rep *Report) (*intake, error) {
-	in := &intake{photos: map[string][]exam.Object{}, photoNames: map[string][]string{}, badPhotos: map[string][]*FileError{}}
-	type stored struct {
+// batches at once) and keeping workbooks for reading. It returns once every
+// path is walked, with the workbooks; stored waits for the photos to be
+// stored and fills them in. What a ZIP rejected as a whole gave is dropped
+// (its photos stay in the store, unreferenced).
+func (o *Options) intake(ctx context.Context, rep *Report) (in *intake, stored func() error, err error) {
+	in = &intake{photos: map[string][]exam.Object{}, photoNames: map[string][]string{}, badPhotos: map[string][]*FileError{}}
+	type storedPhoto struct {
 		examID, name string
 		obj          exam.Object
 	}
 	var (
 		mu       sync.Mutex
-		pending  []stored
+		pending  []storedPhoto
 		books    []Item
 		rejected = map[string]bool{} // ZIPs rejected whole
 		putErr   error
 		wg       sync.WaitGroup
 	)
-	work := make(chan Item, o.Workers)
+	work := make(chan []Item)
 	for range o.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for it := range work {
-				obj, err := o.Evidence.PutObject(ctx, it.Name, it.Content, it.ContentType)
+			for batch := range work {
+				cs := make([]evidence.Content, len(batch))
+				for i, it := range batch {
+					cs[i] = evidence.Content{Name: it.Name, Bytes: it.Content, ContentType: it.ContentType}
+				}
+				objs, err := o.Evidence.PutObjects(ctx, cs)
 				mu.Lock()
 				if err != nil && putErr == nil {
 					putErr = err
 				}
-				pending = append(pending, stored{it.ExamID, it.Name, obj})
+				for i, obj := range objs {
+					pending = append(pending, storedPhoto{batch[i].ExamID, batch[i].Name, obj})
+				}
 				mu.Unlock()
 			}
 		}()
 	}
-	var err error
+	var (
+		batch      []Item
+		batchBytes int
+	)
+	send := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		select {
+		case work <- batch:
+			batch, batchBytes = nil, 0
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	for _, p := range o.Returned {
 		err = Walk(p, o.Limits, func(it Item) error {
 			if it.Kind == Workbook {
 				books = append(books, it)
 				return nil
 			}
-			select {
-			case work <- it:
+			batch = append(batch, it)
+			if batchBytes += len(it.Content); len(batch) < photoBatch && batchBytes < photoBatchBytes {
 				return nil
-			case <-ctx.Done():
-				return ctx.Err()
 			}
+			return send()
 		}, func(fe *FileError) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -411,34 +461,41 @@ func (o *Options) intake(ctx context.Context, rep *Report) (*intake, error) {
 			break
 		}
 	}
-	close(work)
-	wg.Wait()
 	if err == nil {
-		err = putErr
+		err = send()
 	}
+	close(work)
 	if err != nil {
-		return nil, err
+		wg.Wait()
+		return nil, nil, err
 	}
 	for _, b := range books {
 		if !rejected[archiveOf(b.Name)] {
 			in.workbooks = append(in.workbooks, b)
 		}
 	}
-	sort.Slice(pending, func(i, j int) bool { return pending[i].name < pending[j].name })
-	for _, s := range pending {
-		if rejected[archiveOf(s.name)] {
-			continue
+	stored = func() error {
+		wg.Wait()
+		if putErr != nil {
+			return putErr
 		}
-		rep.Photos++
-		if _, ok := in.photos[s.examID]; !ok {
-			in.photoOrder = append(in.photoOrder, s.examID)
+		sort.Slice(pending, func(i, j int) bool { return pending[i].name < pending[j].name })
+		for _, s := range pending {
+			if rejected[archiveOf(s.name)] {
+				continue
+			}
+			rep.Photos++
+			if _, ok := in.photos[s.examID]; !ok {
+				in.photoOrder = append(in.photoOrder, s.examID)
+			}
+			if !containsSHA(in.photos[s.examID], s.obj.SHA256) {
+				in.photos[s.examID] = append(in.photos[s.examID], s.obj)
+				in.photoNames[s.examID] = append(in.photoNames[s.examID], s.name)
+			}
 		}
-		if !containsSHA(in.photos[s.examID], s.obj.SHA256) {
-			in.photos[s.examID] = append(in.photos[s.examID], s.obj)
-			in.photoNames[s.examID] = append(in.photoNames[s.examID], s.name)
-		}
+		return nil
 	}
-	return in, nil
+	return in, stored, nil
 }
 
 // archiveOf is the ZIP an item's name says it came from ("x.zip!entry"), or "".
