@@ -2,7 +2,7 @@
 # Installs what `make test` needs on a fresh machine, and nothing when it is already there.
 #   scripts/test-deps.sh            everything
 #   scripts/test-deps.sh NAME...    only these (sshd versitygw staticcheck postgres benchstat
-#                                   libreoffice chromium smtp)
+#                                   libreoffice chromium smtp jsonschema)
 # Versions are pinned here and nowhere else.
 set -euo pipefail
 
@@ -60,6 +60,10 @@ if has smtp; then
 		if can_apt; then echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections; fi
 		apt_install postfix
 	fi
+fi
+if has jsonschema; then
+	# Python's jsonschema validates result batches against their JSON Schemas in a test.
+	python3 -c 'import jsonschema' 2>/dev/null || { echo "test-deps: apt-get install python3-jsonschema"; apt_install python3-jsonschema; }
 fi
 if has versitygw; then go_install "github.com/versity/versitygw/cmd/versitygw@${VERSITYGW_VERSION}" versitygw; fi
 if has staticcheck; then go_install "honnef.co/go/tools/cmd/staticcheck@${STATICCHECK_VERSION}" staticcheck; fi
