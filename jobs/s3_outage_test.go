@@ -17,8 +17,9 @@ import (
 
 // S3 (the blob store) down for a while: the pull is retried with backoff without
 // charging the carrier's files, the status shows the blob store check failing and
-// the pull retrying meanwhile, and once S3 is back every file is taken, counted and
-// answered exactly once, nothing quarantined and nothing parked.
+// the pull retrying meanwhile; the outage outlasts the jobs' max_attempts (4), and
+// the jobs wait for the store instead of being parked; once S3 is back every file is
+// taken, counted and answered exactly once, nothing quarantined and nothing parked.
 func TestS3OutageRetriesAndCatchesUp(t *testing.T) {
 	t.Parallel()
 	s3 := s3test.Start(t)
@@ -28,8 +29,6 @@ func TestS3OutageRetriesAndCatchesUp(t *testing.T) {
 	}
 	c := newCorridor(t, fmt.Sprintf("blob: {s3: {endpoint: %q, region: %q, access_key: %q, secret_key: {file: %q}, insecure: true, bucket_prefix: s3-outage-}}\n",
 		s3.Endpoint, s3.Region, s3.AccessKey, secret))
-	b, _ := os.ReadFile(c.config)
-	os.WriteFile(c.config, []byte(strings.Replace(string(b), "max_attempts: 4", "max_attempts: 40", 1)), 0o644)
 	const inputs = 3
 	for i := range inputs {
 		c.drop(fmt.Sprintf("m%d.x12", i), manifest(t, 50, 700+i))
@@ -94,6 +93,25 @@ func TestS3OutageRetriesAndCatchesUp(t *testing.T) {
 	}
 	if got := c.files("inbox"); len(got) != inputs {
 		t.Errorf("inbox during the outage: %v", got)
+	}
+
+	// Past the retry budget: the pull waits for the store (snoozed), not parked.
+	deadline = time.Now().Add(40 * time.Second)
+	for waiting := false; !waiting; {
+		js, err := d.Jobs(ctx, rivertype.JobStateScheduled, rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, j := range js {
+			waiting = waiting || j.Kind == jobs.KindPull && strings.Contains(string(j.Metadata), `"snoozes"`)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the pull never waited for the store past its last attempt")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if n := count(`SELECT COUNT(*) FROM files WHERE attempts > 0 OR state = 'quarantined'`); n != 0 {
+		t.Errorf("%d carrier files charged or quarantined during the outage", n)
 	}
 
 	s3.Restart(t)
