@@ -52,7 +52,10 @@ func (d *Daemon) snoozeForStore(ctx context.Context, job *rivertype.JobRow, jobE
 		return nil
 	}
 	wait := d.cfg.Jobs.RetryBackoffMax
-	d.log.Warn("the blob store is unreachable; the job's last attempt waits for it instead of being spent",
-		"job", job.ID, "kind", job.Kind, "attempt", job.Attempt, "err", jobErr, "blob_store", perr, "next_try_in", wait)
+	args := []any{"job", job.ID, "kind", job.Kind, "attempt", job.Attempt, "blob_store", perr, "next_try_in", wait}
+	if jobErr != nil {
+		args = append(args, "err", jobErr)
+	}
+	d.log.Warn("the blob store is unreachable; the job's last attempt waits for it instead of being spent", args...)
 	return river.JobSnooze(wait)
 }
