@@ -107,7 +107,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, withWorkers
 		d.metrics.Job(job.Kind, time.Since(start), err)
 		return err
 	})
-	if d.q, err = openQueue(ctx, cfg, workers, []rivertype.Middleware{timing}, log); err != nil {
+	if d.q, err = openQueue(ctx, cfg, workers, []rivertype.Middleware{timing, d.waitForStore()}, log); err != nil {
 		d.Close()
 		return nil, err
 	}

@@ -35,6 +35,12 @@
 // is parked (River "discarded"), counted by `icss status` and listed by `icss jobs
 // list` until an operator retries or cancels it.
 //
+// An outage of our own blob store is nobody's input's fault: the pull leaves the
+// carrier's files in the inbox uncharged (storage/sftp.ErrStorage), a stream the
+// store breaks off is retried, never quarantined as bad input, and a job's last
+// attempt is not spent while the store does not answer (it is snoozed until the
+// store is back), so a long outage ends with the work caught up, not parked.
+//
 // # Schedules
 //
 // River's periodic jobs forget their state on restart, so schedules are kept here:

@@ -129,13 +129,16 @@ func (w *ingestWorker) Work(ctx context.Context, job *river.Job[IngestArgs]) err
 // standard tells X12 and EDIFACT inputs ("x12", "edifact": acknowledged) from the
 // rest ("tabular": carrier tables, and what normalize will refuse).
 func (w *ingestWorker) standard(ctx context.Context, f state.File) (string, error) {
-	rc, _, err := w.d.raw.Get(ctx, f.BlobKey)
+	rc, err := openBlob(ctx, w.d.raw, f.BlobKey)
 	if err != nil {
 		return "", fmt.Errorf("raw copy of %s: %w", f.Name, err)
 	}
 	defer rc.Close()
 	peek := make([]byte, edi.PeekSize)
 	n, _ := io.ReadFull(rc, peek)
+	if err := rc.Err(); err != nil {
+		return "", err
+	}
 	switch std, err := edi.Detect(peek[:n]); {
 	case err == nil && std == edi.X12:
 		return "x12", nil
@@ -155,7 +158,7 @@ func (w *ingestWorker) acknowledge(ctx context.Context, f state.File, log *slog.
 	} else if !errors.Is(err, blob.ErrNotExist) {
 		return nil, err
 	}
-	rc, _, err := d.raw.Get(ctx, f.BlobKey)
+	rc, err := openBlob(ctx, d.raw, f.BlobKey)
 	if err != nil {
 		return nil, err
 	}
@@ -181,6 +184,9 @@ func (w *ingestWorker) acknowledge(ctx context.Context, f state.File, log *slog.
 	}, func(s acks.Skipped) {
 		log.Info("interchange not acknowledged", "interchange", s.Interchange, "line", s.Line, "reason", s.Reason)
 	})
+	if err == nil {
+		err = rc.Err() // a stream cut by the store: not the carrier's error, not to be answered
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +254,7 @@ func batchKey(sha string) string { return "batches/" + sha[:2] + "/" + sha + ".j
 // when the file must be quarantined (nothing could be read from it).
 func (w *ingestWorker) normalize(ctx context.Context, f state.File, log *slog.Logger) (records int, reason string, err error) {
 	d := w.d
-	rc, _, err := d.raw.Get(ctx, f.BlobKey)
+	rc, err := openBlob(ctx, d.raw, f.BlobKey)
 	if err != nil {
 		return 0, "", err
 	}
@@ -281,6 +287,9 @@ func (w *ingestWorker) normalize(ctx context.Context, f state.File, log *slog.Lo
 		_, err := bw.Write(line)
 		return err
 	})
+	if err == nil {
+		err = rc.Err() // a stream cut by the store is retried, never quarantined
+	}
 	if err != nil {
 		return 0, "", err
 	}

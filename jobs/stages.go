@@ -121,10 +121,16 @@ func (w *pullWorker) Work(ctx context.Context, job *river.Job[PullArgs]) error {
 	}
 	defer client.Close()
 	p := &sftp.Puller{Client: client, Blobs: d.raw, Ledger: d.ledger, SpoolDir: d.cfg.SpoolDir, Log: jlog}
-	rep, err := p.Run(ctx)
-	if err != nil {
-		return err
+	rep, runErr := p.Run(ctx)
+	if rep == nil {
+		return runErr
 	}
+	if errors.Is(runErr, sftp.ErrStorage) {
+		// The blob store or the ledger is down, not the carrier's file: the files left
+		// in the inbox are not charged, and the job is retried with backoff.
+		log.Warn("own storage failing; pull retried", "attempt", job.Attempt, "err", runErr)
+	}
+	// Files taken before a failure are passed on first: they have left the inbox.
 	for _, f := range rep.Files {
 		switch f.Outcome {
 		case sftp.Taken, sftp.Recovered:
@@ -141,7 +147,7 @@ func (w *pullWorker) Work(ctx context.Context, job *river.Job[PullArgs]) error {
 			log.Warn("file left in the inbox", "file", f.Name, "outcome", f.Outcome, "reason", f.Reason)
 		}
 	}
-	return nil
+	return runErr
 }
 
 // deliverWorker pushes one outgoing file into its endpoint's outbox. storage/sftp's

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -24,15 +25,18 @@ type kindCount struct {
 	kind  string
 	state rivertype.JobState
 	tried bool // attempted before: a job waiting in these states is being retried
-	n     int
+	// retried: attempted more than once, so it failed before; a running one is in
+	// its retry (an endpoint or the blob store still down, typically).
+	retried bool
+	n       int
 }
 
 // countJobs counts River's jobs by kind, state and whether they were tried before.
 func (d *Daemon) countJobs(ctx context.Context) ([]kindCount, error) {
-	const q = `SELECT kind, state, attempt > 0, COUNT(*) FROM river_job GROUP BY kind, state, attempt > 0`
+	const q = `SELECT kind, state, attempt > 0, attempt > 1, COUNT(*) FROM river_job GROUP BY kind, state, attempt > 0, attempt > 1`
 	var out []kindCount
-	add := func(kind, st string, tried bool, n int) {
-		out = append(out, kindCount{kind, rivertype.JobState(st), tried, n})
+	add := func(kind, st string, tried, retried bool, n int) {
+		out = append(out, kindCount{kind, rivertype.JobState(st), tried, retried, n})
 	}
 	var rows interface {
 		Next() bool
@@ -56,12 +60,12 @@ func (d *Daemon) countJobs(ctx context.Context) ([]kindCount, error) {
 	}
 	for rows.Next() {
 		var k, s string
-		var tried bool
+		var tried, retried bool
 		var n int
-		if err := rows.Scan(&k, &s, &tried, &n); err != nil {
+		if err := rows.Scan(&k, &s, &tried, &retried, &n); err != nil {
 			return nil, err
 		}
-		add(k, s, tried, n)
+		add(k, s, tried, retried, n)
 	}
 	return out, rows.Err()
 }
@@ -111,6 +115,13 @@ func (d *Daemon) Status(ctx context.Context, version string) (*status.Status, er
 			s.Backlog += c.n
 		case rivertype.JobStateRunning:
 			s.Running += c.n
+			if c.retried {
+				// A retry in flight: the stage is still failing until it succeeds. A
+				// failing pull spends most of its time here (each attempt waits out the
+				// store's or the server's timeouts), so counting only the pauses between
+				// attempts would show it healthy most of the time.
+				s.Failed += c.n
+			}
 		case rivertype.JobStateRetryable:
 			s.Failed += c.n
 		case rivertype.JobStateDiscarded, rivertype.JobStateCancelled:
@@ -202,26 +213,46 @@ func (d *Daemon) selections(ctx context.Context, since time.Time) ([]status.Path
 }
 
 // checks are the readiness checks: the ledger, the job queue and the blob store.
+// They run at once, each with its own time limit, so that one dependency down (an S3
+// client retrying until its deadline) neither delays nor fails the others' checks.
 func (d *Daemon) checks(ctx context.Context) []status.Check {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	check := func(name string, err error) status.Check {
-		c := status.Check{Name: name, OK: err == nil}
-		if err != nil {
-			c.Error = err.Error()
-		}
-		return c
+	probes := []struct {
+		name string
+		ping func(context.Context) error
+	}{
+		{"database", d.ledger.DB().PingContext},
+		{"jobs", func(ctx context.Context) error {
+			_, err := d.q.client.JobList(ctx, river.NewJobListParams().First(1))
+			return err
+		}},
+		{"blob store", d.pingBlobs},
 	}
-	_, qerr := d.q.client.JobList(ctx, river.NewJobListParams().First(1))
-	_, berr := d.records.Stat(ctx, "icss-readiness-probe")
-	if errors.Is(berr, blob.ErrNotExist) {
-		berr = nil
+	out := make([]status.Check, len(probes))
+	var wg sync.WaitGroup
+	for i, p := range probes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			out[i] = status.Check{Name: p.name, OK: true}
+			if err := p.ping(ctx); err != nil {
+				out[i].OK, out[i].Error = false, err.Error()
+			}
+		}()
 	}
-	return []status.Check{
-		check("database", d.ledger.DB().PingContext(ctx)),
-		check("jobs", qerr),
-		check("blob store", berr),
+	wg.Wait()
+	return out
+}
+
+// pingBlobs asks the blob store about an object that need not exist: any answer
+// means it is reachable and takes our credentials.
+func (d *Daemon) pingBlobs(ctx context.Context) error {
+	_, err := d.records.Stat(ctx, "icss-readiness-probe")
+	if errors.Is(err, blob.ErrNotExist) {
+		return nil
 	}
+	return err
 }
 
 // Jobs lists the jobs in the given states (default: parked and failed, what an
@@ -279,13 +310,7 @@ func (d *Daemon) serveStatus(ctx context.Context, version string) (func(), error
 		},
 		Ready: []status.ReadyCheck{
 			{Name: "database", Ping: d.ledger.DB().PingContext},
-			{Name: "blob store", Ping: func(ctx context.Context) error {
-				_, err := d.records.Stat(ctx, "icss-readiness-probe")
-				if errors.Is(err, blob.ErrNotExist) {
-					return nil
-				}
-				return err
-			}},
+			{Name: "blob store", Ping: d.pingBlobs},
 		},
 		Metrics: d.metrics.Handler(),
 		Log:     d.log,

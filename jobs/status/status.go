@@ -59,7 +59,8 @@ type Stage struct {
 	Backlog int `json:"backlog"`
 	// Running is jobs being worked now, on any node.
 	Running int `json:"running"`
-	// Failed is jobs that failed at least once and will be retried (retryable).
+	// Failed is jobs that failed at least once and will be retried (retryable), or
+	// are being retried now (those are counted in Running too).
 	Failed int `json:"failed"`
 	// Parked is jobs that will not run again by themselves (attempts exhausted or
 	// cancelled): a person must look (`icss jobs list|retry|cancel`).

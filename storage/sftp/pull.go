@@ -36,6 +36,24 @@ type Ledger interface {
 var _ Ledger = (*state.Ledger)(nil)
 var _ Blobs = (blob.Store)(nil)
 
+// ErrStorage marks a failure of icss's own storage during a pull: the blob store, the
+// ledger or the local spool. It is not the remote file's fault, so it is never counted
+// against the file's max_attempts nor quarantines it; Run stops taking files and
+// returns it, for the caller to retry the whole pull later (with backoff).
+var ErrStorage = errors.New("own storage failed")
+
+// storageError is an ErrStorage that keeps the underlying error for errors.Is/As.
+type storageError struct {
+	op  string
+	err error
+}
+
+func (e *storageError) Error() string   { return e.op + ": " + e.err.Error() }
+func (e *storageError) Unwrap() []error { return []error{ErrStorage, e.err} }
+
+// ownStorage wraps an error of the blob store, the ledger or the spool as ErrStorage.
+func ownStorage(op string, err error) error { return &storageError{op: op, err: err} }
+
 // Puller takes the files of one endpoint's inbox into the blob store and the ledger,
 // exactly once, and archives (or deletes) them on the server afterwards.
 //
@@ -138,7 +156,11 @@ func (r *Report) Err() error {
 }
 
 // Run pulls once. Its error is for the run as a whole (the inbox cannot be listed, the
-// context ends); per-file failures are in the report (Report.Err) and the others proceed.
+// context ends, our own storage fails); per-file failures of the files themselves or
+// their transfer are in the report (Report.Err) and the others proceed. When our own
+// storage fails (ErrStorage: blob store, ledger, spool) no further file is started, the
+// files in flight finish, and Run returns the report so far with that error: the files
+// not taken stay in the inbox, uncharged, for a later run.
 func (p *Puller) Run(ctx context.Context) (*Report, error) {
 	cfg := p.Client.Config()
 	if cfg.Inbox == "" {
@@ -155,9 +177,13 @@ func (p *Puller) Run(ctx context.Context) (*Report, error) {
 	}
 	rep := &Report{Endpoint: cfg.Name}
 	var mu sync.Mutex
+	var storeErr error // the first ErrStorage of a file; stops the dispatch
 	add := func(r FileResult) {
 		mu.Lock()
 		rep.Files = append(rep.Files, r)
+		if storeErr == nil && errors.Is(r.Err, ErrStorage) {
+			storeErr = r.Err
+		}
 		mu.Unlock()
 		if p.OnFile != nil {
 			p.OnFile(r)
@@ -170,7 +196,7 @@ func (p *Puller) Run(ctx context.Context) (*Report, error) {
 		return nil, err
 	}
 	if err := p.reconcile(ctx, log, present); err != nil {
-		return nil, err
+		return rep, err
 	}
 	ready := map[string]os.FileInfo{}
 	if cfg.DoneSuffix != "" {
@@ -211,6 +237,11 @@ func (p *Puller) Run(ctx context.Context) (*Report, error) {
 		}
 	}
 
+	stopped := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return storeErr != nil
+	}
 	work := make(chan string)
 	var wg sync.WaitGroup
 	for range min(cfg.MaxConcurrent, max(len(names), 1)) {
@@ -218,6 +249,9 @@ func (p *Puller) Run(ctx context.Context) (*Report, error) {
 		go func() {
 			defer wg.Done()
 			for name := range work {
+				if stopped() {
+					continue // handed over before the store failed; left for a later run
+				}
 				r := p.take(ctx, log, name, ready[name])
 				mu.Lock()
 				if r.Outcome == Taken || r.Outcome == Duplicate || r.Outcome == Recovered {
@@ -229,12 +263,12 @@ func (p *Puller) Run(ctx context.Context) (*Report, error) {
 		}()
 	}
 	for _, n := range names {
+		if ctx.Err() != nil || stopped() {
+			break
+		}
 		select {
 		case work <- n:
 		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
 		}
 	}
 	close(work)
@@ -242,6 +276,10 @@ func (p *Puller) Run(ctx context.Context) (*Report, error) {
 	sort.Slice(rep.Files, func(i, j int) bool { return rep.Files[i].Name < rep.Files[j].Name })
 	if err := ctx.Err(); err != nil {
 		return rep, err
+	}
+	if storeErr != nil {
+		log.Warn("own storage failing; the pull stops and the rest stays in the inbox", "err", storeErr)
+		return rep, storeErr
 	}
 	return rep, nil
 }
@@ -302,7 +340,8 @@ func (p *Puller) take(ctx context.Context, log *slog.Logger, name string, fi os.
 			res.Err = fmt.Errorf("sftp %s: %s: %w", cfg.Name, name, err)
 		}
 		log.Warn("pull failed; the file stays in the inbox", "name", name, "err", err)
-		if res.ID != 0 && ctx.Err() == nil {
+		// Our own storage failing is not the file's fault: it is not charged.
+		if res.ID != 0 && ctx.Err() == nil && !errors.Is(err, ErrStorage) {
 			// The row keeps the last error for operators; after MaxAttempts failures the
 			// file is quarantined instead of being retried on every run forever.
 			if f, rerr := p.Ledger.RecordFileFailure(ctx, res.ID, err.Error(), cfg.MaxAttempts); rerr == nil && f.State == state.FileQuarantined {
@@ -314,7 +353,7 @@ func (p *Puller) take(ctx context.Context, log *slog.Logger, name string, fi os.
 	// Second-granularity mtimes are what SFTP v3 carries; the ledger stores them as UTC.
 	f, _, err := p.Ledger.FileSeen(ctx, cfg.Name, name, fi.Size(), fi.ModTime().UTC())
 	if err != nil {
-		return fail(fmt.Errorf("record seen: %w", err))
+		return fail(ownStorage("record seen", err))
 	}
 	res.ID = f.ID
 	gone := func() FileResult {
@@ -330,7 +369,7 @@ func (p *Puller) take(ctx context.Context, log *slog.Logger, name string, fi os.
 	remote := path.Join(cfg.Inbox, name)
 	spool, err := os.CreateTemp(p.SpoolDir, spoolPattern)
 	if err != nil {
-		return fail(fmt.Errorf("spool: %w", err))
+		return fail(ownStorage("spool", err))
 	}
 	defer func() { spool.Close(); os.Remove(spool.Name()) }()
 	n, sum, err := p.Client.download(ctx, remote, spool, cfg.MaxFileSize, p.OnBytes)
@@ -364,7 +403,7 @@ func (p *Puller) take(ctx context.Context, log *slog.Logger, name string, fi os.
 	} else {
 		key := blob.ContentKey(p.KeyPrefix, sum)
 		if _, err := spool.Seek(0, 0); err != nil {
-			return fail(err)
+			return fail(ownStorage("spool", err))
 		}
 		_, err := p.Blobs.Put(ctx, key, spool, n, blob.PutOptions{
 			SHA256:      sum,
@@ -372,11 +411,11 @@ func (p *Puller) take(ctx context.Context, log *slog.Logger, name string, fi os.
 			Metadata:    map[string]string{"endpoint": cfg.Name, "name": url.PathEscape(name)},
 		})
 		if err != nil && !errors.Is(err, blob.ErrExists) {
-			return fail(fmt.Errorf("store: %w", err))
+			return fail(ownStorage("store", err))
 		}
 		dup, err := p.Ledger.FileFetched(ctx, f.ID, sum, key)
 		if err != nil {
-			return fail(fmt.Errorf("record fetched: %w", err))
+			return fail(ownStorage("record fetched", err))
 		}
 		res.BlobKey, res.Outcome = key, Taken
 		if dup != nil {
@@ -461,7 +500,7 @@ func (p *Puller) removeStaleSpool(log *slog.Logger) {
 // come parsed and acknowledged).
 func (p *Puller) markArchived(ctx context.Context, id int64) error {
 	if err := p.Ledger.SetFileState(ctx, id, state.FileArchived, ""); err != nil {
-		return fmt.Errorf("record archived: %w", err)
+		return ownStorage("record archived", err)
 	}
 	return nil
 }

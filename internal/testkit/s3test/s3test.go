@@ -99,11 +99,14 @@ type Server struct {
 
 	tls *tls.Config // with StartTLS: trusts CAFile
 
+	base    string   // the temporary directory of data, versions and IAM
+	tlsArgs []string // the certificate flags, kept for Restart
+
+	mu      sync.Mutex // guards cmd and exited across Stop and Restart
 	cmd     *exec.Cmd
 	exited  chan struct{}
 	logMu   sync.Mutex
 	log     strings.Builder
-	stop    sync.Once
 	buckets atomic.Int64
 }
 
@@ -126,7 +129,7 @@ func start(t testing.TB, withTLS bool) *Server {
 		Skip(t, err)
 	}
 	dir := t.TempDir()
-	s := &Server{AccessKey: "icssroot", SecretKey: randomSecret(), Region: "us-east-1", Dir: filepath.Join(dir, "data")}
+	s := &Server{AccessKey: "icssroot", SecretKey: randomSecret(), Region: "us-east-1", Dir: filepath.Join(dir, "data"), base: dir}
 	var tlsArgs []string
 	if withTLS {
 		certFile, keyFile, err := s.makeCert(dir)
@@ -135,6 +138,7 @@ func start(t testing.TB, withTLS bool) *Server {
 		}
 		tlsArgs = []string{"--cert", certFile, "--key", keyFile}
 	}
+	s.tlsArgs = tlsArgs
 	for _, d := range []string{"data", "versions", "iam"} {
 		if err := os.Mkdir(filepath.Join(dir, d), 0o700); err != nil {
 			t.Fatal(err)
@@ -232,14 +236,37 @@ func (s *Server) Logs() string {
 	return s.log.String()
 }
 
-// Stop kills the gateway; safe to call twice.
+// Stop kills the gateway (an S3 outage, as far as clients can tell); safe to call
+// twice. The objects, versions and accounts stay on disk for Restart.
 func (s *Server) Stop() {
-	s.stop.Do(func() {
-		if s.cmd != nil {
-			s.cmd.Process.Kill()
-			<-s.exited
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd != nil {
+		s.cmd.Process.Kill()
+		<-s.exited
+		s.cmd, s.exited = nil, nil
+	}
+}
+
+// Restart starts a stopped gateway again on the same ports, serving the same
+// objects and accounts; a running one is left alone.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd != nil {
+		return
+	}
+	var err error
+	// The ports were ours a moment ago; another process may have taken one meanwhile,
+	// which no retry cures, but a listener still closing does.
+	for range 10 {
+		if err = s.start(s.base, s.tlsArgs); err == nil {
+			return
 		}
-	})
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("s3test: restart: %v", err)
 }
 
 // Client returns a minio-go client of the root account.
