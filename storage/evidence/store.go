@@ -154,13 +154,6 @@ type Content struct {
 	ContentType string
 }
 
-// ObjectOf is the object PutObjects stores c as, without storing it: what a
-// caller that checks a return before storing it names in a manifest.
-func ObjectOf(c Content) exam.Object {
-	sum := sha256.Sum256(c.Bytes)
-	return exam.Object{Name: path.Base(strings.ReplaceAll(c.Name, `\`, "/")), SHA256: hex.EncodeToString(sum[:]), Size: int64(len(c.Bytes)), ContentType: c.ContentType}
-}
-
 // PutObjects stores each content as PutObject does, in one go where the
 // blob store can (blob.PutAll): every object is durable when it returns.
 // The objects are returned in the order given.
@@ -172,7 +165,8 @@ func (s *Store) PutObjects(ctx context.Context, cs []Content) ([]exam.Object, er
 	// by one, a create-only Put is itself the cheapest test.
 	_, batched := s.blobs.(blob.BatchPutter)
 	for i, c := range cs {
-		out[i] = ObjectOf(c)
+		sum := sha256.Sum256(c.Bytes)
+		out[i] = exam.Object{Name: path.Base(strings.ReplaceAll(c.Name, `\`, "/")), SHA256: hex.EncodeToString(sum[:]), Size: int64(len(c.Bytes)), ContentType: c.ContentType}
 		key := ObjectKey(out[i].SHA256)
 		if batched {
 			if _, err := s.blobs.Stat(ctx, key); err == nil {

@@ -2,7 +2,6 @@ package examimport
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -147,14 +146,11 @@ type row struct {
 
 // Import reads the returned files, checks every filled row against the list
 // as issued, stores the photos and workbooks as evidence and records one
-// signed manifest per accepted row, as soon as the photos that row names are
-// stored (while later photos still are). A row with any problem is not
-// recorded at all. Rows already recorded as they are record nothing; a
-// corrected row becomes the next version of its exam. The error is for what
-// stops the whole import (options, an unreadable --list, I/O of the evidence
-// store): the rows recorded before it stay recorded, with their photos, and
-// importing the return again records the rest. Bad input is in
-// Report.Rejected.
+// signed manifest per accepted row. A row with any problem is not recorded
+// at all. Rows already recorded as they are record nothing; a corrected row
+// becomes the next version of its exam. The error is for what stops the
+// whole import (options, an unreadable --list, I/O of the evidence store);
+// bad input is in Report.Rejected.
 func Import(ctx context.Context, o Options) (Report, error) {
 	if err := o.Validate(); err != nil {
 		return Report{}, err
@@ -172,35 +168,26 @@ func Import(ctx context.Context, o Options) (Report, error) {
 		}
 		original = &is
 	}
-	in, err := o.scan(&rep)
+	in, stored, err := o.intake(ctx, &rep)
 	if err != nil {
 		return rep, err
 	}
+	// The workbooks are read while the last photos are being stored.
 	var read Report
 	rows, err := o.readWorkbooks(ctx, in.workbooks, original, &read)
+	if serr := stored(); serr != nil {
+		return rep, serr
+	}
 	rep.Workbooks, rep.Rows, rep.Rejected = read.Workbooks, read.Rows, append(rep.Rejected, read.Rejected...)
 	if err != nil {
 		return rep, err
 	}
-	// The photos are stored while the rows are checked and recorded: each
-	// accepted row once the photos it names are. (Not while the workbooks
-	// are read: reading one is what takes the most memory.)
-	ctx, cancel := context.WithCancel(ctx)
-	stored := newDurable()
-	storing := make(chan struct{})
-	var storeErr error
-	go func() {
-		defer close(storing)
-		storeErr = stored.finish(o.store(ctx, in, stored))
-	}()
-	defer func() {
-		cancel()
-		<-storing
-	}()
 	byExam := map[string][]int{}
 	for i, r := range rows {
 		byExam[r.ret.ExamID] = append(byExam[r.ret.ExamID], i)
 	}
+	// Accepted rows are recorded together: evidence appends their manifests
+	// in runs, sharing the blob store's syncs.
 	var (
 		accepted []row
 		results  []exam.Result
@@ -229,45 +216,24 @@ func Import(ctx context.Context, o Options) (Report, error) {
 		}
 		if carried != nil {
 			photos = carried
-			stored.add(carried) // stored by the import that recorded them
 		}
 		accepted = append(accepted, r)
 		results = append(results, result(r, photos))
 	}
-	// Accepted rows are recorded in the order read, in runs of those whose
-	// photos are all stored (evidence appends a run's manifests together).
-	for len(results) > 0 {
-		n, err := stored.ready(ctx, results, recordRun)
-		if err != nil {
-			return rep, err
+	recorded, err := o.Evidence.RecordAll(ctx, results)
+	for _, rec := range recorded {
+		if rec.Created {
+			rep.Recorded = append(rep.Recorded, rec.Result())
+		} else {
+			rep.Unchanged = append(rep.Unchanged, rec.Result())
 		}
-		if n == 0 {
-			// Every photo is stored, but not the one this row was checked
-			// with: its file changed between the two readings.
-			r := accepted[0]
-			rep.Rejected = append(rep.Rejected, cellErr(r.ret, examlist.HeaderPhotoCount, fmt.Errorf("a photo of %s changed while the return was imported: import it again", r.ret.ExamID)))
-			accepted, results = accepted[1:], results[1:]
-			continue
-		}
-		recorded, err := o.Evidence.RecordAll(ctx, results[:n])
-		for _, rec := range recorded {
-			if rec.Created {
-				rep.Recorded = append(rep.Recorded, rec.Result())
-			} else {
-				rep.Unchanged = append(rep.Unchanged, rec.Result())
-			}
-		}
-		if err != nil && len(recorded) < n {
-			r := accepted[len(recorded)]
-			return rep, fmt.Errorf("examimport: %s row %d (%s): %w", r.ret.File, r.ret.Row, r.ret.ExamID, err)
-		}
-		if err != nil {
-			return rep, fmt.Errorf("examimport: %w", err)
-		}
-		accepted, results = accepted[n:], results[n:]
 	}
-	if <-storing; storeErr != nil {
-		return rep, storeErr
+	if err != nil && len(recorded) < len(accepted) {
+		r := accepted[len(recorded)]
+		return rep, fmt.Errorf("examimport: %s row %d (%s): %w", r.ret.File, r.ret.Row, r.ret.ExamID, err)
+	}
+	if err != nil {
+		return rep, fmt.Errorf("examimport: %w", err)
 	}
 	for _, id := range in.photoOrder {
 		if _, ok := byExam[id]; !ok && len(in.badPhotos[id]) == 0 {
@@ -394,15 +360,13 @@ func orEmpty[T any](s []T) []T {
 	return s
 }
 
-// intake is what the returned files held: the workbooks, and of the photos
-// what a manifest names (not their bytes).
+// intake is what the returned files held, photos already stored.
 type intake struct {
 	workbooks  []Item
-	photos     map[string][]exam.Object // exam ID -> its photos, by name
+	photos     map[string][]exam.Object // exam ID -> stored photos, by name
 	photoNames map[string][]string
 	photoOrder []string // exam IDs in the order their photos came
 	badPhotos  map[string][]*FileError
-	rejected   map[string]bool // ZIPs rejected whole
 }
 
 // Photos are stored in batches (evidence.PutObjects) of at most photoBatch
@@ -413,81 +377,24 @@ const (
 	photoBatchBytes = 8 << 20
 )
 
-// recordRun is how many rows whose photos are stored wait to be recorded
-// together (evidence.RecordAll) while more photos are being stored.
-const recordRun = 256
-
-// scan walks every returned path once, checking every file, keeping the
-// workbooks and noting each photo's digest and size, so that the rows can be
-// checked before (and while) the photos are stored. What a ZIP rejected as a
-// whole gave is dropped.
-func (o *Options) scan(rep *Report) (*intake, error) {
-	in := &intake{photos: map[string][]exam.Object{}, photoNames: map[string][]string{}, badPhotos: map[string][]*FileError{}, rejected: map[string]bool{}}
-	type photo struct {
+// intake walks every returned path, storing photos as they come (several
+// batches at once) and keeping workbooks for reading. It returns once every
+// path is walked, with the workbooks; stored waits for the photos to be
+// stored and fills them in. What a ZIP rejected as a whole gave is dropped
+// (its photos stay in the store, unreferenced).
+func (o *Options) intake(ctx context.Context, rep *Report) (in *intake, stored func() error, err error) {
+	in = &intake{photos: map[string][]exam.Object{}, photoNames: map[string][]string{}, badPhotos: map[string][]*FileError{}}
+	type storedPhoto struct {
 		examID, name string
 		obj          exam.Object
 	}
 	var (
-		photos []photo
-		books  []Item
-	)
-	for _, p := range o.Returned {
-		err := Walk(p, o.Limits, func(it Item) error {
-			if it.Kind == Workbook {
-				books = append(books, it)
-				return nil
-			}
-			photos = append(photos, photo{it.ExamID, it.Name, evidence.ObjectOf(content(it))})
-			return nil
-		}, func(fe *FileError) {
-			if fe.Archive {
-				in.rejected[fe.File] = true
-			}
-			if fe.ExamID != "" {
-				in.badPhotos[fe.ExamID] = append(in.badPhotos[fe.ExamID], fe)
-			}
-			rep.Rejected = append(rep.Rejected, fe)
-		})
-		if err != nil {
-			return nil, fmt.Errorf("examimport: %s: %w", p, err)
-		}
-	}
-	for _, b := range books {
-		if !in.rejected[archiveOf(b.Name)] {
-			in.workbooks = append(in.workbooks, b)
-		}
-	}
-	sort.Slice(photos, func(i, j int) bool { return photos[i].name < photos[j].name })
-	for _, s := range photos {
-		if in.rejected[archiveOf(s.name)] {
-			continue
-		}
-		rep.Photos++
-		if _, ok := in.photos[s.examID]; !ok {
-			in.photoOrder = append(in.photoOrder, s.examID)
-		}
-		if !containsSHA(in.photos[s.examID], s.obj.SHA256) {
-			in.photos[s.examID] = append(in.photos[s.examID], s.obj)
-			in.photoNames[s.examID] = append(in.photoNames[s.examID], s.name)
-		}
-	}
-	return in, nil
-}
-
-func content(it Item) evidence.Content {
-	return evidence.Content{Name: it.Name, Bytes: it.Content, ContentType: it.ContentType}
-}
-
-// store walks the returned paths again and stores the photos scan accepted,
-// in batches, Options.Workers batches at once, telling stored of each
-// batch. The files are read twice, not held: a photo that changed between
-// the readings is stored as it now is, and the row that names it as it was
-// never finds it stored.
-func (o *Options) store(ctx context.Context, in *intake, stored *durable) error {
-	var (
-		wg     sync.WaitGroup
-		mu     sync.Mutex
-		putErr error
+		mu       sync.Mutex
+		pending  []storedPhoto
+		books    []Item
+		rejected = map[string]bool{} // ZIPs rejected whole
+		putErr   error
+		wg       sync.WaitGroup
 	)
 	work := make(chan []Item)
 	for range o.Workers {
@@ -497,23 +404,23 @@ func (o *Options) store(ctx context.Context, in *intake, stored *durable) error 
 			for batch := range work {
 				cs := make([]evidence.Content, len(batch))
 				for i, it := range batch {
-					cs[i] = content(it)
+					cs[i] = evidence.Content{Name: it.Name, Bytes: it.Content, ContentType: it.ContentType}
 				}
 				objs, err := o.Evidence.PutObjects(ctx, cs)
-				if err != nil {
-					mu.Lock()
-					putErr = cmp.Or(putErr, err)
-					mu.Unlock()
-					continue
+				mu.Lock()
+				if err != nil && putErr == nil {
+					putErr = err
 				}
-				stored.add(objs)
+				for i, obj := range objs {
+					pending = append(pending, storedPhoto{batch[i].ExamID, batch[i].Name, obj})
+				}
+				mu.Unlock()
 			}
 		}()
 	}
 	var (
 		batch      []Item
 		batchBytes int
-		err        error
 	)
 	send := func() error {
 		if len(batch) == 0 {
@@ -529,7 +436,8 @@ func (o *Options) store(ctx context.Context, in *intake, stored *durable) error 
 	}
 	for _, p := range o.Returned {
 		err = Walk(p, o.Limits, func(it Item) error {
-			if it.Kind == Workbook || in.rejected[archiveOf(it.Name)] {
+			if it.Kind == Workbook {
+				books = append(books, it)
 				return nil
 			}
 			batch = append(batch, it)
@@ -537,7 +445,17 @@ func (o *Options) store(ctx context.Context, in *intake, stored *durable) error 
 				return nil
 			}
 			return send()
-		}, func(*FileError) {}) // reported by scan
+		}, func(fe *FileError) {
+			mu.Lock()
+			defer mu.Unlock()
+			if fe.Archive {
+				rejected[fe.File] = true
+			}
+			if fe.ExamID != "" {
+				in.badPhotos[fe.ExamID] = append(in.badPhotos[fe.ExamID], fe)
+			}
+			rep.Rejected = append(rep.Rejected, fe)
+		})
 		if err != nil {
 			err = fmt.Errorf("examimport: %s: %w", p, err)
 			break
@@ -547,80 +465,37 @@ func (o *Options) store(ctx context.Context, in *intake, stored *durable) error 
 		err = send()
 	}
 	close(work)
-	wg.Wait()
-	return cmp.Or(err, putErr)
-}
-
-// durable is the set of photos stored so far, by SHA-256, for the rows
-// waiting to be recorded.
-type durable struct {
-	mu   sync.Mutex
-	shas map[string]bool
-	done bool
-	err  error
-	more chan struct{} // a token when shas grew or done was set
-}
-
-func newDurable() *durable {
-	return &durable{shas: map[string]bool{}, more: make(chan struct{}, 1)}
-}
-
-func (d *durable) add(objs []exam.Object) {
-	d.mu.Lock()
-	for _, o := range objs {
-		d.shas[o.SHA256] = true
+	if err != nil {
+		wg.Wait()
+		return nil, nil, err
 	}
-	d.mu.Unlock()
-	d.signal()
-}
-
-// finish says that no photo is stored after this; err is why, if not all.
-func (d *durable) finish(err error) error {
-	d.mu.Lock()
-	d.done, d.err = true, err
-	d.mu.Unlock()
-	d.signal()
-	return err
-}
-
-func (d *durable) signal() {
-	select {
-	case d.more <- struct{}{}:
-	default:
+	for _, b := range books {
+		if !rejected[archiveOf(b.Name)] {
+			in.workbooks = append(in.workbooks, b)
+		}
 	}
-}
-
-// ready waits until the first enough results (or all of them) have every
-// photo stored, or until storing ended, and says how many leading results
-// have. It is 0 only when storing ended without a photo of rs[0].
-func (d *durable) ready(ctx context.Context, rs []exam.Result, enough int) (int, error) {
-	for {
-		d.mu.Lock()
-		n := 0
-	rows:
-		for ; n < len(rs); n++ {
-			for _, p := range rs[n].Photos {
-				if !d.shas[p.SHA256] {
-					break rows
-				}
+	stored = func() error {
+		wg.Wait()
+		if putErr != nil {
+			return putErr
+		}
+		sort.Slice(pending, func(i, j int) bool { return pending[i].name < pending[j].name })
+		for _, s := range pending {
+			if rejected[archiveOf(s.name)] {
+				continue
+			}
+			rep.Photos++
+			if _, ok := in.photos[s.examID]; !ok {
+				in.photoOrder = append(in.photoOrder, s.examID)
+			}
+			if !containsSHA(in.photos[s.examID], s.obj.SHA256) {
+				in.photos[s.examID] = append(in.photos[s.examID], s.obj)
+				in.photoNames[s.examID] = append(in.photoNames[s.examID], s.name)
 			}
 		}
-		done, err := d.done, d.err
-		d.mu.Unlock()
-		switch {
-		case n == len(rs) || n >= enough:
-			return n, nil
-		case err != nil:
-			return 0, err
-		case done:
-			return n, nil
-		}
-		select {
-		case <-d.more:
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		}
+		return nil
 	}
+	return in, stored, nil
 }
 
 // archiveOf is the ZIP an item's name says it came from ("x.zip!entry"), or "".
