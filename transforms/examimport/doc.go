@@ -47,6 +47,17 @@
 // that blob.Dir shares its fsyncs across a batch; the workbooks are read
 // while the last photo batches are stored.
 //
+// Recording each row as soon as its own photos are stored, overlapping the
+// manifests with the photo batches, was tried (branch importspeed2: a first
+// walk noting each photo's name, size and SHA-256 so that rows are checked
+// before any photo is stored, a second walk storing them) and measured
+// alternately with this code at load 2-11: 18.5 and 21 s (20-35 s, peak
+// RSS up to 198 MB, when the workbook was also read during the photos)
+// against 17-34 s, CPU 18-25 s against 17-28 s; at load 2, 18.5 s against
+// 17 s. The import is CPU-bound here (CPU about equals wall), so the phases
+// only compete for the same two cores, and the second walk costs CPU of
+// its own: it did not pay.
+//
 // BenchmarkImport (10,000-row list, 9,999 rows filled, 17,992 photos of
 // ~2 KB; evidence in a blob.Dir on disk; the import alone in a child
 // process) on the project's 2-core machine shared with other developers'
