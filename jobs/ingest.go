@@ -58,14 +58,10 @@ type ackFile struct {
 
 func (w *ingestWorker) Work(ctx context.Context, job *river.Job[IngestArgs]) error {
 	d := w.d
-	f, err := d.ledger.FileBySHA256(ctx, job.Args.Endpoint, job.Args.SHA256)
-	if errors.Is(err, state.ErrNotFound) {
-		return river.JobCancel(err)
-	}
+	f, log, err := d.pulledFile(ctx, job.ID, KindIngest, job.Args.Endpoint, job.Args.SHA256)
 	if err != nil {
 		return err
 	}
-	log := d.log.With("job", job.ID, "kind", KindIngest, "endpoint", f.Endpoint, "file", f.Name, "file_id", f.ID, "sha256", f.SHA256)
 	switch f.State {
 	case state.FileQuarantined:
 		log.Info("file is quarantined; not ingested", "reason", f.LastError)
@@ -326,4 +322,18 @@ func (w *ingestWorker) normalize(ctx context.Context, f state.File, log *slog.Lo
 		return 0, "", err
 	}
 	return len(inputs), "", nil
+}
+
+// pulledFile finds the file a job names by endpoint and content, and a logger
+// that says so in every line. A file the ledger does not know cancels the job:
+// retrying cannot make it appear.
+func (d *Daemon) pulledFile(ctx context.Context, jobID int64, kind, endpoint, sha256 string) (state.File, *slog.Logger, error) {
+	f, err := d.ledger.FileBySHA256(ctx, endpoint, sha256)
+	if errors.Is(err, state.ErrNotFound) {
+		return f, nil, river.JobCancel(err)
+	}
+	if err != nil {
+		return f, nil, err
+	}
+	return f, d.log.With("job", jobID, "kind", kind, "endpoint", f.Endpoint, "file", f.Name, "file_id", f.ID, "sha256", f.SHA256), nil
 }

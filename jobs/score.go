@@ -38,14 +38,10 @@ type scoreWorker struct {
 
 func (w *scoreWorker) Work(ctx context.Context, job *river.Job[ScoreArgs]) error {
 	d := w.d
-	f, err := d.ledger.FileBySHA256(ctx, job.Args.Endpoint, job.Args.SHA256)
-	if errors.Is(err, state.ErrNotFound) {
-		return river.JobCancel(err)
-	}
+	f, log, err := d.pulledFile(ctx, job.ID, KindScore, job.Args.Endpoint, job.Args.SHA256)
 	if err != nil {
 		return err
 	}
-	log := d.log.With("job", job.ID, "kind", KindScore, "endpoint", f.Endpoint, "file", f.Name, "file_id", f.ID, "sha256", f.SHA256)
 	eng, err := d.engines.get(ctx, d)
 	if err != nil {
 		return err // a rule set that does not compile is fixed by a person; retries show it

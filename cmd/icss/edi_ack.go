@@ -57,7 +57,7 @@ acknowledgments are still written), 2 for usage or I/O failure.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.Format, "format", "", "functional acknowledgment to write: 997 or 999 (default: by version)")
 	f.StringVar(&opts.Out, "out", ".", "directory to write the acknowledgments into")
-	f.StringVar(&opts.State, "state", "", "SQLite ledger that keeps control numbers (default: not kept)")
+	f.StringVar(&opts.State, "state", "", "ledger that keeps control numbers: SQLite file or postgres:// URL (default: not kept)")
 	f.StringVar(&opts.Sender, "sender", "", "our interchange ID as QUALIFIER:ID (default: the receiver of each interchange)")
 	f.BoolVar(&opts.Newline, "newline", false, "write a line break after each segment")
 	return cmd
@@ -73,7 +73,7 @@ func runEDIAck(ctx context.Context, stdout, stderr io.Writer, opts ediAckOptions
 		aopts.SenderQualifier, aopts.Sender = q, id
 	}
 	if opts.State != "" {
-		ledger, err := state.Open(ctx, state.Config{Driver: "sqlite", DSN: opts.State})
+		ledger, err := state.Open(ctx, stateConfig(opts.State))
 		if err != nil {
 			return fmt.Errorf("open state %s: %w", opts.State, err)
 		}

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -103,14 +102,6 @@ func runExamImport(ctx context.Context, out, errOut io.Writer, opts examImportOp
 		return errInvalidInput
 	}
 	return nil
-}
-
-// stateConfig reads --state: a PostgreSQL URL, else a SQLite file.
-func stateConfig(dsn string) state.Config {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return state.Config{Driver: state.DriverPostgres, DSN: dsn}
-	}
-	return state.Config{Driver: state.DriverSQLite, DSN: dsn}
 }
 
 // writeResults writes every accepted row's result, replacing path only once

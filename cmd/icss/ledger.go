@@ -161,3 +161,11 @@ func runLedgerMigrate(ctx context.Context, out io.Writer, opts ledgerOptions) er
 	fmt.Fprintf(out, "%s ledger at schema version %d\n", l.Driver(), v)
 	return nil
 }
+
+// stateConfig reads --state: a PostgreSQL URL, else a SQLite file.
+func stateConfig(dsn string) state.Config {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return state.Config{Driver: state.DriverPostgres, DSN: dsn}
+	}
+	return state.Config{Driver: state.DriverSQLite, DSN: dsn}
+}

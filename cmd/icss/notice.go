@@ -69,7 +69,7 @@ filer without a route, are listed on standard error), 2 for usage or I/O failure
 	f.StringVar(&opts.Records, "records", "", "harmonized records the assessments were made on (JSON lines)")
 	f.StringVar(&opts.Results, "results", "", "exam results (JSON lines): write the releases too")
 	f.StringVar(&opts.Out, "out", "", "directory to write the notice files into")
-	f.StringVar(&opts.State, "state", "", "SQLite ledger for control numbers and notices already sent (default: none kept)")
+	f.StringVar(&opts.State, "state", "", "ledger for control numbers and notices already sent: SQLite file or postgres:// URL (default: none kept)")
 	f.StringVar(&opts.Codes, "codes", "", "disposition code table (YAML; default: icss notice codes)")
 	f.StringVar(&opts.Config, "config", "", "notice configuration (YAML: x12_sender, edifact_sender, carriers, terminals)")
 	for _, name := range []string{"assessments", "records", "out"} {
@@ -109,7 +109,7 @@ func runNoticeBuild(ctx context.Context, stdout, stderr io.Writer, opts noticeBu
 	var ledger *state.Ledger
 	if opts.State != "" {
 		var err error
-		if ledger, err = state.Open(ctx, state.Config{Driver: state.DriverSQLite, DSN: opts.State}); err != nil {
+		if ledger, err = state.Open(ctx, stateConfig(opts.State)); err != nil {
 			return fmt.Errorf("open state %s: %w", opts.State, err)
 		}
 		defer ledger.Close()
