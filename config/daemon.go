@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/icss/icss/internal/lazyre"
 	"github.com/icss/icss/internal/signing"
 	"github.com/icss/icss/jobs/schedule"
 	"github.com/icss/icss/jobs/status"
@@ -170,7 +170,7 @@ func (s SMTP) Mail() mail.Config {
 	return c.WithDefaults()
 }
 
-var scheduleName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
+var scheduleName = lazyre.New(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
 func (c *Config) completeDaemon(baseDir string) {
 	if c.Node == "" {

@@ -60,8 +60,7 @@ func inspect(r io.Reader, opts InspectOptions, v *Validator) (*syntax.Report, er
 	} else {
 		for {
 			seg, rerr := rd.Read()
-			var se *SyntaxError
-			if rerr != nil && !errors.As(rerr, &se) {
+			if rerr != nil && endsInput(rerr) {
 				err = rerr
 				break
 			}
@@ -73,6 +72,14 @@ func inspect(r io.Reader, opts InspectOptions, v *Validator) (*syntax.Report, er
 		err = nil
 	}
 	return v.End(), err
+}
+
+// endsInput reports whether an error of Reader.Read ends the input (its end, or a
+// read failure), as opposed to a finding the reader carries on after. (Only called
+// with an error: errors.As makes its target escape, an allocation per call.)
+func endsInput(err error) bool {
+	var se *SyntaxError
+	return !errors.As(err, &se)
 }
 
 // concurrent says whether to read ahead on a second goroutine.

@@ -1,8 +1,6 @@
 package edifact
 
 import (
-	"errors"
-
 	"github.com/icss/icss/edi/internal/pipeline"
 )
 
@@ -48,10 +46,7 @@ func readAhead(r *Reader, fn func(seg *Segment, err error) bool) error {
 			}
 			a.i32, a.comps = a.i32[:0], a.comps[:0]
 		},
-		Last: func(err error) bool {
-			var se *SyntaxError
-			return !errors.As(err, &se)
-		},
+		Last: endsInput,
 	}, p)
 	return p.Each(fn)
 }

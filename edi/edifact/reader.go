@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"math/bits"
+	"slices"
 
 	"github.com/icss/icss/edi/syntax"
 )
@@ -442,37 +443,73 @@ func zeroByte(x uint64) uint64 { return ^(((x & (lsb * 0x7f)) + lsb*0x7f) | x | 
 
 // split cuts raw after the tag (which ends at k) into elements and components, and
 // notes line breaks and bytes outside the syntax level. It is the hot loop of the
-// reader: one table lookup per byte, work only on service characters. Segments with
-// repetitions go to splitRepeated instead, so this loop stays as tight as it can.
+// reader. Where the level allows all printable ASCII (wordwise), it reads eight bytes
+// at a time: a mask flags the separators, the release character, control characters
+// and bytes outside ASCII, and the loop visits the flagged bytes only. A separator
+// ends a component, and an element too when it is the element separator, stored
+// without a branch on which of the two it was (taken at random, that branch cost more
+// than the rest). Segments with repetitions go to splitRepeated instead, so this loop
+// stays as tight as it can.
 func (r *Reader) split(seg *Segment, raw []byte, k int) {
 	es, cs, rel := r.d.Element, r.d.Component, r.d.Release
 	cls := &r.class
+	n := len(raw)
+	// Room for a component and an element per byte: the loops store without growing.
+	comps := slices.Grow(seg.comps, n-k+1)
+	comps = comps[:cap(comps)]
+	elems := slices.Grow(seg.elems, n-k+2)
+	elems = elems[:cap(elems)]
+	nc, ne := len(seg.comps), len(seg.elems)
+	elems[ne] = int32(nc)
+	ne++
 	start := int32(k + 1)
 	esc := false
 	bad := int32(-1)
 	var flags uint8
-	n := len(raw)
-	seg.elems = append(seg.elems, 0)
-	wordwise := r.wordwise
-	ms, mc, mr := lsb*uint64(es), lsb*uint64(cs), lsb*uint64(rel)
-	for i := k + 1; i < n; i++ {
-		if wordwise {
-			// Skip to the first byte that is a separator, the release character, a
-			// control character or outside ASCII, eight bytes at a time.
-			for i+8 <= n {
-				x := binary.LittleEndian.Uint64(raw[i:])
-				m := zeroByte(x^ms) | zeroByte(x^mc) | zeroByte(x^mr) | ((x-0x20*lsb)&^x|(x+lsb)|x)&msb
-				if m != 0 {
-					// The lowest flag is exact (a borrow or carry only spreads upwards).
-					i += bits.TrailingZeros64(m) >> 3
-					break
+	i := k + 1
+	// The last word may run past the segment into the bytes after it in the buffer
+	// (their flags masked off), as long as they are there: raw is a slice of the
+	// reader's buffer. Without them, the byte loop below does the last bytes.
+	full := raw[:cap(raw)]
+	if r.wordwise {
+		ms, mc, mr := lsb*uint64(es), lsb*uint64(cs), lsb*uint64(rel)
+	words:
+		for i < n && i+8 <= len(full) {
+			x := binary.LittleEndian.Uint64(full[i : i+8])
+			// A flag may be set in error above a control character or a byte outside
+			// ASCII (a borrow or carry spreads upwards), never missing: such a byte is
+			// looked up below and found to be plain data.
+			m := zeroByte(x^ms) | zeroByte(x^mc) | zeroByte(x^mr) | ((x-0x20*lsb)&^x|(x+lsb)|x)&msb
+			m &= tailMask(n - i)
+			for m != 0 {
+				j := i + bits.TrailingZeros64(m)>>3
+				m &= m - 1
+				b := raw[j]
+				if b == es || b == cs {
+					comps[nc] = span{start, int32(j), esc}
+					nc++
+					elems[ne] = int32(nc)
+					ne += b2i(b == es && b != cs)
+					start, esc = int32(j+1), false
+					continue
 				}
-				i += 8
+				switch c := cls[b]; {
+				case c&clsDelim != 0:
+					if b == rel {
+						esc = true
+						i = j + 2 // the released byte is data, whatever it is
+						continue words
+					}
+				case c&clsNewline != 0:
+					flags |= segNewline
+				case c != 0 && bad < 0:
+					bad = int32(j)
+				}
 			}
-			if i >= n {
-				break
-			}
+			i += 8
 		}
+	}
+	for ; i < n; i++ {
 		c := cls[raw[i]]
 		if c == 0 {
 			continue
@@ -484,11 +521,14 @@ func (r *Reader) split(seg *Segment, raw []byte, k int) {
 				i++ // the released byte is data, whatever it is
 				continue
 			case cs:
-				seg.comps = append(seg.comps, span{start, int32(i), esc})
+				comps[nc] = span{start, int32(i), esc}
+				nc++
 				start, esc = int32(i+1), false
 			case es:
-				seg.comps = append(seg.comps, span{start, int32(i), esc})
-				seg.elems = append(seg.elems, int32(len(seg.comps)))
+				comps[nc] = span{start, int32(i), esc}
+				nc++
+				elems[ne] = int32(nc)
+				ne++
 				start, esc = int32(i+1), false
 			}
 			continue
@@ -499,10 +539,26 @@ func (r *Reader) split(seg *Segment, raw []byte, k int) {
 			bad = int32(i)
 		}
 	}
-	seg.comps = append(seg.comps, span{start, int32(n), esc})
-	seg.elems = append(seg.elems, int32(len(seg.comps)))
+	comps[nc] = span{start, int32(n), esc}
+	nc++
+	elems[ne] = int32(nc)
+	ne++
+	seg.comps, seg.elems = comps[:nc], elems[:ne]
 	seg.bad = bad
 	seg.flags |= flags
+}
+
+// tailMask keeps the flags of the first n bytes of a word: all of them from 8 on, as
+// a shift by 64 or more gives 0 in Go (and compiles without a branch).
+func tailMask(n int) uint64 { return 1<<(8*uint(n)) - 1 }
+
+// b2i is 1 for true, 0 for false; the compiler makes it a flag set, not a branch.
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
+	}
+	return i
 }
 
 // splitRepeated is split for a segment holding the repetition separator (syntax

@@ -2,6 +2,7 @@ package edifact
 
 import (
 	"math/rand/v2"
+	"slices"
 	"reflect"
 	"testing"
 )
@@ -24,16 +25,22 @@ func TestSplitWordwise(t *testing.T) {
 			for range rng.IntN(40) {
 				raw = append(raw, alphabet[rng.IntN(len(alphabet))])
 			}
-			split := func(wordwise bool) Segment {
+			// The word loop reads past the segment into the buffer when there is room
+			// (the bytes after it flagged too, to show they are masked off), and falls
+			// back to the byte loop when there is not.
+			roomy := append(slices.Clip(raw), "+:?'\n\x80+:+:+:+:"...)[:len(raw)]
+			split := func(raw []byte, wordwise bool) Segment {
 				var s Segment
 				s.reset(s.Pos, "NAD", raw, r.d, level)
 				r.wordwise = wordwise
 				r.split(&s, raw, 3)
 				return s
 			}
-			slow, fast := split(false), split(true)
-			if !reflect.DeepEqual(slow, fast) {
-				t.Fatalf("level %v, %q: wordwise %+v, byte loop %+v", level, raw, fast, slow)
+			slow := split(raw, false)
+			for _, in := range [][]byte{slices.Clip(raw), roomy} {
+				if fast := split(in, true); !reflect.DeepEqual(slow, fast) {
+					t.Fatalf("level %v, %q (cap %d): wordwise %+v, byte loop %+v", level, raw, cap(in), fast, slow)
+				}
 			}
 		}
 	}

@@ -93,7 +93,7 @@ func benchRisk(w io.Writer, icss, path string, runs int) (bool, error) {
 func measureRisk(kind, icss string, eng *risk.Engine, path string) (d, cpu time.Duration, rss int64, err error) {
 	if kind == "binary" {
 		cmd := exec.Command(icss, "risk", "score", path)
-		cmd.Stdout = io.Discard
+		cmd.Stdout = devNull
 		start := time.Now()
 		err := cmd.Run()
 		d := time.Since(start)

@@ -4,13 +4,15 @@ import (
 	_ "embed"
 	"html/template"
 	"io"
+	"sync"
 	"time"
 )
 
 //go:embed page.html
 var pageSource string
 
-var page = template.Must(template.New("page").Parse(pageSource))
+// page is parsed on first use, not when every icss command starts.
+var page = sync.OnceValue(func() *template.Template { return template.Must(template.New("page").Parse(pageSource)) })
 
 // HTMLOptions adjust WriteHTML.
 type HTMLOptions struct {
@@ -24,7 +26,7 @@ type HTMLOptions struct {
 func WriteHTML(w io.Writer, s Status, opts HTMLOptions) error {
 	s = s.normalized()
 	loc := s.location()
-	return page.Execute(w, pageData{
+	return page().Execute(w, pageData{
 		S:       s,
 		Refresh: int(opts.Refresh.Round(time.Second) / time.Second),
 		Chart:   newChart(s.Selections),

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
+
+	"github.com/icss/icss/internal/lazyre"
 )
 
 // ExamList is what the message about one exam list says and carries.
@@ -33,7 +34,7 @@ type ExamList struct {
 	To []string
 }
 
-var listIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*$`)
+var listIDPattern = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9-]*$`)
 
 // MessageID is the Message-ID of the message for a list: the same list ID gives
 // the same ID, so a resend is recognisable.

@@ -13,10 +13,11 @@ import (
 	"mime/quotedprintable"
 	"net/mail"
 	"net/textproto"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/icss/icss/internal/lazyre"
 )
 
 // XLSXType is the media type of an Excel workbook.
@@ -187,8 +188,8 @@ func writeAttachment(mw *multipart.Writer, a Attachment) error {
 }
 
 var (
-	messageIDPattern = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+/=?^_{|}~.-]+@[A-Za-z0-9.-]+$`)
-	headerName       = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
+	messageIDPattern = lazyre.New(`^[A-Za-z0-9!#$%&'*+/=?^_{|}~.-]+@[A-Za-z0-9.-]+$`)
+	headerName       = lazyre.New(`^[A-Za-z0-9-]+$`)
 )
 
 func randomID(from string) string {

@@ -2,8 +2,9 @@ package exam
 
 import (
 	"fmt"
-	"regexp"
 	"time"
+
+	"github.com/icss/icss/internal/lazyre"
 )
 
 // ResultSchema is the value of Result.Schema; schema.json describes it.
@@ -24,7 +25,7 @@ func ListID(port string, cutoff time.Time, daily bool) string {
 // named after, and the key every later stage uses.
 func ExamID(listID string, seq int) string { return fmt.Sprintf("%s-%04d", listID, seq) }
 
-var examIDPattern = regexp.MustCompile(`^[A-Z]{2}[A-Z2-9]{3}-[0-9]{8}(-[0-9]{4})?-[0-9]{4,}$`)
+var examIDPattern = lazyre.New(`^[A-Z]{2}[A-Z2-9]{3}-[0-9]{8}(-[0-9]{4})?-[0-9]{4,}$`)
 
 // ValidExamID reports whether s has the form ExamID writes.
 func ValidExamID(s string) bool { return examIDPattern.MatchString(s) }

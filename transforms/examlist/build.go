@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	gojson "github.com/goccy/go-json"
 
+	"github.com/icss/icss/internal/lazyre"
 	"github.com/icss/icss/transforms/exam"
 	"github.com/icss/icss/transforms/harmonized"
 	"github.com/icss/icss/transforms/risk"
@@ -58,7 +58,7 @@ func (o *BuildOptions) Validate() error {
 }
 
 // portPattern is the UN/LOCODE form exam IDs accept.
-var portPattern = regexp.MustCompile(`^[A-Z]{2}[A-Z2-9]{3}$`)
+var portPattern = lazyre.New(`^[A-Z]{2}[A-Z2-9]{3}$`)
 
 // Largest line of either input: a harmonized record of a big consolidated bill runs
 // to a few hundred kilobytes.

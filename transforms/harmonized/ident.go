@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Identifier errors. They are predicate fragments so that a wrapped error reads as a
@@ -221,7 +222,7 @@ func CheckLOCODE(s string) error {
 	if len(s) != 5 {
 		return fmt.Errorf("UN/LOCODE %q %w", s, ErrLOCODE)
 	}
-	if _, ok := countryAlpha2[s[:2]]; !ok {
+	if _, ok := countries().a2[s[:2]]; !ok {
 		return fmt.Errorf("UN/LOCODE %q %w: %q %w", s, ErrLOCODE, s[:2], ErrCountry)
 	}
 	for i := 2; i < 5; i++ {
@@ -236,19 +237,20 @@ func CheckLOCODE(s string) error {
 //go:embed countries.tsv
 var countriesTSV string
 
-// countryAlpha2 maps alpha-2 codes to names; countryAlpha3 maps alpha-3 to alpha-2.
-var countryAlpha2, countryAlpha3 = func() (a2 map[string]string, a3 map[string]string) {
-	a2, a3 = map[string]string{}, map[string]string{}
+// countries maps alpha-2 codes to names (a2) and alpha-3 codes to alpha-2 (a3). It is
+// built on first use: every icss command links this package, few look up a country.
+var countries = sync.OnceValue(func() (c struct{ a2, a3 map[string]string }) {
+	c.a2, c.a3 = map[string]string{}, map[string]string{}
 	for _, line := range strings.Split(countriesTSV, "\n") {
 		f := strings.Split(line, "\t")
 		if len(f) != 3 || strings.HasPrefix(line, "#") {
 			continue
 		}
-		a2[f[0]] = f[2]
-		a3[f[1]] = f[0]
+		c.a2[f[0]] = f[2]
+		c.a3[f[1]] = f[0]
 	}
-	return a2, a3
-}()
+	return c
+})
 
 // Country returns the ISO 3166-1 alpha-2 code for an alpha-2 or alpha-3 code (any case,
 // blanks trimmed), or an error wrapping ErrCountry.
@@ -256,11 +258,11 @@ func Country(code string) (string, error) {
 	c := strings.ToUpper(strings.TrimSpace(code))
 	switch len(c) {
 	case 2:
-		if _, ok := countryAlpha2[c]; ok {
+		if _, ok := countries().a2[c]; ok {
 			return c, nil
 		}
 	case 3:
-		if a2, ok := countryAlpha3[c]; ok {
+		if a2, ok := countries().a3[c]; ok {
 			return a2, nil
 		}
 	}
@@ -292,13 +294,13 @@ func PlaceCountry(place string) string {
 		return "CA"
 	}
 	if len(last) == 2 {
-		if _, ok := countryAlpha2[last]; ok && len(f) >= 3 && len(f[len(f)-2]) == 2 {
+		if _, ok := countries().a2[last]; ok && len(f) >= 3 && len(f[len(f)-2]) == 2 {
 			// "CITY ST CC": a code after a state or province is a country.
 			return last
 		}
 	}
 	if len(f) == 2 && len(last) == 2 && strings.Contains(place, ",") {
-		if _, ok := countryAlpha2[last]; ok {
+		if _, ok := countries().a2[last]; ok {
 			return last // "SHANGHAI, CN"
 		}
 	}
@@ -306,7 +308,7 @@ func PlaceCountry(place string) string {
 }
 
 // CountryName returns the English name of an alpha-2 code, or "".
-func CountryName(alpha2 string) string { return countryAlpha2[alpha2] }
+func CountryName(alpha2 string) string { return countries().a2[alpha2] }
 
 // NormalizeHS strips separators (dots, blanks, dashes) from an HS or tariff code and
 // returns its digits, leading zeros kept, and its 6-digit subheading. A code of other

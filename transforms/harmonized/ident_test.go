@@ -143,7 +143,7 @@ func TestCountry(t *testing.T) {
 			t.Errorf("Country(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
-	if n := len(countryAlpha2); n != 249 {
+	if n := len(countries().a2); n != 249 {
 		t.Errorf("embedded list has %d countries, want 249", n)
 	}
 	if CountryName("CA") != "Canada" {

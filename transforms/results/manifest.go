@@ -9,9 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 
+	"github.com/icss/icss/internal/lazyre"
 	"github.com/icss/icss/internal/signing"
 	"github.com/icss/icss/storage/blob"
 )
@@ -72,8 +72,8 @@ func DataName(port string, seq int64, format string) string {
 }
 
 var (
-	manifestNamePattern = regexp.MustCompile(`^manifest-([0-9]{6,})\.json(\.sig)?$`)
-	dataNamePattern     = regexp.MustCompile(`^results-([A-Z]{2}[A-Z2-9]{3})-([0-9]{6,})\.(jsonl|csv)$`)
+	manifestNamePattern = lazyre.New(`^manifest-([0-9]{6,})\.json(\.sig)?$`)
+	dataNamePattern     = lazyre.New(`^results-([A-Z]{2}[A-Z2-9]{3})-([0-9]{6,})\.(jsonl|csv)$`)
 )
 
 // ParseName reports the sequence number a batch file name carries and whether

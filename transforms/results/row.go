@@ -6,10 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/icss/icss/internal/lazyre"
 	"github.com/icss/icss/storage/blob"
 	"github.com/icss/icss/transforms/exam"
 )
@@ -64,7 +64,7 @@ type Bill struct {
 	Number     string `json:"number"`
 }
 
-var portPattern = regexp.MustCompile(`^[A-Z]{2}[A-Z2-9]{3}$`)
+var portPattern = lazyre.New(`^[A-Z]{2}[A-Z2-9]{3}$`)
 
 // RowFromResult validates r and turns it into a Row, the officer replaced by
 // the pseudonym keyed with officerKey (OfficerKey).

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/icss/icss/internal/lazyre"
 	"github.com/icss/icss/transforms/harmonized"
 )
 
@@ -173,7 +173,7 @@ const (
 // ExamTypes lists the exam types in their canonical order.
 var ExamTypes = []string{ExamNII, ExamRadiation, ExamDevanning, ExamWoodPackaging, ExamSoil, ExamDocumentary}
 
-var ruleIDPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,63}$`)
+var ruleIDPattern = lazyre.New(`^[A-Za-z][A-Za-z0-9_.-]{0,63}$`)
 
 // ParseRuleSet reads a rule set from YAML, rejecting unknown keys, fills defaults and
 // validates it.

@@ -5,10 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/icss/icss/internal/lazyre"
 	"github.com/icss/icss/transforms/exam"
 	"github.com/icss/icss/transforms/harmonized"
 )
@@ -137,7 +137,7 @@ func (ix *Index) Check(ctx context.Context, container, seal string) (Answer, err
 	return a, nil
 }
 
-var containerPattern = regexp.MustCompile(`^[A-Z]{4}[0-9]{7}$`)
+var containerPattern = lazyre.New(`^[A-Z]{4}[0-9]{7}$`)
 
 // validContainer reports an ISO 6346 number with a correct check digit.
 func validContainer(c string) bool {
