@@ -44,7 +44,7 @@ func TestReadAheadMatchesSequential(t *testing.T) {
 					src = iotest.OneByteReader(src)
 				}
 				var out bytes.Buffer
-				if err := InspectTo(src, InspectOptions{Name: name}, syntax.NewJSONWriter(&out)); err != nil {
+				if err := InspectTo(src, InspectOptions{Name: name, ReadAhead: true}, syntax.NewJSONWriter(&out)); err != nil {
 					t.Fatal(err)
 				}
 				return out.String()
