@@ -2,13 +2,25 @@ package x12
 
 // The segment dictionary shared by the built-in transaction-set specs: element
 // reference numbers, requirements, types, lengths and syntax notes as the X12 standard
-// tables print them (4010, with the elements later releases appended at the end, so one
+// tables print them (4010, with the elements later releases append at the end, so one
 // definition serves every release a spec covers). Where a set's implementation guide
 // narrows a segment, the set's spec derives a copy (With, WithReq, lenient).
 //
+// Sources (issue 12 audit). Element counts, requirements (M, or C for both O and X),
+// lengths and types were checked against the 4010 segment dictionary of the BOTS
+// grammars (bots-edi/bots-grammars x12/4010/records004010.py), which marks ID elements
+// as AN and N0 as R; reference numbers, names and syntax notes come from the X12
+// segment pages of the Stedi and kasoftware references where the earlier tables
+// lacked them. An element whose reference number could not be verified carries 0, so
+// that an acknowledgment never quotes a guessed number (AK402 is left out).
+// Where a later release appends elements or widens a length, the shared table takes
+// the widest form unless the difference matters enough for a release's own table
+// (spec_309.go, spec_315_322.go, spec_404.go say where).
+//
 // Segments the built-in sets carry but whose contents matter to nobody here (the rarer
 // 404 and 322 segments) are "loose": their first elements are described and the rest
-// accept any text, so their position and use count are still checked.
+// accept any text up to the 4010 element count, so their position, use count, element
+// count and mandatory elements are still checked.
 
 // loose describes a segment by its first elements; up to n elements in all are
 // accepted, the others as optional text.
@@ -19,6 +31,10 @@ func loose(id, name string, n int, first ...Element) *SegmentSpec {
 	}
 	return s
 }
+
+// bare describes an element by its requirement, type and length only, for loose
+// segments whose element reference numbers were not verified (AK4 quotes none).
+func bare(def string) Element { return el(0, "not modelled", def) }
 
 // Code lists. Closed lists are the standard's complete list (or what this project's
 // partners are held to); open lists are what we know to be in use, the rest of the
@@ -170,8 +186,10 @@ var (
 		el(64, "Hazardous Material Description", "M AN 2/30"),
 		el(274, "Hazardous Material Classification", "O AN 1/30"),
 	).text()
+	// H3: every element is optional in 4010 (H301 too).
 	segH3 = loose("H3", "Special Handling Instructions", 5,
-		el(152, "Special Handling Code", "M ID 2/3"))
+		el(152, "Special Handling Code", "O ID 2/3"),
+		el(153, "Special Handling Description", "O AN 2/30"))
 	segK1 = seg("K1", "Remarks",
 		el(61, "Free-Form Message", "M AN 1/30"),
 		el(61, "Free-Form Message", "O AN 1/30")).text()
@@ -256,9 +274,15 @@ var (
 		el(140, "Standard Carrier Alpha Code", "O ID 2/4"),
 		el(845, "Chassis Type", "O ID 2/2"),
 		el(1073, "Yes/No Condition or Response Code", "O ID 1/1"))
-	segPI  = loose("PI", "Price Authority Identification", 12, el(128, "Reference Identification Qualifier", "M ID 2/3"))
-	segMEA = loose("MEA", "Measurements", 12)
-	segX1  = loose("X1", "Export License", 10)
-	segVC  = loose("VC", "Motor Vehicle Control", 13)
-	segZC1 = loose("ZC1", "Beginning Segment for Data Correction or Change", 8)
+	// PI has fifteen elements in 4010, PI01 and PI02 mandatory.
+	segPI = loose("PI", "Price Authority Identification", 15,
+		el(128, "Reference Identification Qualifier", "M ID 2/3"),
+		el(127, "Reference Identification", "M AN 1/30"))
+	segMEA = loose("MEA", "Measurements", 10)
+	segX1  = loose("X1", "Export License", 16)
+	segVC  = loose("VC", "Motor Vehicle Control", 11, bare("M AN 1/25"))
+	// ZC1: ZC103 to ZC108 are mandatory in 4010.
+	segZC1 = loose("ZC1", "Beginning Segment for Data Correction or Change", 8,
+		bare("O AN 1/30"), bare("O AN 1/4"), bare("M AN 1/10"), bare("M AN 1/15"), bare("M DT 8/8"),
+		bare("M ID 2/2"), bare("M ID 2/4"), bare("M ID 1/2"))
 )

@@ -2,6 +2,20 @@ package x12
 
 // 315 Status Details (Ocean) and 322 Terminal Operations and Intermodal Ramp Activity:
 // container events from ocean carriers, terminals and rail ramps (EDI.md §3).
+//
+// Sources (issue 12 audit):
+//   - Set tables: the BOTS grammars (bots-edi/bots-grammars) x12/4010/315004010.py and
+//     322004010.py, and for later releases 322004030, 322004040, 322004050,
+//     322004060, 322005010, 322005030 and 315005030.py. The 315 has not changed from
+//     4010 to 5030; its R4 loop is mandatory (it was optional here). The 322's R4
+//     loop under N7 is mandatory too; from 4030 its L0 loop holds a hazardous
+//     material loop (LH1, 100 repeats in 4030 and 4040, 1000 from 4050, LH4 used 4
+//     times from 4060), so 322 has a table per step.
+//   - Segment tables: BOTS x12/4010/records004010.py (element count, M/C, lengths);
+//     element names and syntax notes of Q5 from the Stedi and kasoftware Q5 pages
+//     (3050, 4030), which show Q501 to Q503 optional.
+//   - Releases before 4010 (the specs start at 3000) were not checked: they take the
+//     4010 tables.
 
 var (
 	segB4 = seg("B4", "Beginning Segment for Inquiry or Reply",
@@ -41,33 +55,56 @@ var (
 		el(0, "(later releases)", "O AN 1/35"),
 		el(0, "(later releases)", "O AN 1/35"),
 	).rules("P0708", "P1415")
+	// SG: every element is optional in 4010.
 	segSG = loose("SG", "Shipment Status", 6,
-		el(157, "Shipment Status Code", "M ID 1/2").codes(codes157))
-	segV9 = loose("V9", "Event Detail", 21,
+		el(157, "Shipment Status Code", "O ID 1/2").codes(codes157),
+		el(641, "Status Reason Code", "O ID 3/3"),
+		bare("O ID 2/2"),
+		el(373, "Date", "O DT 8/8"),
+		el(337, "Time", "O TM 4/8"),
+		el(623, "Time Code", "O ID 2/2"))
+	segV9 = loose("V9", "Event Detail", 20,
 		el(304, "Event Code", "M ID 3/3"))
 
+	// Q5 has eighteen elements in 4010, all optional (the status, date and time
+	// included); it used to stop at Q508, so equipment, reference and position data in
+	// Q509 on were rejected as too many elements.
 	segQ5 = seg("Q5", "Status Details",
-		el(157, "Shipment Status Code", "M ID 1/2").codes(codes157),
-		el(373, "Date", "M DT 8/8"),
-		el(337, "Time", "M TM 4/8"),
+		el(157, "Shipment Status Code", "O ID 1/2").codes(codes157),
+		el(373, "Date", "O DT 8/8"),
+		el(337, "Time", "O TM 4/8"),
 		el(623, "Time Code", "O ID 2/2"),
 		el(641, "Status Reason Code", "O ID 3/3"),
-		el(19, "City Name", "O AN 2/30"),
+		el(19, "City Name", "X AN 2/30"),
 		el(156, "State or Province Code", "O ID 2/2"),
 		el(26, "Country Code", "O ID 2/3"),
-		el(0, "(later releases)", "O AN 1/35"))
-	segV4  = loose("V4", "Cargo Location Reference", 8)
-	segW09 = loose("W09", "Equipment and Temperature", 10)
-	segW2  = loose("W2", "Equipment Identification", 14,
+		el(206, "Equipment Initial", "O AN 1/4"),
+		el(207, "Equipment Number", "O AN 1/10"),
+		el(128, "Reference Identification Qualifier", "X ID 2/3"),
+		el(127, "Reference Identification", "X AN 1/30"),
+		bare("O ID 1/1"),
+		bare("O ID 2/3"),
+		bare("O AN 1/30"),
+		bare("O ID 1/1"),
+		bare("O R 1/10"),
+		bare("O ID 1/2"),
+	).rules("C0706", "P1112")
+	segV4  = loose("V4", "Cargo Location Reference", 1, bare("M AN 1/12"))
+	segW09 = loose("W09", "Equipment and Temperature", 9, bare("M ID 2/2"))
+	// W2: W204 (equipment description) and W205 (equipment status) are mandatory.
+	segW2 = loose("W2", "Equipment Identification", 16,
 		el(206, "Equipment Initial", "M AN 1/4"),
-		el(207, "Equipment Number", "M AN 1/10"))
-	segGR5 = loose("GR5", "Loading Details", 12)
+		el(207, "Equipment Number", "M AN 1/10"),
+		bare("O AN 1/30"),
+		el(40, "Equipment Description Code", "M ID 2/2").codes(codes40),
+		bare("M ID 1/2"))
+	segGR5 = loose("GR5", "Loading Details", 5, bare("M ID 2/3"))
 	segY7  = loose("Y7", "Priority", 5)
-	segV1  = loose("V1", "Vessel Identification", 10)
+	segV1  = loose("V1", "Vessel Identification", 9)
 	segL3  = loose("L3", "Total Weight and Charges", 15)
 )
 
-// spec315 is the 315 of every release (its structure has not changed).
+// spec315 is the 315 of every release (BOTS 4010 and 5030 tables agree).
 var spec315 = &SetSpec{
 	ID: "315", Name: "Status Details (Ocean)", From: "003000",
 	Body: []Node{
@@ -75,17 +112,51 @@ var spec315 = &SetSpec{
 		so(segN9, 30),
 		so(segQ2, 1),
 		so(segSG, 15),
-		lo(20,
+		lm(20,
 			sm(segR4, 1),
 			so(segDTM, 15)),
 		so(segV9, 10),
 	},
 }
 
-// spec322 is the 322 of every release (4010 layout, per the OTI guide).
-var spec322 = &SetSpec{
-	ID: "322", Name: "Terminal Operations and Intermodal Ramp Activity", From: "003000",
-	Body: []Node{
+// The 322 by release: 4010 and before, then each change of its hazardous material
+// loop.
+var (
+	spec322 = &SetSpec{
+		ID: "322", Name: "Terminal Operations and Intermodal Ramp Activity", From: "003000", To: "004029",
+		Body: body322(),
+	}
+	spec322v4030 = &SetSpec{
+		ID: "322", Name: "Terminal Operations and Intermodal Ramp Activity", From: "004030", To: "004049",
+		Body: body322(loopLH1of322(100, 1)),
+	}
+	spec322v4050 = &SetSpec{
+		ID: "322", Name: "Terminal Operations and Intermodal Ramp Activity", From: "004050", To: "004059",
+		Body: body322(loopLH1of322(1000, 1)),
+	}
+	spec322v4060 = &SetSpec{
+		ID: "322", Name: "Terminal Operations and Intermodal Ramp Activity", From: "004060",
+		Body: body322(loopLH1of322(1000, 4)),
+	}
+)
+
+// loopLH1of322 is the 322's hazardous material loop under L0 (4030 on).
+func loopLH1of322(max, lh4 int) Node {
+	return lo(max,
+		sm(segLH1, 1),
+		so(segLH2, 4),
+		so(segLH3, 10),
+		so(segLFH, 25),
+		so(segLEP, 3),
+		so(segLH4, lh4),
+		so(segLHT, 3),
+		so(segLHR, 5),
+		so(segPER, 5))
+}
+
+// body322 is the 322's table; lh1, when given, ends the L0 loop.
+func body322(lh1 ...Node) []Node {
+	return []Node{
 		so(segZC1, 1),
 		sm(segQ5, 1),
 		lm(1000,
@@ -99,7 +170,7 @@ var spec322 = &SetSpec{
 			so(segGR5, 10),
 			so(segY7, 1),
 			so(segV1, 1),
-			lo(20,
+			lm(20,
 				sm(segR4, 1),
 				so(segDTM, 15)),
 			so(segH3, 6),
@@ -109,10 +180,10 @@ var spec322 = &SetSpec{
 				so(segN4, 1)),
 			so(segK1, 2),
 			so(segN9, 10),
-			lo(999,
+			lo(999, append([]Node{
 				sm(segL0, 1),
 				so(segL5, 1),
-				so(segH1, 3)),
+				so(segH1, 3)}, lh1...)...),
 			so(segL3, 2)),
-	},
+	}
 }
