@@ -126,7 +126,9 @@ func equalFindings(a, b []finding) bool {
 func Test404Hazardous(t *testing.T) {
 	t.Parallel()
 	lh1 := "LH1*UN*10*UN1830*****A*N*II*ABCDE"
-	body := func(mid ...string) []string { return rail404(append(append([]string{"LS*0100"}, mid...), "LE*0100")...) }
+	body := func(mid ...string) []string {
+		return rail404(append(append([]string{"LS*0100"}, mid...), "LE*0100")...)
+	}
 	tests := []struct {
 		name, version string
 		body          []string
