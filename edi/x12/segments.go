@@ -113,16 +113,17 @@ var (
 		el(309, "Location Qualifier", "X ID 1/2"),
 		el(310, "Location Identifier", "O AN 1/30"),
 	).rules("C0605")
+	// C040: 4010 lengths (the reference identification is 1 to 30 there).
 	compC040 = composite("Reference Identifier", "O",
 		el(128, "Reference Identification Qualifier", "M ID 2/3"),
-		el(127, "Reference Identification", "M AN 1/50"),
+		el(127, "Reference Identification", "M AN 1/30"),
 		el(128, "Reference Identification Qualifier", "X ID 2/3"),
-		el(127, "Reference Identification", "X AN 1/50"),
+		el(127, "Reference Identification", "X AN 1/30"),
 		el(128, "Reference Identification Qualifier", "X ID 2/3"),
-		el(127, "Reference Identification", "X AN 1/50"))
+		el(127, "Reference Identification", "X AN 1/30"))
 	segN9 = seg("N9", "Reference Identification",
 		el(128, "Reference Identification Qualifier", "M ID 2/3"),
-		el(127, "Reference Identification", "X AN 1/50"),
+		el(127, "Reference Identification", "X AN 1/30"),
 		el(369, "Free-form Description", "X AN 1/45"),
 		el(373, "Date", "O DT 8/8"),
 		el(337, "Time", "X TM 4/8"),
@@ -131,7 +132,7 @@ var (
 	).rules("R0203", "C0605").text()
 	segREF = seg("REF", "Reference Identification",
 		el(128, "Reference Identification Qualifier", "M ID 2/3"),
-		el(127, "Reference Identification", "X AN 1/50"),
+		el(127, "Reference Identification", "X AN 1/30"),
 		el(352, "Description", "X AN 1/80"),
 		compC040,
 	).rules("R0203").text()
@@ -285,4 +286,61 @@ var (
 	segZC1 = loose("ZC1", "Beginning Segment for Data Correction or Change", 8,
 		bare("O AN 1/30"), bare("O AN 1/4"), bare("M AN 1/10"), bare("M AN 1/15"), bare("M DT 8/8"),
 		bare("M ID 2/2"), bare("M ID 2/4"), bare("M ID 1/2"))
+)
+
+// widened returns a copy of the segment spec in which the elements at the given
+// 1-based positions have the new maximum lengths (position, max, position, max ...)
+// and the extra elements are appended: a later release's form of a 4010 table.
+func (s *SegmentSpec) widened(maxes []int, more ...Element) *SegmentSpec {
+	c := *s
+	c.Elements = append(append([]Element(nil), s.Elements...), more...)
+	for i := 0; i+1 < len(maxes); i += 2 {
+		e := &c.Elements[maxes[i]-1]
+		if e.Type == TypeComposite {
+			comps := append([]Element(nil), e.Components...)
+			for j := range comps {
+				if comps[j].Type == TypeAN {
+					comps[j].Max = maxes[i+1]
+				}
+			}
+			e.Components = comps
+			continue
+		}
+		e.Max = maxes[i+1]
+	}
+	return &c
+}
+
+// optional returns a copy of the segment spec in which the elements at the given
+// 1-based positions are optional (a later release relaxed them).
+func (s *SegmentSpec) optional(positions ...int) *SegmentSpec {
+	c := *s
+	c.Elements = append([]Element(nil), s.Elements...)
+	for _, p := range positions {
+		c.Elements[p-1].Req = ReqOptional
+	}
+	return &c
+}
+
+// The 5030 forms of shared segments (BOTS x12/5030/records005030.py), which the specs
+// of 4030 and later use: the releases in between were not checked one by one, and the
+// 5030 tables only add elements, widen lengths and relax requirements, so they are the
+// tolerant choice for them. The reference identification (127) grew from 30 to 80
+// characters, the equipment number (207) from 10 to 15, the communication number (364)
+// from 80 to 256.
+var (
+	segN9late  = segN9.widened([]int{2, 80, 7, 80})
+	segREFlate = segREF.widened([]int{2, 80, 3, 80, 4, 80})
+	segN4late  = segN4.widened(nil, el(1715, "Country Subdivision Code", "O ID 1/3"))
+	segPERlate = segPER.widened([]int{4, 256, 6, 256, 8, 256})
+	segN7late  = segN7.widened([]int{2, 15})
+	segNAlate  = segNA.widened([]int{2, 80, 4, 15}, bare("O R 1/1"))
+	segN10late = segN10.widened([]int{9, 80})
+	segPIlate  = loose("PI", "Price Authority Identification", 16,
+		el(128, "Reference Identification Qualifier", "M ID 2/3"),
+		el(127, "Reference Identification", "M AN 1/80"))
+	segMEAlate = loose("MEA", "Measurements", 12)
+	segX1late  = loose("X1", "Export License", 17)
+	segVClate  = loose("VC", "Motor Vehicle Control", 13, bare("M AN 1/30"))
+	segZC1late = segZC1.widened([]int{3, 15, 4, 50}, bare("O R 1/1"))
 )

@@ -70,10 +70,16 @@ func exportLoop(x4 *SegmentSpec) Node {
 		x4Loop(x4))
 }
 
-// n9Loop350 is a reference with its remarks.
-var n9Loop350 = lo(10,
-	sm(segN9, 1),
-	so(segK1, 10))
+// n9Loop350 is a reference with its remarks; n9Loop350late has the 5030 N9 (a
+// reference of up to 80 characters, segments.go).
+var (
+	n9Loop350 = lo(10,
+		sm(segN9, 1),
+		so(segK1, 10))
+	n9Loop350late = lo(10,
+		sm(segN9late, 1),
+		so(segK1, 10))
+)
 
 // spec350v4010 is the 350 of 4010 to 4020 (GS01 SO).
 var spec350v4010 = &SetSpec{
@@ -102,7 +108,7 @@ var spec350v4030 = &SetSpec{
 			so(segK1, 10),
 			so(segVEH, 10),
 			so(segNM1, 10),
-			n9Loop350,
+			n9Loop350late,
 			lo(999,
 				sm(segVID, 1),
 				so(segM7, 5),
