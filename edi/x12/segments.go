@@ -164,7 +164,6 @@ var (
 		el(174, "Terminal Name", "O AN 2/30"),
 		el(113, "Pier Number", "O AN 1/4"),
 		el(156, "State or Province Code", "O ID 2/2"),
-		el(0, "(later releases)", "O AN 1/35"),
 	).rules("P0203")
 	segM7 = seg("M7", "Seal Numbers",
 		el(225, "Seal Number", "M AN 2/15"),
@@ -218,9 +217,7 @@ var (
 		el(189, "Width", "O R 1/8"),
 		el(24, "Equipment Type", "O ID 4/4"),
 		el(140, "Standard Carrier Alpha Code", "O ID 2/4"),
-		el(301, "Car Type Code", "O ID 1/4"),
-		el(0, "(later releases)", "O AN 1/35"),
-		el(0, "(later releases)", "O AN 1/35"))
+		el(301, "Car Type Code", "O ID 1/4"))
 	segM12 = seg("M12", "In-bond Identifying Information",
 		el(581, "Customs Entry Type Code", "M ID 2/2").codes(codes581),
 		el(601, "Customs Entry Number", "X AN 1/15"),

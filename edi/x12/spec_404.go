@@ -124,6 +124,34 @@ var (
 	segXH  = loose("XH", "Pro Forma B13 Information", 7, bare("M ID 3/3"))
 	segX7  = loose("X7", "Customs Information", 2, bare("M AN 1/30"))
 	segCD  = loose("CD", "Car Destination", 11, bare("M AN 1/3"))
+
+	// The 5030 forms (BOTS x12/5030/records005030.py), used from 4030 on.
+	segLH1late = segLH1.widened(nil, bare("O AN 1/30"))
+	segLH2late = loose("LH2", "Hazardous Classification Information", 13)
+	segLFHlate = loose("LFH", "Freeform Hazardous Material Information", 8, bare("M ID 3/3"), bare("M AN 1/25"))
+	segLHRlate = loose("LHR", "Hazardous Material Identifying Reference Numbers", 3, bare("M ID 2/3"), bare("M AN 1/80"))
+	segL1late  = loose("L1", "Rate and Charges", 22)
+	segR9late  = loose("R9", "Route Code Identification", 9, bare("M AN 1/13"))
+	segE1late  = loose("E1", "Empty Car Disposition - Pended Destination Consignee", 3, bare("M AN 1/60"))
+	segE4late  = loose("E4", "Empty Car Disposition - Pended Destination City", 5,
+		el(19, "City Name", "M AN 2/30"),
+		el(156, "State or Province Code", "M ID 2/2"))
+)
+
+// segs404 are the segments whose table differs between 4010 and 5030.
+type segs404 struct {
+	n7, n9, ref, n4, per, na, n10, pi, mea, x1, vc, zc1 *SegmentSpec
+	lh1, lh2, lfh, lhr, l1, r9, e1, e4, m12, bl         *SegmentSpec
+}
+
+var (
+	segs404v4010 = segs404{n7: segN7, n9: segN9, ref: segREF, n4: segN4, per: segPER, na: segNA, n10: segN10, pi: segPI,
+		mea: segMEA, x1: segX1, vc: segVC, zc1: segZC1, lh1: segLH1, lh2: segLH2, lfh: segLFH, lhr: segLHR, l1: segL1,
+		r9: segR9, e1: segE1, e4: segE4, m12: segM12, bl: segBL}
+	segs404late = segs404{n7: segN7late, n9: segN9late, ref: segREFlate, n4: segN4late, per: segPERlate, na: segNAlate,
+		n10: segN10late, pi: segPIlate, mea: segMEAlate, x1: segX1late, vc: segVClate, zc1: segZC1late, lh1: segLH1late,
+		lh2: segLH2late, lfh: segLFHlate, lhr: segLHRlate, l1: segL1late, r9: segR9late, e1: segE1late, e4: segE4late,
+		m12: segM12late, bl: segBL.optional(2, 3)}
 )
 
 // stationSeg is the F9 (origin) or D9 (destination) station, alike in 4010.
@@ -148,100 +176,102 @@ type release404 struct {
 	vc, n1, lh1, lh4 int  // maximum repeats of the VC loop under N7, the N1 loop, LH1 loop, LH4
 	lh1Parties       bool // each LH1 has its N1 loop (4030 on)
 	late             bool // 5020 on: N9 in the REF loop, CD under PI, R2 mandatory
+	g                segs404
 }
 
 // The 404 by release.
 var (
 	spec404 = &SetSpec{ID: "404", Name: "Rail Carrier Shipment Information", From: "003000", To: "004029",
-		Body: body404(release404{vc: 21, n1: 10, lh1: 100, lh4: 1})}
+		Body: body404(release404{vc: 21, n1: 10, lh1: 100, lh4: 1, g: segs404v4010})}
 	spec404v4030 = &SetSpec{ID: "404", Name: "Rail Carrier Shipment Information", From: "004030", To: "004039",
-		Body: body404(release404{vc: 30, n1: 15, lh1: 1000, lh4: 1, lh1Parties: true})}
+		Body: body404(release404{vc: 30, n1: 15, lh1: 1000, lh4: 1, lh1Parties: true, g: segs404late})}
 	spec404v4040 = &SetSpec{ID: "404", Name: "Rail Carrier Shipment Information", From: "004040", To: "004059",
-		Body: body404(release404{vc: 36, n1: 15, lh1: 1000, lh4: 1, lh1Parties: true})}
+		Body: body404(release404{vc: 36, n1: 15, lh1: 1000, lh4: 1, lh1Parties: true, g: segs404late})}
 	spec404v4060 = &SetSpec{ID: "404", Name: "Rail Carrier Shipment Information", From: "004060", To: "005019",
-		Body: body404(release404{vc: 36, n1: 15, lh1: 1000, lh4: 4, lh1Parties: true})}
+		Body: body404(release404{vc: 36, n1: 15, lh1: 1000, lh4: 4, lh1Parties: true, g: segs404late})}
 	spec404v5020 = &SetSpec{ID: "404", Name: "Rail Carrier Shipment Information", From: "005020",
-		Body: body404(release404{vc: 36, n1: 15, lh1: 1000, lh4: 4, lh1Parties: true, late: true})}
+		Body: body404(release404{vc: 36, n1: 15, lh1: 1000, lh4: 4, lh1Parties: true, late: true, g: segs404late})}
 )
 
 // body404 is the 404's table in a release.
 func body404(r release404) []Node {
+	g := r.g
 	lh1 := []Node{
-		sm(segLH1, 1),
-		so(segLH2, 4),
+		sm(g.lh1, 1),
+		so(g.lh2, 4),
 		so(segLH3, 10),
-		so(segLFH, 20),
+		so(g.lfh, 20),
 		so(segLEP, 3),
 		so(segLH4, r.lh4),
 		so(segLHT, 3),
-		so(segLHR, 5),
-		so(segPER, 5)}
+		so(g.lhr, 5),
+		so(g.per, 5)}
 	if r.lh1Parties { // the emergency contacts named for each material
 		lh1 = append(lh1, lo(10,
 			sm(segN1, 1),
 			so(segN3, 2),
-			so(segN4, 1),
-			so(segPER, 2)))
+			so(g.n4, 1),
+			so(g.per, 2)))
 	}
-	ref := []Node{sm(segREF, 1)}
+	ref := []Node{sm(g.ref, 1)}
 	if r.late {
-		ref = append(ref, so(segN9, 10))
+		ref = append(ref, so(g.n9, 10))
 	}
 	ref = append(ref,
-		so(segN10, 15),
+		so(g.n10, 15),
 		lo(5,
 			sm(segN1, 1),
 			so(segN3, 1),
-			so(segN4, 1)))
-	pi := so(segPI, 30)
+			so(g.n4, 1)))
+	pi := so(g.pi, 30)
 	r2 := so(segR2, 13)
 	if r.late {
-		pi = lo(30, sm(segPI, 1), so(segCD, 10))
+		pi = lo(30, sm(g.pi, 1), so(segCD, 10))
 		r2 = sm(segR2, 13)
 	}
 	emptyCar := lo(2,
-		sm(segE1, 1),
-		so(segE4, 1),
+		sm(g.e1, 1),
+		so(g.e4, 1),
 		so(segE5, 13),
-		so(segPI, 1))
+		so(g.pi, 1))
 	return []Node{
-		so(segZC1, 1),
+		so(g.zc1, 1),
 		so(segBX, 1),
 		so(segBNX, 1),
 		sm(segM3, 1),
-		sm(segN9, 30),
+		sm(g.n9, 30),
 		so(segCM, 2),
 		so(segM1, 1),
 		so(segDTM, 5),
 		lm(500,
-			sm(segN7, 1),
+			sm(g.n7, 1),
 			so(segEM, 1),
 			lo(r.vc,
-				sm(segVC, 1),
+				sm(g.vc, 1),
 				lo(2,
 					sm(segN1, 1),
 					so(segN3, 2),
-					so(segN4, 1),
+					so(g.n4, 1),
 					so(segH3, 1))),
 			so(segM7, 5),
 			so(segN5, 1),
 			so(segIC, 1),
 			so(segIM, 1),
-			so(segM12, 2),
+			so(g.m12, 2),
 			emptyCar,
 			so(segGA, 15),
 			lo(99, ref...)),
-		so(segNA, 10),
+		so(g.na, 10),
 		sm(segF9, 1),
 		sm(segD9, 1),
 		lm(r.n1,
 			sm(segN1, 1),
 			so(segN2, 2),
 			so(segN3, 2),
-			so(segN4, 1),
-			so(segREF, 2),
-			so(segPER, 2),
-			so(segBL, 12)),
+			so(g.n4, 1),
+			so(g.ref, 2),
+			so(g.per, 2),
+			so(g.bl, 12)),
 		lo(12,
 			sm(segS1, 1),
 			so(segS2, 2),
@@ -249,10 +279,10 @@ func body404(r release404) []Node {
 			so(segN1, 1),
 			so(segN2, 1),
 			so(segN3, 1),
-			so(segN4, 1),
-			so(segPER, 1)),
+			so(g.n4, 1),
+			so(g.per, 1)),
 		r2,
-		so(segR9, 1),
+		so(g.r9, 1),
 		emptyCar,
 		so(segH3, 20),
 		so(segPS, 5),
@@ -261,10 +291,10 @@ func body404(r release404) []Node {
 			sm(segL5, 15),
 			lo(25,
 				sm(segL0, 1),
-				so(segMEA, 3),
-				so(segL1, 10),
+				so(g.mea, 3),
+				so(g.l1, 10),
 				pi),
-			so(segX1, 6)),
+			so(g.x1, 6)),
 		lo(64,
 			sm(segT1, 1),
 			so(segT2, 30),
@@ -276,9 +306,9 @@ func body404(r release404) []Node {
 			sm(segLS, 1),
 			lm(r.lh1, lh1...),
 			sm(segLE, 1)),
-		so(segPER, 5),
-		so(segLH2, 6),
-		so(segLHR, 1),
+		so(g.per, 5),
+		so(g.lh2, 6),
+		so(g.lhr, 1),
 		so(segLH6, 5),
 		so(segXH, 1),
 		so(segX7, 10),
