@@ -80,7 +80,7 @@ var (
 	segVID = seg("VID", "Conveyance Identification",
 		el(40, "Equipment Description Code", "M ID 2/2").codes(codes40),
 		el(206, "Equipment Initial", "O AN 1/4"),
-		el(207, "Equipment Number", "M AN 1/15"),
+		el(207, "Equipment Number", "M AN 1/10"),
 		el(225, "Seal Number", "O AN 2/15"),
 		el(225, "Seal Number", "O AN 2/15"),
 		el(567, "Equipment Length", "O N0 4/5"),
@@ -90,14 +90,7 @@ var (
 		el(322, "Load/Empty Status Code", "O ID 1/1").codes(codes322),
 		el(56, "Type of Service Code", "O ID 2/2"),
 		el(310, "Location Identifier", "O AN 1/30"),
-		el(140, "Standard Carrier Alpha Code", "O ID 2/4"),
-		el(0, "Licence plate data (later releases)", "O AN 1/80"),
-		el(0, "Licence plate data (later releases)", "O ID 2/2"),
-		el(0, "Licence plate data (later releases)", "O ID 2/3"),
-		el(0, "Licence plate data (later releases)", "O AN 1/80"),
-		el(0, "Licence plate data (later releases)", "O AN 1/3"),
-		el(0, "(after 5030, not verified)", "O AN 1/35"),
-		el(761, "Equipment Number Check Digit (after 5030, EDI.md)", "O N0 1/1"))
+		el(140, "Standard Carrier Alpha Code", "O ID 2/4"))
 	// N10 is the cargo line. Its text runs on over continuation N10s with an empty N1001
 	// (EDI.md §2), all valid: N1001 is optional.
 	segN10 = seg("N10", "Quantity and Description",
@@ -162,7 +155,13 @@ var (
 		bare("O ID 1/1"), el(373, "Date", "O DT 8/8"), bare("O AN 1/30"))
 	segM13late = segM13.optional(9).widened([]int{4, 25, 8, 25}, bare("O ID 1/2"), bare("O AN 2/80"))
 	segP4late  = segP4.widened(nil, el(373, "Date", "O DT 8/8"), el(337, "Time", "O TM 4/8"))
-	segVIDlate = segVID.widened([]int{3, 15})
+	// VID from 5030: an equipment number of up to 15 and the licence plate data
+	// (VID14 to VID18); VID19 and the check digit in VID20 come from EDI.md (later
+	// releases, not verified) and are accepted.
+	segVIDlate = segVID.widened([]int{3, 15},
+		bare("O AN 1/80"), bare("O ID 2/2"), bare("O ID 2/3"), bare("O AN 1/80"), bare("O AN 1/3"),
+		el(0, "not verified (after 5030)", "O AN 1/35"),
+		el(761, "Equipment Number Check Digit", "O N0 1/1"))
 )
 
 // spec309v4010 is the 309 of 4010 to 4020 (GS01 SO).
