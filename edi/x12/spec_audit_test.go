@@ -119,3 +119,128 @@ func TestAudit404(t *testing.T) {
 		{"5020 CD under PI", "005020", "404", rail404("L0*1", "PI*CT*X1", "CD*A"), nil},
 	})
 }
+
+// ocean315 is a minimal valid 315 (the R4 loop is mandatory in every release).
+func ocean315(b4 string, extra ...string) []string {
+	return append([]string{b4, "N9*BM*BILL1", "R4*L*UN*KRPUS*PUSAN*KR", "DTM*140*20221103*1255*LT"}, extra...)
+}
+
+func TestAudit315(t *testing.T) {
+	t.Parallel()
+	b4 := "B4***VA*20221114*1450**TCKU*724880*L**MAPTM*UN*7"
+	runAudit(t, []auditCase{
+		{"valid 315", "004010", "315", ocean315(b4), nil},
+		{"R4 loop is mandatory", "004010", "315", []string{b4, "N9*BM*BILL1"},
+			[]finding{{Code: "AK3:3", Seg: "R4", Index: 4, Loop: "R4"}}},
+		{"B4 has thirteen elements", "004010", "315", ocean315(b4 + "*X"),
+			[]finding{{Code: "AK3:8", Seg: "B4", Index: 2}, {Code: "AK4:3", Seg: "B4", Index: 2, Elem: 14, Value: "X"}}},
+		{"4010 B405 is HHMM", "004010", "315", ocean315("B4***VA*20221114*145000"),
+			[]finding{{Code: "AK3:8", Seg: "B4", Index: 2}, {Code: "AK4:5", Seg: "B4", Index: 2, Elem: 5, Ref: 161, Value: "145000"}}},
+		{"5030 B405 takes seconds", "005030", "315", ocean315("B4***VA*20221114*145000"), nil},
+		{"4010 B408 up to 10", "004010", "315", ocean315("B4***VA*20221114*1450**TCKU*72488012345"),
+			[]finding{{Code: "AK3:8", Seg: "B4", Index: 2}, {Code: "AK4:5", Seg: "B4", Index: 2, Elem: 8, Ref: 207, Value: "72488012345"}}},
+		{"5030 B408 up to 15", "005030", "315", ocean315("B4***VA*20221114*1450**TCKU*72488012345"), nil},
+		{"SG01 is optional", "004010", "315", []string{b4, "SG**ABC", "R4*L*UN*KRPUS"}, nil},
+		{"5030 N902 up to 80", "005030", "315", append([]string{b4, "N9*BM*" + repeatChar('B', 80)}, ocean315(b4)[2:]...), nil},
+		{"4010 N902 over 30", "004010", "315", append([]string{b4, "N9*BM*" + repeatChar('B', 31)}, ocean315(b4)[2:]...),
+			[]finding{{Code: "AK3:8", Seg: "N9", Index: 3}, {Code: "AK4:5", Seg: "N9", Index: 3, Elem: 2, Ref: 127, Value: repeatChar('B', 31)}}},
+	})
+}
+
+func repeatChar(c byte, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = c
+	}
+	return string(b)
+}
+
+// ramp322 is a minimal valid 322 with extra segments in its N7 loop.
+func ramp322(q5 string, extra ...string) []string {
+	return append([]string{q5, "N7*HASU*431617", "R4*5*UN*USSTP*SAINT PAUL"}, extra...)
+}
+
+func TestAudit322(t *testing.T) {
+	t.Parallel()
+	q5 := "Q5*A*20160526*2145*LT**SAINT PAUL*MN*US"
+	runAudit(t, []auditCase{
+		{"valid 322", "004010", "322", ramp322(q5), nil},
+		{"Q5 has eighteen elements", "004010", "322", ramp322(q5 + "*HASU*431617*BM*B1*N*BN*K1*Y*12.5*AB"), nil},
+		{"Q5 nineteenth element", "004010", "322", ramp322(q5 + "*HASU*431617*BM*B1*N*BN*K1*Y*12.5*AB*X"),
+			[]finding{{Code: "AK3:8", Seg: "Q5", Index: 2}, {Code: "AK4:3", Seg: "Q5", Index: 2, Elem: 19, Value: "X"}}},
+		{"Q501 to Q503 are optional", "004010", "322", ramp322("Q5*****ZZZ*SAINT PAUL*MN"), nil},
+		{"Q507 needs Q506", "004010", "322", ramp322("Q5*A*20160526*2145****MN"),
+			[]finding{{Code: "AK3:8", Seg: "Q5", Index: 2}, {Code: "AK4:2", Seg: "Q5", Index: 2, Elem: 6, Ref: 19}}},
+		{"R4 loop is mandatory", "004010", "322", []string{q5, "N7*HASU*431617", "N9*BM*B1"},
+			[]finding{{Code: "AK3:3", Seg: "R4", Index: 4, Loop: "R4"}}},
+		{"W204 is mandatory", "004010", "322", append(ramp322(q5)[:2], "W2*HASU*431617", "R4*5"),
+			[]finding{{Code: "AK3:8", Seg: "W2", Index: 4, Loop: "N7"}, {Code: "AK4:1", Seg: "W2", Index: 4, Loop: "N7", Elem: 4, Ref: 40}, {Code: "AK4:1", Seg: "W2", Index: 4, Loop: "N7", Elem: 5}}},
+		{"W2 sixteen elements", "004010", "322", append(ramp322(q5)[:2], "W2*HASU*431617**CC*L********0***Y", "R4*5"), nil},
+		{"V4 has one element", "004010", "322", append(ramp322(q5)[:2], "V4*A1*B", "R4*5"),
+			[]finding{{Code: "AK3:8", Seg: "V4", Index: 4, Loop: "N7"}, {Code: "AK4:3", Seg: "V4", Index: 4, Loop: "N7", Elem: 2, Value: "B"}}},
+		{"4010 N702 up to 10", "004010", "322", []string{q5, "N7*HASU*43161712345", "R4*5"},
+			[]finding{{Code: "AK3:8", Seg: "N7", Index: 3, Loop: "N7"}, {Code: "AK4:5", Seg: "N7", Index: 3, Loop: "N7", Elem: 2, Ref: 207, Value: "43161712345"}}},
+		{"5030 N702 up to 15", "005030", "322", []string{q5, "N7*HASU*43161712345", "R4*5"}, nil},
+		{"4010 has no LH1 under L0", "004010", "322", ramp322(q5, "L0*1", "LH1*UN*10"),
+			[]finding{{Code: "AK3:6", Seg: "LH1", Index: 6, Loop: "L0"}}},
+		{"4030 LH1 under L0", "004030", "322", ramp322(q5, "L0*1", "LH1*UN*10", "LH2*X"), nil},
+		{"4050 LH4 once", "004050", "322", ramp322(q5, "L0*1", "LH1*UN*10", "LH4*A", "LH4*B"),
+			[]finding{{Code: "AK3:5", Seg: "LH4", Index: 8, Loop: "LH1"}}},
+		{"4060 LH4 four times", "004060", "322", ramp322(q5, "L0*1", "LH1*UN*10", "LH4*A", "LH4*B"), nil},
+		{"5030 LH1 has twelve elements", "005030", "322", ramp322(q5, "L0*1", "LH1*UN*10*UN1830*****A*N*II*ABCDE*X"), nil},
+	})
+}
+
+func TestAudit309(t *testing.T) {
+	t.Parallel()
+	late := func(extra ...string) []string {
+		return append([]string{"M10*SCAC*R*US*9283186*VESSEL*320N*REF*1*W", "P4*3604*20230620*1*M029", "LX*1"}, extra...)
+	}
+	runAudit(t, []auditCase{
+		{"4010 M1309 is mandatory", "004010", "309", with(base309[:3], "M13*SCAC*1803*A*BILL1"),
+			[]finding{{Code: "AK3:8", Seg: "M13", Index: 5, Loop: "LX"}, {Code: "AK4:1", Seg: "M13", Index: 5, Loop: "LX", Elem: 9, Ref: 140}}},
+		{"5030 M1309 is optional", "005030", "309", late("M13*SCAC*1803*A*BILL1"), nil},
+		{"5030 M10 has seventeen elements", "005030", "309", append([]string{"M10*SCAC*R*CA*9283186*VESSEL*TRAIN1*REF*1*W*L*Y*REF2*AB*CD*Y*EF*N"}, late()[1:]...), nil},
+		{"4010 M10 has twelve", "004010", "309", append([]string{"M10*SCAC*O*SG*9283186*VESSEL*320N*REF*1*W*L*Y*REF2*AB"}, base309[1:]...),
+			[]finding{{Code: "AK3:8", Seg: "M10", Index: 2}, {Code: "AK4:3", Seg: "M10", Index: 2, Elem: 13, Value: "AB"}}},
+		{"5030 M1101 cargo control number of 25", "005030", "309", late("M11*" + repeatChar('9', 25) + "*35177*1*PKG*100*K***00***SCAC"), nil},
+		{"5030 M1101 over 25", "005030", "309", late("M11*" + repeatChar('9', 26) + "*35177*1*PKG*100*K***00***SCAC"),
+			[]finding{{Code: "AK3:8", Seg: "M11", Index: 5, Loop: "LX"}, {Code: "AK4:5", Seg: "M11", Index: 5, Loop: "LX", Elem: 1, Ref: 598, Value: repeatChar('9', 26)}}},
+		{"5010 heading has no N9", "005010", "309", append([]string{late()[0], "N9*XC*CCN1"}, late()[1:]...),
+			[]finding{{Code: "AK3:2", Seg: "N9", Index: 3}}},
+		{"5010 heading NM1 loop", "005010", "309", append([]string{late()[0], "VEH*1", "NM1*CN*2*CONSIGNEE", "REF*XX*1", "REF*YY*2"}, late()[1:]...), nil},
+		{"5010 NM1 REF twice", "005010", "309", append([]string{late()[0], "NM1*CN*2*CONSIGNEE", "REF*XX*1", "REF*YY*2", "REF*ZZ*3"}, late()[1:]...),
+			[]finding{{Code: "AK3:5", Seg: "REF", Index: 6, Loop: "NM1"}}},
+		{"5020 NM1 REF ten times", "005020", "309", append([]string{late()[0], "NM1*CN*2*CONSIGNEE", "REF*XX*1", "REF*YY*2", "REF*ZZ*3"}, late()[1:]...), nil},
+		{"4040 VC at VID level", "004040", "309", late("VID*CN*ABCU*1234567", "VC*CAR", "N10*1*GOODS"), nil},
+		{"4050 VC in the N10 loop", "004050", "309", late("VID*CN*ABCU*1234567", "N10*1*GOODS", "VC*CAR", "MAN*GM*MARKS"), nil},
+		{"4040 has no MAN", "004040", "309", late("VID*CN*ABCU*1234567", "N10*1*GOODS", "MAN*GM*MARKS"),
+			[]finding{{Code: "AK3:6", Seg: "MAN", Index: 7, Loop: "N10"}}},
+		{"4030 N1 loop repeats 20 times", "004030", "309", late(repeat("N1*SH*SHIPPER", 11)...), nil},
+		{"4010 N1 loop repeats 5 times", "004010", "309", with(base309, repeat("N1*SH*SHIPPER", 6)...),
+			[]finding{{Code: "AK3:4", Seg: "N1", Index: 11, Loop: "N1"}}},
+		{"P5 has three elements", "004010", "309", with(base309, "M12*61*123456789", "P5*A*B*1803*X"),
+			[]finding{{Code: "AK3:8", Seg: "P5", Index: 7, Loop: "M12"}, {Code: "AK4:3", Seg: "P5", Index: 7, Loop: "M12", Elem: 4, Value: "X"}}},
+		{"P503 is mandatory", "004010", "309", with(base309, "M12*61*123456789", "P5*A*B"),
+			[]finding{{Code: "AK3:8", Seg: "P5", Index: 7, Loop: "M12"}, {Code: "AK4:1", Seg: "P5", Index: 7, Loop: "M12", Elem: 3}}},
+		{"4010 VID03 up to 10", "004010", "309", with(base309, "VID*CN*ABCU*12345678901"),
+			[]finding{{Code: "AK3:8", Seg: "VID", Index: 6, Loop: "VID"}, {Code: "AK4:5", Seg: "VID", Index: 6, Loop: "VID", Elem: 3, Ref: 207, Value: "12345678901"}}},
+		{"4010 VID has thirteen elements", "004010", "309", with(base309, "VID*CN*ABCU*1234567**********SCAC*PLATE"),
+			[]finding{{Code: "AK3:8", Seg: "VID", Index: 6, Loop: "VID"}, {Code: "AK4:3", Seg: "VID", Index: 6, Loop: "VID", Elem: 14, Value: "PLATE"}}},
+		{"5030 VID licence plate and 15-character number", "005030", "309", late("VID*CN*ABCU*123456789012345**********SCAC*PLATE*ON*CAN"), nil},
+	})
+}
+
+func TestAudit404Late(t *testing.T) {
+	t.Parallel()
+	lh1 := "LH1*UN*10*UN1830*****A*N*II*ABCDE*RQ1"
+	runAudit(t, []auditCase{
+		{"5030 LH1 has twelve elements", "005030", "404", rail404("LS*1", lh1, "LE*1"), nil},
+		{"4010 LH1 has eleven", "004010", "404", rail404("LS*1", lh1, "LE*1"),
+			[]finding{{Code: "AK3:8", Seg: "LH1", Index: 13, Loop: "LH1"}, {Code: "AK4:3", Seg: "LH1", Index: 13, Loop: "LH1", Elem: 12, Value: "RQ1"}}},
+		{"5030 M12 has fourteen elements", "005030", "404", insertAfter(rail404(), "N7", "M12*62**1001*30107*$20 PER***S4*58-179737300***Y*20230601*X"), nil},
+		{"5030 BL02 is optional", "005030", "404", insertAfter(rail404(), "N1", "BL*PP"), nil},
+		{"4010 BL02 is mandatory", "004010", "404", insertAfter(rail404(), "N1", "BL*PP"),
+			[]finding{{Code: "AK3:8", Seg: "BL", Index: 9, Loop: "N1"}, {Code: "AK4:1", Seg: "BL", Index: 9, Loop: "N1", Elem: 2}, {Code: "AK4:1", Seg: "BL", Index: 9, Loop: "N1", Elem: 3}}},
+	})
+}
