@@ -333,11 +333,9 @@ var (
 	segN7late  = segN7.widened([]int{2, 15})
 	segNAlate  = segNA.widened([]int{2, 80, 4, 15}, bare("O R 1/1"))
 	segN10late = segN10.widened([]int{9, 80})
-	segPIlate  = loose("PI", "Price Authority Identification", 16,
-		el(128, "Reference Identification Qualifier", "M ID 2/3"),
-		el(127, "Reference Identification", "M AN 1/80"))
-	segMEAlate = loose("MEA", "Measurements", 12)
-	segX1late  = loose("X1", "Export License", 17)
-	segVClate  = loose("VC", "Motor Vehicle Control", 13, bare("M AN 1/30"))
+	segPIlate  = segPI.widened([]int{2, 80}, bare("O ID 2/2"))
+	segMEAlate = segMEA.widened(nil, bare("O ID 1/3"), bare("O AN 1/30"))
+	segX1late  = segX1.widened(nil, bare("O AN 1/30"))
+	segVClate  = segVC.widened([]int{1, 30}, bare("O ID 1/1"), bare("O AN 1/30"))
 	segZC1late = segZC1.widened([]int{3, 15, 4, 50}, bare("O R 1/1"))
 )

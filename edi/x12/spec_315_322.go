@@ -99,16 +99,11 @@ var (
 		bare("O AN 1/30"),
 		el(40, "Equipment Description Code", "M ID 2/2").codes(codes40),
 		bare("M ID 1/2"))
-	segW2late = loose("W2", "Equipment Identification", 18,
-		el(206, "Equipment Initial", "M AN 1/4"),
-		el(207, "Equipment Number", "M AN 1/15"),
-		bare("O AN 1/30"),
-		el(40, "Equipment Description Code", "M ID 2/2").codes(codes40),
-		bare("M ID 1/2"))
-	segGR5 = loose("GR5", "Loading Details", 5, bare("M ID 2/3"))
-	segY7  = loose("Y7", "Priority", 5)
-	segV1  = loose("V1", "Vessel Identification", 9)
-	segL3  = loose("L3", "Total Weight and Charges", 15)
+	segW2late = segW2.widened([]int{2, 15, 12, 15}, bare("O ID 1/1"), bare("O ID 1/1"))
+	segGR5    = loose("GR5", "Loading Details", 5, bare("M ID 2/3"))
+	segY7     = loose("Y7", "Priority", 5)
+	segV1     = loose("V1", "Vessel Identification", 9)
+	segL3     = loose("L3", "Total Weight and Charges", 15)
 )
 
 // The 315 by release: its table has not changed from 4010 to 5030 (BOTS); from 4030

@@ -14,8 +14,13 @@ package x12
 //     loop under PI and makes R2 mandatory. Each step has its own spec below. In
 //     every release N9, the N1 loop and the LX loop (with its L5) are mandatory, BX
 //     is optional, and LS opens a loop of LH1 loops that LE must close.
-//   - Segment tables: BOTS x12/4010/records004010.py (count, M/C, lengths); names and
-//     reference numbers of BX from the Stedi and kasoftware BX pages (3030, 4030).
+//   - Segment tables: BOTS x12/4010/records004010.py (count, M/C, lengths) for the 4010
+//     spec; x12/5030/records005030.py for the specs from 4030 on (segs404late: LH1 with
+//     twelve elements, LH2 thirteen, LFH eight, L1 22, R9 9, M12 14, PI 16, MEA 12,
+//     X1 17, VC 13, NA 12, BL02 and BL03 optional, longer references, equipment
+//     numbers and contact numbers), the releases in between taking the 5030 forms
+//     (tolerant). Names and reference numbers of BX from the Stedi and kasoftware BX
+//     pages (3030, 4030).
 //   - Releases before 4010 (the specs start at 3000) were not checked: they take the
 //     4010 tables. CD (5020 on) was not found in a later dictionary: it takes the 4010
 //     CD table.
@@ -127,15 +132,13 @@ var (
 
 	// The 5030 forms (BOTS x12/5030/records005030.py), used from 4030 on.
 	segLH1late = segLH1.widened(nil, bare("O AN 1/30"))
-	segLH2late = loose("LH2", "Hazardous Classification Information", 13)
-	segLFHlate = loose("LFH", "Freeform Hazardous Material Information", 8, bare("M ID 3/3"), bare("M AN 1/25"))
-	segLHRlate = loose("LHR", "Hazardous Material Identifying Reference Numbers", 3, bare("M ID 2/3"), bare("M AN 1/80"))
-	segL1late  = loose("L1", "Rate and Charges", 22)
-	segR9late  = loose("R9", "Route Code Identification", 9, bare("M AN 1/13"))
-	segE1late  = loose("E1", "Empty Car Disposition - Pended Destination Consignee", 3, bare("M AN 1/60"))
-	segE4late  = loose("E4", "Empty Car Disposition - Pended Destination City", 5,
-		el(19, "City Name", "M AN 2/30"),
-		el(156, "State or Province Code", "M ID 2/2"))
+	segLH2late = segLH2.widened(nil, bare("O ID 1/1"), bare("O R 1/10"))
+	segLFHlate = segLFH.widened(nil, bare("O DT 8/8"))
+	segLHRlate = segLHR.widened([]int{2, 80})
+	segL1late  = segL1.widened(nil, bare("O R 2/9"))
+	segR9late  = segR9.widened(nil, bare("O AN 1/13"))
+	segE1late  = segE1.widened([]int{1, 60})
+	segE4late  = segE4.widened(nil, bare("O AN 1/55"))
 )
 
 // segs404 are the segments whose table differs between 4010 and 5030.
