@@ -2,20 +2,19 @@ package x12
 
 // The segment dictionary shared by the built-in transaction-set specs: element
 // reference numbers, requirements, types, lengths and syntax notes as the X12 standard
-// tables print them (4010, with the elements later releases append at the end, so one
-// definition serves every release a spec covers). Where a set's implementation guide
-// narrows a segment, the set's spec derives a copy (With, WithReq, lenient).
+// tables print them. The plain tables are 4010's; where a later release changed a
+// table, its 5030 form (segN9late, segN7late ..., built with widened and optional)
+// serves the specs of 4030 and later. Where a set's implementation guide narrows a
+// segment, the set's spec derives a copy (With, WithReq, lenient).
 //
 // Sources (issue 12 audit). Element counts, requirements (M, or C for both O and X),
-// lengths and types were checked against the 4010 segment dictionary of the BOTS
-// grammars (bots-edi/bots-grammars x12/4010/records004010.py), which marks ID elements
-// as AN and N0 as R; reference numbers, names and syntax notes come from the X12
-// segment pages of the Stedi and kasoftware references where the earlier tables
-// lacked them. An element whose reference number could not be verified carries 0, so
-// that an acknowledgment never quotes a guessed number (AK402 is left out).
-// Where a later release appends elements or widens a length, the shared table takes
-// the widest form unless the difference matters enough for a release's own table
-// (spec_309.go, spec_315_322.go, spec_404.go say where).
+// lengths and types were checked against the segment dictionaries of the BOTS grammars
+// (bots-edi/bots-grammars x12/4010/records004010.py and x12/5030/records005030.py),
+// which mark ID elements as AN and N0 as R; reference numbers, names and syntax notes
+// come from the X12 segment pages of the Stedi and kasoftware references where the
+// earlier tables lacked them. An element whose reference number could not be verified
+// carries 0, so that an acknowledgment never quotes a guessed number (AK402 is left
+// out). Syntax notes and code lists were not in those dictionaries and are as before.
 //
 // Segments the built-in sets carry but whose contents matter to nobody here (the rarer
 // 404 and 322 segments) are "loose": their first elements are described and the rest
