@@ -6,7 +6,7 @@ package x12
 //
 // Sources (issue 12 audit):
 //   - Set tables: the BOTS grammars (bots-edi/bots-grammars) x12/4010/309004010.py and
-//     x12/{4030,4040,4050,4060,5010,5020,5030}/3090NNNNN.py, and the OopFactory X12
+//     x12/{4030,4040,4050,4060,5010,5020,5030}/309NNNNNN.py, and the OopFactory X12
 //     parser's Ansi-309-4010Specification.xml (Inteligenz/X12Parser), which agree for
 //     4010. The steps: 4030 drops P5, puts R4 in the M12 loop, lets the N1 loop
 //     repeat 20 times with X1 and adds M7 to the VID loop (VC 30 times in 4030, 36

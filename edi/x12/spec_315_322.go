@@ -11,9 +11,12 @@ package x12
 //     loop under N7 is mandatory too; from 4030 its L0 loop holds a hazardous
 //     material loop (LH1, 100 repeats in 4030 and 4040, 1000 from 4050, LH4 used 4
 //     times from 4060), so 322 has a table per step.
-//   - Segment tables: BOTS x12/4010/records004010.py (element count, M/C, lengths);
-//     element names and syntax notes of Q5 from the Stedi and kasoftware Q5 pages
-//     (3050, 4030), which show Q501 to Q503 optional.
+//   - Segment tables: BOTS x12/4010/records004010.py (element count, M/C, lengths) for
+//     the 4010 specs, x12/5030/records005030.py for those of 4030 on (B405 time with
+//     seconds; equipment numbers in B408, Q510, N702 and W202 of up to 15; references
+//     of up to 80; W2 with 18 elements, NA 12, LH1 12; the releases in between take
+//     the 5030 forms, tolerant); element names and syntax notes of Q5 from the Stedi
+//     and kasoftware Q5 pages (3050, 4030), which show Q501 to Q503 optional.
 //   - Releases before 4010 (the specs start at 3000) were not checked: they take the
 //     4010 tables.
 

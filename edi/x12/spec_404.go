@@ -7,7 +7,7 @@ package x12
 //
 // Sources (issue 12 audit):
 //   - Set tables: the BOTS grammars (bots-edi/bots-grammars) x12/4010/404004010.py and
-//     x12/{4030,4040,4050,4060,5010,5020,5030}/4040NNNN.py. What changed: 4030 raised
+//     x12/{4030,4040,4050,4060,5010,5020,5030}/404NNNNNN.py. What changed: 4030 raised
 //     the VC loop under N7 to 30 (36 from 4040), the N1 loop to 15 and the hazardous
 //     material loop to 1000, and gave each LH1 its own party loop (N1, N3, N4, PER);
 //     4060 lets LH4 repeat 4 times; 5020 adds N9 to the REF loop under N7, a CD
@@ -22,8 +22,8 @@ package x12
 //     (tolerant). Names and reference numbers of BX from the Stedi and kasoftware BX
 //     pages (3030, 4030).
 //   - Releases before 4010 (the specs start at 3000) were not checked: they take the
-//     4010 tables. CD (5020 on) was not found in a later dictionary: it takes the 4010
-//     CD table.
+//     4010 tables. CD (5020 on) has the same eleven elements in the 4010 and 5030
+//     dictionaries.
 
 var (
 	segBX = seg("BX", "General Shipment Information",
