@@ -16,7 +16,8 @@ package x12
 //     in public material: their spec is 5030's with the heading N9 and M7 EDI.md
 //     reports (after the ACE guides), kept tolerant.
 //   - Segment tables: BOTS x12/4010/records004010.py for the 4010 spec (M13's M1309
-//     SCAC is mandatory there; P5 has three mandatory elements); x12/5030/
+//     SCAC is mandatory there, as the kasoftware 00401 M13 page also shows; P5 has
+//     three mandatory elements); x12/5030/
 //     records005030.py for the specs from 4030 on: M10 has 17 elements (M1003, M1006
 //     and M1009 optional), M11 24 (bill numbers up to 25 characters; M1103 to M1106
 //     optional), M12 14, M13 12 (M1309 optional), P4 7, VID 18, VEH 26, DMG 11, DMA

@@ -18,7 +18,8 @@ package x12
 //     the 5030 forms, tolerant); element names and syntax notes of Q5 from the Stedi
 //     and kasoftware Q5 pages (3050, 4030), which show Q501 to Q503 optional.
 //   - Releases before 4010 (the specs start at 3000) were not checked: they take the
-//     4010 tables.
+//     4010 tables; releases after 5030 are not in the grammars: they take 5030's.
+//     Syntax notes and code lists are not in the grammars and were not re-verified.
 
 var (
 	segB4 = seg("B4", "Beginning Segment for Inquiry or Reply",

@@ -21,8 +21,12 @@ package x12
 //     numbers and contact numbers), the releases in between taking the 5030 forms
 //     (tolerant). Names and reference numbers of BX from the Stedi and kasoftware BX
 //     pages (3030, 4030).
+//   - The 4010 heading (BX optional, N9 mandatory 30 times, N7 loop mandatory 500
+//     times, VC loop 21) was checked again against the Stedi (x12-004010/404) and
+//     kasoftware (00401/messages/404) tables.
 //   - Releases before 4010 (the specs start at 3000) were not checked: they take the
-//     4010 tables. CD (5020 on) has the same eleven elements in the 4010 and 5030
+//     4010 tables; releases after 5030 are not in the grammars: they take 5030's.
+//     CD (5020 on) has the same eleven elements in the 4010 and 5030
 //     dictionaries.
 
 var (
