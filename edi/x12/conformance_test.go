@@ -120,14 +120,15 @@ func equalFindings(a, b []finding) bool {
 }
 
 // Test404Hazardous: LH1 has eleven elements in 4010 (LH109 residue indicator, LH110
-// packing group, LH111 interim regulatory number), and from 5030 the LH1 loop holds an
-// N1 loop, which 4010 does not have there.
+// packing group, LH111 interim regulatory number), and from 4030 (BOTS 404004030; it
+// was thought to come with 5030) the LH1 loop holds an N1 loop, which 4010 does not
+// have there.
 func Test404Hazardous(t *testing.T) {
 	t.Parallel()
-	head := []string{"BX*00*R*PP*WB1*CPRS", "M3*B", "N7*TTGX*123456*40000*N********RR", "F9**PRINCE RUPERT*BC", "D9**CHICAGO*IL", "LS*0100"}
 	lh1 := "LH1*UN*10*UN1830*****A*N*II*ABCDE"
-	tail := []string{"LE*0100"}
-	body := func(mid ...string) []string { return append(append(append([]string(nil), head...), mid...), tail...) }
+	body := func(mid ...string) []string {
+		return rail404(append(append([]string{"LS*0100"}, mid...), "LE*0100")...)
+	}
 	tests := []struct {
 		name, version string
 		body          []string
@@ -135,12 +136,13 @@ func Test404Hazardous(t *testing.T) {
 	}{
 		{"LH1 with eleven elements", "004010", body(lh1), nil},
 		{"LH1 with twelve elements", "004010", body(lh1 + "*X"),
-			[]finding{{Code: "AK3:8", Seg: "LH1", Index: 8, Loop: "LH1"}, {Code: "AK4:3", Seg: "LH1", Index: 8, Loop: "LH1", Elem: 12, Value: "X"}}},
+			[]finding{{Code: "AK3:8", Seg: "LH1", Index: 13, Loop: "LH1"}, {Code: "AK4:3", Seg: "LH1", Index: 13, Loop: "LH1", Elem: 12, Value: "X"}}},
 		{"LH110 packing group too long", "004010", body("LH1*UN*10*UN1830*******IIII"),
-			[]finding{{Code: "AK3:8", Seg: "LH1", Index: 8, Loop: "LH1"}, {Code: "AK4:5", Seg: "LH1", Index: 8, Loop: "LH1", Elem: 10, Ref: 254, Value: "IIII"}}},
+			[]finding{{Code: "AK3:8", Seg: "LH1", Index: 13, Loop: "LH1"}, {Code: "AK4:5", Seg: "LH1", Index: 13, Loop: "LH1", Elem: 10, Ref: 254, Value: "IIII"}}},
+		{"4030 N1 loop under LH1", "004030", body(lh1, "N1*ZZ*EMERGENCY CONTACT", "PER*EM*DESK*TE*8005551234"), nil},
 		{"5030 N1 loop under LH1", "005030", body(lh1, "N1*ZZ*EMERGENCY CONTACT", "PER*EM*DESK*TE*8005551234"), nil},
 		{"4010 has no N1 under LH1", "004010", body(lh1, "N1*ZZ*EMERGENCY CONTACT"),
-			[]finding{{Code: "AK3:7", Seg: "N1", Index: 9, Loop: "LH1"}}},
+			[]finding{{Code: "AK3:7", Seg: "N1", Index: 14, Loop: "LH1"}}},
 	}
 	for _, tt := range tests {
 		errs, _ := structureFindings(t, NewStructureChecker(), interchange(tt.version, "404", tt.body))

@@ -2,13 +2,24 @@ package x12
 
 // The segment dictionary shared by the built-in transaction-set specs: element
 // reference numbers, requirements, types, lengths and syntax notes as the X12 standard
-// tables print them (4010, with the elements later releases appended at the end, so one
-// definition serves every release a spec covers). Where a set's implementation guide
-// narrows a segment, the set's spec derives a copy (With, WithReq, lenient).
+// tables print them. The plain tables are 4010's; where a later release changed a
+// table, its 5030 form (segN9late, segN7late ..., built with widened and optional)
+// serves the specs of 4030 and later. Where a set's implementation guide narrows a
+// segment, the set's spec derives a copy (With, WithReq, lenient).
+//
+// Sources (issue 12 audit). Element counts, requirements (M, or C for both O and X),
+// lengths and types were checked against the segment dictionaries of the BOTS grammars
+// (bots-edi/bots-grammars x12/4010/records004010.py and x12/5030/records005030.py),
+// which mark ID elements as AN and N0 as R; reference numbers, names and syntax notes
+// come from the X12 segment pages of the Stedi and kasoftware references where the
+// earlier tables lacked them. An element whose reference number could not be verified
+// carries 0, so that an acknowledgment never quotes a guessed number (AK402 is left
+// out). Syntax notes and code lists were not in those dictionaries and are as before.
 //
 // Segments the built-in sets carry but whose contents matter to nobody here (the rarer
 // 404 and 322 segments) are "loose": their first elements are described and the rest
-// accept any text, so their position and use count are still checked.
+// accept any text up to the 4010 element count, so their position, use count, element
+// count and mandatory elements are still checked.
 
 // loose describes a segment by its first elements; up to n elements in all are
 // accepted, the others as optional text.
@@ -19,6 +30,10 @@ func loose(id, name string, n int, first ...Element) *SegmentSpec {
 	}
 	return s
 }
+
+// bare describes an element by its requirement, type and length only, for loose
+// segments whose element reference numbers were not verified (AK4 quotes none).
+func bare(def string) Element { return el(0, "not modelled", def) }
 
 // Code lists. Closed lists are the standard's complete list (or what this project's
 // partners are held to); open lists are what we know to be in use, the rest of the
@@ -97,16 +112,17 @@ var (
 		el(309, "Location Qualifier", "X ID 1/2"),
 		el(310, "Location Identifier", "O AN 1/30"),
 	).rules("C0605")
+	// C040: 4010 lengths (the reference identification is 1 to 30 there).
 	compC040 = composite("Reference Identifier", "O",
 		el(128, "Reference Identification Qualifier", "M ID 2/3"),
-		el(127, "Reference Identification", "M AN 1/50"),
+		el(127, "Reference Identification", "M AN 1/30"),
 		el(128, "Reference Identification Qualifier", "X ID 2/3"),
-		el(127, "Reference Identification", "X AN 1/50"),
+		el(127, "Reference Identification", "X AN 1/30"),
 		el(128, "Reference Identification Qualifier", "X ID 2/3"),
-		el(127, "Reference Identification", "X AN 1/50"))
+		el(127, "Reference Identification", "X AN 1/30"))
 	segN9 = seg("N9", "Reference Identification",
 		el(128, "Reference Identification Qualifier", "M ID 2/3"),
-		el(127, "Reference Identification", "X AN 1/50"),
+		el(127, "Reference Identification", "X AN 1/30"),
 		el(369, "Free-form Description", "X AN 1/45"),
 		el(373, "Date", "O DT 8/8"),
 		el(337, "Time", "X TM 4/8"),
@@ -115,7 +131,7 @@ var (
 	).rules("R0203", "C0605").text()
 	segREF = seg("REF", "Reference Identification",
 		el(128, "Reference Identification Qualifier", "M ID 2/3"),
-		el(127, "Reference Identification", "X AN 1/50"),
+		el(127, "Reference Identification", "X AN 1/30"),
 		el(352, "Description", "X AN 1/80"),
 		compC040,
 	).rules("R0203").text()
@@ -147,7 +163,6 @@ var (
 		el(174, "Terminal Name", "O AN 2/30"),
 		el(113, "Pier Number", "O AN 1/4"),
 		el(156, "State or Province Code", "O ID 2/2"),
-		el(0, "(later releases)", "O AN 1/35"),
 	).rules("P0203")
 	segM7 = seg("M7", "Seal Numbers",
 		el(225, "Seal Number", "M AN 2/15"),
@@ -170,8 +185,10 @@ var (
 		el(64, "Hazardous Material Description", "M AN 2/30"),
 		el(274, "Hazardous Material Classification", "O AN 1/30"),
 	).text()
+	// H3: every element is optional in 4010 (H301 too).
 	segH3 = loose("H3", "Special Handling Instructions", 5,
-		el(152, "Special Handling Code", "M ID 2/3"))
+		el(152, "Special Handling Code", "O ID 2/3"),
+		el(153, "Special Handling Description", "O AN 2/30"))
 	segK1 = seg("K1", "Remarks",
 		el(61, "Free-Form Message", "M AN 1/30"),
 		el(61, "Free-Form Message", "O AN 1/30")).text()
@@ -199,9 +216,7 @@ var (
 		el(189, "Width", "O R 1/8"),
 		el(24, "Equipment Type", "O ID 4/4"),
 		el(140, "Standard Carrier Alpha Code", "O ID 2/4"),
-		el(301, "Car Type Code", "O ID 1/4"),
-		el(0, "(later releases)", "O AN 1/35"),
-		el(0, "(later releases)", "O AN 1/35"))
+		el(301, "Car Type Code", "O ID 1/4"))
 	segM12 = seg("M12", "In-bond Identifying Information",
 		el(581, "Customs Entry Type Code", "M ID 2/2").codes(codes581),
 		el(601, "Customs Entry Number", "X AN 1/15"),
@@ -256,9 +271,70 @@ var (
 		el(140, "Standard Carrier Alpha Code", "O ID 2/4"),
 		el(845, "Chassis Type", "O ID 2/2"),
 		el(1073, "Yes/No Condition or Response Code", "O ID 1/1"))
-	segPI  = loose("PI", "Price Authority Identification", 12, el(128, "Reference Identification Qualifier", "M ID 2/3"))
-	segMEA = loose("MEA", "Measurements", 12)
-	segX1  = loose("X1", "Export License", 10)
-	segVC  = loose("VC", "Motor Vehicle Control", 13)
-	segZC1 = loose("ZC1", "Beginning Segment for Data Correction or Change", 8)
+	// PI has fifteen elements in 4010, PI01 and PI02 mandatory.
+	segPI = loose("PI", "Price Authority Identification", 15,
+		el(128, "Reference Identification Qualifier", "M ID 2/3"),
+		el(127, "Reference Identification", "M AN 1/30"))
+	segMEA = loose("MEA", "Measurements", 10)
+	segX1  = loose("X1", "Export License", 16)
+	segVC  = loose("VC", "Motor Vehicle Control", 11, bare("M AN 1/25"))
+	// ZC1: ZC103 to ZC108 are mandatory in 4010.
+	segZC1 = loose("ZC1", "Beginning Segment for Data Correction or Change", 8,
+		bare("O AN 1/30"), bare("O AN 1/4"), bare("M AN 1/10"), bare("M AN 1/15"), bare("M DT 8/8"),
+		bare("M ID 2/2"), bare("M ID 2/4"), bare("M ID 1/2"))
+)
+
+// widened returns a copy of the segment spec in which the elements at the given
+// 1-based positions have the new maximum lengths (position, max, position, max ...)
+// and the extra elements are appended: a later release's form of a 4010 table.
+func (s *SegmentSpec) widened(maxes []int, more ...Element) *SegmentSpec {
+	c := *s
+	c.Elements = append(append([]Element(nil), s.Elements...), more...)
+	for i := 0; i+1 < len(maxes); i += 2 {
+		e := &c.Elements[maxes[i]-1]
+		if e.Type == TypeComposite {
+			comps := append([]Element(nil), e.Components...)
+			for j := range comps {
+				if comps[j].Type == TypeAN {
+					comps[j].Max = maxes[i+1]
+				}
+			}
+			e.Components = comps
+			continue
+		}
+		e.Max = maxes[i+1]
+	}
+	return &c
+}
+
+// optional returns a copy of the segment spec in which the elements at the given
+// 1-based positions are optional (a later release relaxed them).
+func (s *SegmentSpec) optional(positions ...int) *SegmentSpec {
+	c := *s
+	c.Elements = append([]Element(nil), s.Elements...)
+	for _, p := range positions {
+		c.Elements[p-1].Req = ReqOptional
+	}
+	return &c
+}
+
+// The 5030 forms of shared segments (BOTS x12/5030/records005030.py), which the specs
+// of 4030 and later use: the releases in between were not checked one by one, and the
+// 5030 tables only add elements, widen lengths and relax requirements, so they are the
+// tolerant choice for them. The reference identification (127) grew from 30 to 80
+// characters, the equipment number (207) from 10 to 15, the communication number (364)
+// from 80 to 256.
+var (
+	segN9late  = segN9.widened([]int{2, 80, 7, 80})
+	segREFlate = segREF.widened([]int{2, 80, 3, 80, 4, 80})
+	segN4late  = segN4.widened(nil, el(1715, "Country Subdivision Code", "O ID 1/3"))
+	segPERlate = segPER.widened([]int{4, 256, 6, 256, 8, 256})
+	segN7late  = segN7.widened([]int{2, 15})
+	segNAlate  = segNA.widened([]int{2, 80, 4, 15}, bare("O R 1/1"))
+	segN10late = segN10.widened([]int{9, 80})
+	segPIlate  = segPI.widened([]int{2, 80}, bare("O ID 2/2"))
+	segMEAlate = segMEA.widened(nil, bare("O ID 1/3"), bare("O AN 1/30"))
+	segX1late  = segX1.widened(nil, bare("O AN 1/30"))
+	segVClate  = segVC.widened([]int{1, 30}, bare("O ID 1/1"), bare("O AN 1/30"))
+	segZC1late = segZC1.widened([]int{3, 15, 4, 50}, bare("O R 1/1"))
 )

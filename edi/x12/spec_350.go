@@ -56,24 +56,30 @@ var (
 
 // x4Loop is the release information of one bill or piece of equipment, with remarks
 // and equipment details.
-func x4Loop(x4 *SegmentSpec) Node {
+func x4Loop(x4, n7 *SegmentSpec) Node {
 	return lo(0,
 		sm(x4, 1),
 		so(segK1, 10),
-		so(segN7, 10))
+		so(n7, 10))
 }
 
 // exportLoop is the export release information (BA1), exclusive of the P4 loops.
-func exportLoop(x4 *SegmentSpec) Node {
+func exportLoop(x4, n7 *SegmentSpec) Node {
 	return lo(0,
 		sm(segBA1, 1),
-		x4Loop(x4))
+		x4Loop(x4, n7))
 }
 
-// n9Loop350 is a reference with its remarks.
-var n9Loop350 = lo(10,
-	sm(segN9, 1),
-	so(segK1, 10))
+// n9Loop350 is a reference with its remarks; n9Loop350late has the 5030 N9 (a
+// reference of up to 80 characters, segments.go).
+var (
+	n9Loop350 = lo(10,
+		sm(segN9, 1),
+		so(segK1, 10))
+	n9Loop350late = lo(10,
+		sm(segN9late, 1),
+		so(segK1, 10))
+)
 
 // spec350v4010 is the 350 of 4010 to 4020 (GS01 SO).
 var spec350v4010 = &SetSpec{
@@ -85,13 +91,15 @@ var spec350v4010 = &SetSpec{
 			so(segV9, 10),
 			so(segK1, 10),
 			n9Loop350,
-			x4Loop(segX4)),
-		exportLoop(segX4),
+			x4Loop(segX4, segN7)),
+		exportLoop(segX4, segN7),
 	},
 }
 
 // spec350v4030 is the 350 from 4030 on (GS01 AU), 5010 included: the P4 loop gains
 // the vehicle, the crew or party names and the conveyance (VID) loop with its seals.
+// VID and N7 take their 5030 tables (equipment numbers of up to 15, segments.go and
+// spec_309.go), like the 309 of those releases.
 var spec350v4030 = &SetSpec{
 	ID: "350", Name: "Customs Status Information", From: "004030",
 	Body: []Node{
@@ -102,12 +110,12 @@ var spec350v4030 = &SetSpec{
 			so(segK1, 10),
 			so(segVEH, 10),
 			so(segNM1, 10),
-			n9Loop350,
+			n9Loop350late,
 			lo(999,
-				sm(segVID, 1),
+				sm(segVIDlate, 1),
 				so(segM7, 5),
 				so(segM7A, 22)),
-			x4Loop(segX4late)),
-		exportLoop(segX4late),
+			x4Loop(segX4late, segN7late)),
+		exportLoop(segX4late, segN7late),
 	},
 }

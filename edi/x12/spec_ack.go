@@ -119,9 +119,11 @@ var spec999X231A1 = &SetSpec{
 	Body: body999(segAK1.WithReq(3, ReqMandatory)),
 }
 
-// BuiltinSpecs returns the transaction-set specs NewStructureChecker applies: 309 (4010
-// and 4030 on), 315, 322, 350 (4010 and 4030 on), 404, 997, 999 and the 999 guide
-// 005010X231A1. The specs are shared: treat them as read-only.
+// BuiltinSpecs returns the transaction-set specs NewStructureChecker applies: 309 (4010,
+// 4030, 4050, 5010, 5020 and 6010 on), 315 (4010 and 4030 on), 322 (4010, 4030, 4050,
+// 4060 on), 350 (4010 and 4030 on), 404 (4010, 4030, 4040, 4060, 5020 on), 997, 999 and
+// the 999 guide 005010X231A1. The specs are shared: treat them as read-only.
 func BuiltinSpecs() []*SetSpec {
-	return []*SetSpec{spec309v4010, spec309v4030, spec315, spec322, spec350v4010, spec350v4030, spec404, spec404v5030, spec997, spec999, spec999X231A1}
+	return []*SetSpec{spec309v4010, spec309v4030, spec309v4050, spec309v5010, spec309v5020, spec309v6010, spec315, spec315v4030, spec322, spec322v4030, spec322v4050, spec322v4060, spec350v4010, spec350v4030,
+		spec404, spec404v4030, spec404v4040, spec404v4060, spec404v5020, spec997, spec999, spec999X231A1}
 }

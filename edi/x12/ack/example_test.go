@@ -10,13 +10,14 @@ import (
 	"github.com/icss/icss/edi/x12/ack"
 )
 
-// A 315 whose SE01 counts 5 segments instead of 4, from a sender asking for a TA1.
+// A 315 whose SE01 counts 6 segments instead of 5, from a sender asking for a TA1.
 const input = `ISA*00*          *00*          *ZZ*CARRIER        *ZZ*CBSAICSS       *261120*0930*U*00401*000000007*1*P*>~
 GS*QO*CARRIER*CBSAICSS*20261120*0930*7*X*004010~
 ST*315*0001~
 B4***VA*20261119*1400*CAPRR*MSKU*735177*L*45G1*CAPRR*UN*0~
 N9*BM*MAEU261100417~
-SE*5*0001~
+R4*D*UN*CAPRR*PRINCE RUPERT*CA~
+SE*6*0001~
 GE*1*7~
 IEA*1*000000007~
 `
