@@ -2,8 +2,8 @@ package edifact
 
 import (
 	"math/rand/v2"
-	"slices"
 	"reflect"
+	"slices"
 	"testing"
 )
 
