@@ -467,11 +467,11 @@ func (r *Reader) split(seg *Segment, raw []byte, k int) {
 	bad := int32(-1)
 	var flags uint8
 	i := k + 1
-	// The last word may run past the segment into the bytes after it in the buffer
-	// (their flags masked off), as long as they are there: raw is a slice of the
-	// reader's buffer. Without them, the byte loop below does the last bytes.
-	full := raw[:cap(raw)]
 	if r.wordwise {
+		// The last word may run past the segment into the bytes after it in the
+		// buffer (their flags masked off), as long as they are there: raw is a slice
+		// of the reader's buffer. Without them, the byte loop below does the last bytes.
+		full := raw[:cap(raw)]
 		ms, mc, mr := lsb*uint64(es), lsb*uint64(cs), lsb*uint64(rel)
 	words:
 		for i < n && i+8 <= len(full) {
