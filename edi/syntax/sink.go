@@ -18,6 +18,20 @@ type Sink interface {
 	End(issues []Issue) error
 }
 
+// Discard is a Sink that keeps nothing: for callers that want only a producer's error,
+// and for timing the producer alone.
+var Discard Sink = discard{}
+
+type discard struct{}
+
+func (discard) Begin(string, string) error          { return nil }
+func (discard) BeginInterchange(*Interchange) error { return nil }
+func (discard) BeginGroup(*Group) error             { return nil }
+func (discard) Set(*Set) error                      { return nil }
+func (discard) EndGroup(*Group) error               { return nil }
+func (discard) EndInterchange(*Interchange) error   { return nil }
+func (discard) End([]Issue) error                   { return nil }
+
 // Replay sends a whole report to a sink, for producers that build reports whole.
 func (r *Report) Replay(s Sink) error {
 	if err := s.Begin(r.File, r.Standard); err != nil {

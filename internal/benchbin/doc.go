@@ -3,7 +3,7 @@
 // run with the measurements interleaved, and prints ratios: on a shared machine the
 // absolute speeds move with the load, the ratios much less. `make bench-binary` runs it.
 //
-//	go run ./internal/benchbin -icss bin/icss -cuscargen bin/cuscargen [-mb 100] [-runs 5] [-edi=false] [-risk=false] [-check]
+//	go run ./internal/benchbin -icss bin/icss -cuscargen bin/cuscargen -ediproc bin/ediproc [-mb 100] [-runs 5] [-edi=false] [-risk=false] [-check]
 //
 // Inputs (generated once into -dir, kept for later runs): a valid X12 309 of about -mb
 // MB (icss edi generate), the same with one element error in every bill (M1101 too
@@ -14,10 +14,14 @@
 //	inprocess  edi.InspectTo over the file, report discarded (what BenchmarkInspect measures)
 //	readbyte   splitloop.ReadBytes: bufio ReadByte per byte, segments collected
 //	split      splitloop.Split: a range over the read buffer
+//	ediproc    ediproc FILE: the same inspection in a fresh process that links only edi/
 //
 // and the ratios the issue sets bars for: binary time within 10 % of in process, binary
 // at least as fast as the byte loop, an error-heavy file at least half as fast as the
-// clean one, memory flat.
+// clean one, memory flat. It also times both binaries on a one-bill file, their fixed
+// cost of start-up and exit, and prints each ratio without it: the binary's fixed cost
+// is mostly the start-up of the packages edi inspect does not use (excelize, minio-go,
+// River, prometheus), which Go initializes in every run of a binary that links them.
 //
 // Then `icss risk score` on the harmonized records of the clean 309 (icss normalize,
 // about 3.5 KB of JSON a record, kept in -dir too), against:

@@ -47,6 +47,7 @@ func (t *timing) median() time.Duration {
 func main() {
 	icss := flag.String("icss", "bin/icss", "the icss binary to time")
 	cuscargen := flag.String("cuscargen", "bin/cuscargen", "the CUSCAR generator (go build ./edi/edifact/internal/gen/cuscargen)")
+	ediproc := flag.String("ediproc", "bin/ediproc", "the edi-only inspector (go build ./internal/benchbin/ediproc); empty: not timed")
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "icss-bench-binary"), "where the generated inputs are kept")
 	mb := flag.Int("mb", 100, "size of each input in MB")
 	runs := flag.Int("runs", 5, "measurements of each kind per input (the best counts)")
@@ -63,7 +64,7 @@ func main() {
 	}
 	ok := true
 	if *ediRuns {
-		ok = benchEDI(inputs, *icss, *runs)
+		ok = benchEDI(inputs, *icss, *ediproc, *dir, *runs)
 	}
 	if *riskRuns {
 		path, err := prepareRisk(*icss, *dir, inputs[0].path)
@@ -82,19 +83,25 @@ func main() {
 }
 
 // benchEDI times icss edi inspect on every input; it returns whether every bar is met.
-func benchEDI(inputs []input, icss string, runs int) bool {
+func benchEDI(inputs []input, icss, ediproc, dir string, runs int) bool {
+	kinds := []string{"binary", "inprocess", "readbyte", "split"}
+	if ediproc != "" {
+		kinds = append(kinds, "ediproc")
+	}
 	results := map[string]map[string]*timing{}
 	for _, in := range inputs {
-		results[in.name] = map[string]*timing{"binary": {}, "inprocess": {}, "readbyte": {}, "split": {}}
+		results[in.name] = map[string]*timing{}
+		for _, k := range kinds {
+			results[in.name][k] = &timing{}
+		}
 		warm(in.path)
 	}
-	kinds := []string{"binary", "inprocess", "readbyte", "split"}
 	for r := 0; r < runs; r++ {
 		for _, in := range inputs {
 			// Rotate the order every round, so no kind always runs right after another.
 			for k := range kinds {
 				kind := kinds[(k+r)%len(kinds)]
-				d, rss, err := measure(kind, icss, in)
+				d, rss, err := measure(kind, icss, ediproc, in)
 				if err != nil {
 					fail(fmt.Errorf("%s %s: %w", kind, in.name, err))
 				}
@@ -104,7 +111,36 @@ func benchEDI(inputs []input, icss string, runs int) bool {
 			}
 		}
 	}
-	return report(os.Stdout, inputs, results)
+	start, err := startup(icss, ediproc, dir, runs)
+	if err != nil {
+		fail(err)
+	}
+	return report(os.Stdout, inputs, results, start)
+}
+
+// startup times both inspectors on a one-bill 309: what a run costs before and after
+// the work, whatever the file's size.
+func startup(icss, ediproc, dir string, runs int) (map[string]*timing, error) {
+	tiny := filepath.Join(dir, "309-1bill.x12")
+	if err := generate(tiny, icss, "edi", "generate", "--bills", "1"); err != nil {
+		return nil, err
+	}
+	in := input{name: "1 bill", path: tiny}
+	res := map[string]*timing{"binary": {}}
+	if ediproc != "" {
+		res["ediproc"] = &timing{}
+	}
+	// Start-up is short and the machine noisy: more rounds than for the big files.
+	for range 4 * runs {
+		for kind, t := range res {
+			d, _, err := measure(kind, icss, ediproc, in)
+			if err != nil {
+				return nil, fmt.Errorf("start-up %s: %w", kind, err)
+			}
+			t.add(d)
+		}
+	}
+	return res, nil
 }
 
 func fail(err error) {
@@ -217,21 +253,12 @@ func warm(path string) {
 	}
 }
 
-func measure(kind, icss string, in input) (time.Duration, int64, error) {
-	if kind == "binary" {
-		cmd := exec.Command(icss, "edi", "inspect", in.path)
-		cmd.Stdout = devNull
-		start := time.Now()
-		err := cmd.Run()
-		d := time.Since(start)
-		if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
-			err = nil // an invalid input, as the error-heavy ones are
-		}
-		var rss int64
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rss = ru.Maxrss
-		}
-		return d, rss, err
+func measure(kind, icss, ediproc string, in input) (time.Duration, int64, error) {
+	switch kind {
+	case "binary":
+		return run(icss, "edi", "inspect", in.path)
+	case "ediproc":
+		return run(ediproc, in.path)
 	}
 	f, err := os.Open(in.path)
 	if err != nil {
@@ -243,7 +270,7 @@ func measure(kind, icss string, in input) (time.Duration, int64, error) {
 	count := func(seg []byte, ends []int) { n += len(ends) }
 	switch kind {
 	case "inprocess":
-		err = edi.InspectTo(f, in.path, discard{})
+		err = edi.InspectTo(f, in.path, syntax.Discard)
 		n = 1
 	case "readbyte":
 		err = splitloop.ReadBytes(f, in.sep, in.term, count)
@@ -254,6 +281,23 @@ func measure(kind, icss string, in input) (time.Duration, int64, error) {
 		err = fmt.Errorf("nothing read")
 	}
 	return time.Since(start), 0, err
+}
+
+// run times a command writing to /dev/null; it returns the wall time and the peak RSS.
+func run(prog string, args ...string) (time.Duration, int64, error) {
+	cmd := exec.Command(prog, args...)
+	cmd.Stdout = devNull
+	start := time.Now()
+	err := cmd.Run()
+	d := time.Since(start)
+	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
+		err = nil // an invalid input, as the error-heavy ones are
+	}
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss
+	}
+	return d, rss, err
 }
 
 // devNull is where the binaries write, as `> /dev/null` does: an *os.File, so the
@@ -268,19 +312,8 @@ var devNull = func() *os.File {
 	return f
 }()
 
-// discard is a report sink that keeps nothing.
-type discard struct{}
-
-func (discard) Begin(string, string) error                 { return nil }
-func (discard) BeginInterchange(*syntax.Interchange) error { return nil }
-func (discard) BeginGroup(*syntax.Group) error             { return nil }
-func (discard) Set(*syntax.Set) error                      { return nil }
-func (discard) EndGroup(*syntax.Group) error               { return nil }
-func (discard) EndInterchange(*syntax.Interchange) error   { return nil }
-func (discard) End([]syntax.Issue) error                   { return nil }
-
 // report prints the table and the bars; it returns whether every bar is met.
-func report(w io.Writer, inputs []input, res map[string]map[string]*timing) bool {
+func report(w io.Writer, inputs []input, res map[string]map[string]*timing, start map[string]*timing) bool {
 	ok := true
 	bar := func(pass bool) string {
 		if pass {
@@ -299,6 +332,24 @@ func report(w io.Writer, inputs []input, res map[string]map[string]*timing) bool
 		}
 		fmt.Fprintf(w, "%-14s %8.1f %28s %28s %28s %28s   binary peak RSS %d MB\n", in.name, mbytes,
 			cell(r["binary"]), cell(r["inprocess"]), cell(r["readbyte"]), cell(r["split"]), r["binary"].maxRSS>>10)
+	}
+	fmt.Fprintln(w)
+	// The fixed cost of a run, and what is left of each ratio without it: the bar is on
+	// the whole process, but a change in either part shows here on its own.
+	fix := start["binary"].best.Seconds()
+	fmt.Fprintf(w, "start-up and exit (one-bill 309, best of %d): icss edi inspect %.1f ms", len(start["binary"].all), ms(start["binary"].best))
+	if e := start["ediproc"]; e != nil {
+		fmt.Fprintf(w, ", edi-only process (ediproc) %.1f ms", ms(e.best))
+	}
+	fmt.Fprintln(w)
+	for _, in := range inputs {
+		r := res[in.name]
+		b, ip := r["binary"].best.Seconds(), r["inprocess"].best.Seconds()
+		fmt.Fprintf(w, "%-14s binary without its start-up/inprocess %.2f", in.name, (b-fix)/ip)
+		if e := r["ediproc"]; e != nil {
+			fmt.Fprintf(w, "; edi-only process/inprocess %.2f", e.best.Seconds()/ip)
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w)
 	for _, in := range inputs {
