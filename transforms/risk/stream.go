@@ -188,6 +188,9 @@ func (e *Engine) Score(ctx context.Context, r io.Reader, w io.Writer, opts Strea
 			sc := e.NewScratch()
 			var a Assessment
 			var dec recordDecoder
+			if !e.wholeRecord {
+				dec.proj = &projDecoder{}
+			}
 			for b := range work {
 				for i, line := range b.lines {
 					idx := b.first + int64(i)
