@@ -174,10 +174,9 @@ func (p *plan) reset(dst unsafe.Pointer) {
 		}
 	case kTime:
 		*(*time.Time)(dst) = time.Time{}
-	case kPtr:
+	case kPtr, kMap:
+		// Both are a single pointer.
 		*(*unsafe.Pointer)(dst) = nil
-	case kMap:
-		reflect.NewAt(p.typ, dst).Elem().SetZero()
 	case kSlice:
 		(*sliceHeader)(dst).len = 0
 	case kStruct:
@@ -289,6 +288,9 @@ func (d *projDecoder) key(i int) ([]byte, int, bool) {
 
 // value reads the value at d.b[i] into dst, of type p.
 func (d *projDecoder) value(i int, p *plan, dst unsafe.Pointer) (int, bool) {
+	if i >= len(d.b) {
+		return 0, false
+	}
 	if d.b[i] == 'n' {
 		// null leaves the (reset) value zero, as encoding/json leaves it untouched,
 		// except for pointers, slices and maps, which it sets to nil.
