@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"go/types"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/icss/icss/internal/testkit/corpus"
 	"github.com/icss/icss/transforms/harmonized"
 )
 
@@ -168,17 +170,7 @@ func TestProjDecoderVerdicts(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc := eng.NewScratch()
-	score := func(dec *recordDecoder, line string) string {
-		rec, err := dec.decode([]byte(line))
-		if err != nil {
-			return "error: " + err.Error()
-		}
-		var a Assessment
-		if err := eng.assess(rec, sc, &a); err != nil {
-			return "assess error: " + err.Error()
-		}
-		return string(appendAssessment(nil, &a))
-	}
+	score := func(dec *recordDecoder, line string) string { return scoreLine(eng, sc, dec, []byte(line)) }
 	var d projDecoder
 	full := &recordDecoder{}
 	fast := &recordDecoder{proj: &projDecoder{}}
@@ -195,9 +187,59 @@ func TestProjDecoderVerdicts(t *testing.T) {
 	}
 }
 
-// TestProjectedScoreMatches: on the generated corpus and golden records, assessments
-// from projected records equal those from whole records, line after line through one
-// decoder.
+// scoreLine is Score's verdict on one line: the assessment or the error.
+func scoreLine(eng *Engine, sc *Scratch, dec *recordDecoder, line []byte) string {
+	rec, err := dec.decode(line)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	var a Assessment
+	if err := eng.assess(rec, sc, &a); err != nil {
+		return "assess error: " + err.Error()
+	}
+	return string(appendAssessment(nil, &a))
+}
+
+// TestProjectedMutations: generated lines with bytes replaced, dropped or doubled get
+// the same verdict, assessment or error, with the projected decoder as without.
+func TestProjectedMutations(t *testing.T) {
+	t.Parallel()
+	in, h := benchInput(t, 100)
+	eng, err := Compile(DefaultRuleSet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng = eng.WithHistory(h)
+	sc := eng.NewScratch()
+	full := &recordDecoder{}
+	fast := &recordDecoder{proj: &projDecoder{}}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "{}[],:\\\" 0-.eE+nulLtrKEY\xff\xc3\x01"
+	for n, line := range harmonizedLines(t, in) {
+		for range 40 {
+			m := slices.Clone(line)
+			for range 1 + rng.IntN(3) {
+				i := rng.IntN(len(m))
+				switch rng.IntN(3) {
+				case 0:
+					m[i] = alphabet[rng.IntN(len(alphabet))]
+				case 1:
+					m = slices.Delete(m, i, i+1)
+				default:
+					j := min(len(m), i+1+rng.IntN(40))
+					m = slices.Insert(m, j, m[i:j]...)
+				}
+			}
+			if got, want := scoreLine(eng, sc, fast, m), scoreLine(eng, sc, full, m); got != want {
+				t.Fatalf("line %d mutated to %q:\nwith the projected decoder\n%s\nwithout\n%s", n+1, m, got, want)
+			}
+		}
+	}
+}
+
+// TestProjectedScoreMatches: on generated records and the mappers' golden records,
+// Score's verdicts are the same with the projected decoder as without, line after line
+// through one decoder, and the decoder reads every generated record itself.
 func TestProjectedScoreMatches(t *testing.T) {
 	t.Parallel()
 	in, h := benchInput(t, 1000)
@@ -209,26 +251,46 @@ func TestProjectedScoreMatches(t *testing.T) {
 	sc := eng.NewScratch()
 	var d projDecoder
 	for i, line := range bytes.Split(bytes.TrimSpace(in), []byte("\n")) {
-		rec, ok := d.decode(line)
-		if !ok {
+		if _, ok := d.decode(line); !ok {
 			t.Fatalf("line %d: the projected decoder refuses a generated record", i+1)
 		}
-		var want harmonized.Record
-		if err := json.Unmarshal(line, &want); err != nil {
-			t.Fatal(err)
-		}
-		a, err := eng.Assess(rec, sc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := eng.Assess(&want, sc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if x, y := appendAssessment(nil, &a), appendAssessment(nil, &b); !bytes.Equal(x, y) {
-			t.Fatalf("line %d: projected\n%s\nwhole\n%s", i+1, x, y)
+	}
+	full := &recordDecoder{}
+	fast := &recordDecoder{proj: &projDecoder{}}
+	for i, line := range harmonizedLines(t, in) {
+		if got, want := scoreLine(eng, sc, fast, line), scoreLine(eng, sc, full, line); got != want {
+			t.Fatalf("line %d: with the projected decoder\n%s\nwithout\n%s", i+1, got, want)
 		}
 	}
+}
+
+// harmonizedLines returns the lines of in, the harmonized records of the mappers'
+// golden files (whose provenance and sources generated records lack) and richLine.
+func harmonizedLines(t *testing.T, in []byte) [][]byte {
+	t.Helper()
+	lines := bytes.Split(bytes.TrimSpace(in), []byte("\n"))
+	root := corpus.Root(t)
+	files, _ := filepath.Glob(filepath.Join(root, "transforms", "*", "testdata", "*.golden.jsonl"))
+	more, _ := filepath.Glob(filepath.Join(root, "cmd", "icss", "testdata", "*", "*.golden.jsonl"))
+	for _, name := range append(files, more...) {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for line := range bytes.SplitSeq(bytes.TrimSpace(b), []byte("\n")) {
+			var wrapped struct{ Record json.RawMessage }
+			switch {
+			case bytes.HasPrefix(line, []byte(`{"schema":`)):
+				lines = append(lines, line)
+			case bytes.HasPrefix(line, []byte(`{"record":`)) && json.Unmarshal(line, &wrapped) == nil:
+				lines = append(lines, wrapped.Record)
+			}
+		}
+	}
+	if len(lines) < 20 {
+		t.Fatalf("only %d golden records", len(lines))
+	}
+	return append(lines, []byte(richLine))
 }
 
 // TestReadsRecord: a rule that reads the record fact turns the projection off, since
