@@ -66,6 +66,7 @@ type plan struct {
 	typ    reflect.Type
 	elem   *plan       // kPtr, kSlice, kMap
 	fields []planField // kStruct
+	used   []planField // kStruct: the fields in projection, which reset zeroes
 }
 
 type planField struct {
@@ -110,7 +111,11 @@ func newPlan(t reflect.Type, seen map[reflect.Type]*plan) *plan {
 			if !sf.IsExported() || name == "" || name == "-" {
 				panic(fmt.Sprintf("risk: %s.%s: the projected decoder reads only tagged fields", t.Name(), sf.Name))
 			}
-			p.fields = append(p.fields, planField{name: name, off: sf.Offset, plan: newPlan(sf.Type, seen), used: used[sf.Name]})
+			f := planField{name: name, off: sf.Offset, plan: newPlan(sf.Type, seen), used: used[sf.Name]}
+			p.fields = append(p.fields, f)
+			if f.used {
+				p.used = append(p.used, f)
+			}
 			delete(used, sf.Name)
 		}
 		if len(used) > 0 || len(p.fields) > 64 {
@@ -180,10 +185,8 @@ func (p *plan) reset(dst unsafe.Pointer) {
 	case kSlice:
 		(*sliceHeader)(dst).len = 0
 	case kStruct:
-		for i := range p.fields {
-			if f := &p.fields[i]; f.used {
-				f.plan.reset(unsafe.Add(dst, f.off))
-			}
+		for i := range p.used {
+			p.used[i].plan.reset(unsafe.Add(dst, p.used[i].off))
 		}
 	}
 }
@@ -211,7 +214,8 @@ func (d *projDecoder) decode(line []byte) (*harmonized.Record, bool) {
 }
 
 func (d *projDecoder) ws(i int) int {
-	for i < len(d.b) && (d.b[i] == ' ' || d.b[i] == '\t' || d.b[i] == '\n' || d.b[i] == '\r') {
+	// One comparison for the usual byte, which is no blank.
+	for i < len(d.b) && d.b[i] <= ' ' && (d.b[i] == ' ' || d.b[i] == '\t' || d.b[i] == '\n' || d.b[i] == '\r') {
 		i++
 	}
 	return i
@@ -276,12 +280,13 @@ func (d *projDecoder) key(i int) ([]byte, int, bool) {
 		return nil, 0, false
 	}
 	for j := i + 1; j < len(d.b); j++ {
-		switch c := d.b[j]; {
-		case c == '"':
-			return d.b[i+1 : j], d.ws(j + 1), true
-		case c == '\\' || c < ' ' || c >= utf8.RuneSelf:
+		if strStop[d.b[j]] == 0 {
+			continue
+		}
+		if d.b[j] != '"' {
 			return nil, 0, false
 		}
+		return d.b[i+1 : j], d.ws(j + 1), true
 	}
 	return nil, 0, false
 }
@@ -377,7 +382,10 @@ func (d *projDecoder) array(i int, p *plan, dst unsafe.Pointer) (int, bool) {
 			s.Set(v)
 		}
 		elem := unsafe.Add(h.data, uintptr(h.len)*size)
-		p.elem.reset(elem)
+		if p.elem.kind != kStruct || i >= len(d.b) || d.b[i] != '{' {
+			// object resets a struct itself; anything else (null) leaves it as is.
+			p.elem.reset(elem)
+		}
 		h.len++
 		var ok bool
 		if i, ok = d.value(i, p.elem, elem); !ok {
