@@ -58,6 +58,9 @@ const (
 	kPtr
 	kSlice
 	kMap
+	// kOther is a type the decoder does not read (say, of a field added later): any
+	// value but null sends the line to the full decoder.
+	kOther
 )
 
 // plan is how a Go type reads from JSON.
@@ -99,7 +102,7 @@ func newPlan(t reflect.Type, seen map[reflect.Type]*plan) *plan {
 		p.kind, p.elem = kSlice, newPlan(t.Elem(), seen)
 	case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String:
 		p.kind, p.elem = kMap, newPlan(t.Elem(), seen)
-	case t.Kind() == reflect.Struct:
+	case t.Kind() == reflect.Struct && plainStruct(t):
 		p.kind = kStruct
 		used := map[string]bool{}
 		for _, f := range projection[t.Name()] {
@@ -108,9 +111,6 @@ func newPlan(t reflect.Type, seen map[reflect.Type]*plan) *plan {
 		for i := range t.NumField() {
 			sf := t.Field(i)
 			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-			if !sf.IsExported() || name == "" || name == "-" {
-				panic(fmt.Sprintf("risk: %s.%s: the projected decoder reads only tagged fields", t.Name(), sf.Name))
-			}
 			f := planField{name: name, off: sf.Offset, plan: newPlan(sf.Type, seen), used: used[sf.Name]}
 			p.fields = append(p.fields, f)
 			if f.used {
@@ -118,13 +118,27 @@ func newPlan(t reflect.Type, seen map[reflect.Type]*plan) *plan {
 			}
 			delete(used, sf.Name)
 		}
-		if len(used) > 0 || len(p.fields) > 64 {
+		if len(used) > 0 {
 			panic(fmt.Sprintf("risk: projection of %s names fields it does not have: %v", t.Name(), used))
 		}
 	default:
-		panic(fmt.Sprintf("risk: the projected decoder cannot read %s", t))
+		p.kind = kOther
 	}
 	return p
+}
+
+// plainStruct reports whether every field of t is exported and has a JSON name of its
+// own and no options beyond omitempty (no embedding, "-" or ",string"), and there are
+// at most 64 (object tracks them in a bit set).
+func plainStruct(t reflect.Type) bool {
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if !sf.IsExported() || sf.Anonymous || name == "" || name == "-" || (opts != "" && opts != "omitempty") {
+			return false
+		}
+	}
+	return t.NumField() <= 64
 }
 
 // field returns the field named key, trying hint (the field after the last one
@@ -184,6 +198,8 @@ func (p *plan) reset(dst unsafe.Pointer) {
 		*(*unsafe.Pointer)(dst) = nil
 	case kSlice:
 		(*sliceHeader)(dst).len = 0
+	case kOther:
+		reflect.NewAt(p.typ, dst).Elem().SetZero()
 	case kStruct:
 		for i := range p.used {
 			p.used[i].plan.reset(unsafe.Add(dst, p.used[i].off))
@@ -353,7 +369,8 @@ func (d *projDecoder) value(i int, p *plan, dst unsafe.Pointer) (int, bool) {
 	case kSlice:
 		return d.array(i, p, dst)
 	}
-	// A projected map (the record's extra): rare, left to the full decoder.
+	// A projected map (the record's extra) is rare; it and kOther are left to the
+	// full decoder.
 	return 0, false
 }
 

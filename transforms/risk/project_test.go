@@ -510,3 +510,43 @@ func TestProjectionCoversScoring(t *testing.T) {
 type importerFunc func(path string) (*types.Package, error)
 
 func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
+
+// TestPlanOther: a type the decoder does not read, such as a field added to the record
+// later with a new kind, sends every line that carries it to the full decoder instead
+// of being read wrongly.
+func TestPlanOther(t *testing.T) {
+	t.Parallel()
+	type embedded struct{ A string }
+	type withEmbedded struct {
+		embedded
+		B string `json:"b"`
+	}
+	type withStringOpt struct {
+		N int `json:"n,string"`
+	}
+	for name, typ := range map[string]reflect.Type{
+		"embedded":       reflect.TypeFor[withEmbedded](),
+		"string option":  reflect.TypeFor[withStringOpt](),
+		"bool":           reflect.TypeFor[bool](),
+		"untagged field": reflect.TypeFor[struct{ X string }](),
+	} {
+		p := newPlan(typ, map[reflect.Type]*plan{})
+		if p.kind != kOther {
+			t.Errorf("%s: kind %d, want kOther", name, p.kind)
+		}
+		for _, in := range []string{`true`, `{"b":"x"}`, `{"n":"1"}`, `{"X":"x"}`} {
+			d := projDecoder{b: []byte(in)}
+			if _, ok := d.skip(0, p, 0); ok {
+				t.Errorf("%s: skip accepts %s", name, in)
+			}
+			v := reflect.New(typ)
+			if _, ok := d.value(0, p, v.UnsafePointer()); ok {
+				t.Errorf("%s: value accepts %s", name, in)
+			}
+		}
+		d := projDecoder{b: []byte(`null`)}
+		if _, ok := d.skip(0, p, 0); !ok {
+			t.Errorf("%s: skip refuses null", name)
+		}
+	}
+}
