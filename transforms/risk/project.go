@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -675,12 +676,21 @@ func (d *projDecoder) skip(i int, p *plan, depth int) (int, bool) {
 		if j < 0 {
 			return 0, false
 		}
+		// Only an exponent or 309 digits reach past the largest float64: parse only
+		// then to see whether it does.
+		if j-i < 300 && !bytes.ContainsAny(d.b[i:j], "eE") {
+			return j, true
+		}
 		_, err := strconv.ParseFloat(unsafe.String(&d.b[i], j-i), 64)
 		return j, err == nil
 	case kInt:
 		j, isInt := d.number(i)
 		if j < 0 || !isInt {
 			return 0, false
+		}
+		// Nine digits fit any int; parse longer ones to check the range.
+		if j-i <= 9 {
+			return j, true
 		}
 		_, err := strconv.ParseInt(unsafe.String(&d.b[i], j-i), 10, int(p.typ.Size())*8)
 		return j, err == nil

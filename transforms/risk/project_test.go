@@ -124,6 +124,8 @@ var projVerdicts = []struct {
 	{"invalid UTF-8 in a skipped field", "{\"key\":\"A\",\"schema\":\"\xff\"}", true},
 	{"lone surrogate in a skipped field", `{"key":"A","schema":"\ud800"}`, true},
 	{"UTF-8 in a projected field", `{"key":"Ä","goods":[{"description":"日本"}]}`, true},
+	{"largest skipped int", `{"key":"A","provenance":{"start":{"offset":9223372036854775807}}}`, true},
+	{"long skipped float", `{"key":"A","bill":{"pieces":` + strings.Repeat("9", 299) + `}}`, true},
 	{"skipped time with offset", `{"key":"A","filing":{"received_at":{"time":"2026-01-02T03:04:05+05:30"}}}`, true},
 
 	{"duplicate projected key", `{"key":"A","key":"B"}`, false},
@@ -139,6 +141,8 @@ var projVerdicts = []struct {
 	{"fraction in a skipped int", `{"key":"A","provenance":{"start":{"line":1.5}}}`, false},
 	{"float out of range", `{"key":"A","goods":[{"quantity":1e400}]}`, false},
 	{"skipped float out of range", `{"key":"A","bill":{"pieces":1e400}}`, false},
+	{"skipped float too long", `{"key":"A","bill":{"pieces":` + strings.Repeat("9", 400) + `}}`, false},
+	{"skipped int overflow", `{"key":"A","provenance":{"start":{"offset":9223372036854775808}}}`, false},
 	{"leading zero", `{"key":"A","goods":[{"line":01}]}`, false},
 	{"wrong type", `{"key":1}`, false},
 	{"wrong type in a skipped field", `{"key":"A","schema":5}`, false},
