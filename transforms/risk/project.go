@@ -74,10 +74,11 @@ type plan struct {
 }
 
 type planField struct {
-	name string // the JSON key
-	off  uintptr
-	plan *plan
-	used bool // in projection; else checked and skipped
+	name   string // the JSON key
+	quoted string // `"name":`, as keys are usually written
+	off    uintptr
+	plan   *plan
+	used   bool // in projection; else checked and skipped
 }
 
 var recordPlan = newPlan(reflect.TypeFor[harmonized.Record](), map[reflect.Type]*plan{})
@@ -112,7 +113,7 @@ func newPlan(t reflect.Type, seen map[reflect.Type]*plan) *plan {
 		for i := range t.NumField() {
 			sf := t.Field(i)
 			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-			f := planField{name: name, off: sf.Offset, plan: newPlan(sf.Type, seen), used: used[sf.Name]}
+			f := planField{name: name, quoted: `"` + name + `":`, off: sf.Offset, plan: newPlan(sf.Type, seen), used: used[sf.Name]}
 			p.fields = append(p.fields, f)
 			if f.used {
 				p.used = append(p.used, f)
@@ -140,20 +141,6 @@ func plainStruct(t reflect.Type) bool {
 		}
 	}
 	return t.NumField() <= 64
-}
-
-// field returns the field named key, trying hint (the field after the last one
-// matched: keys come in declaration order) first.
-func (p *plan) field(key []byte, hint int) (int, bool) {
-	if hint < len(p.fields) && p.fields[hint].name == string(key) {
-		return hint, true
-	}
-	for i := range p.fields {
-		if p.fields[i].name == string(key) {
-			return i, true
-		}
-	}
-	return 0, false
 }
 
 // folds reports whether encoding/json might match key to a field by case folding.
@@ -248,19 +235,12 @@ func (d *projDecoder) object(i int, p *plan, dst unsafe.Pointer) (int, bool) {
 		return i + 1, true
 	}
 	for {
-		key, j, ok := d.key(i)
+		n, j, ok := d.field(i, p, hint)
 		if !ok {
 			return 0, false
 		}
-		if i = j; i >= len(d.b) || d.b[i] != ':' {
-			return 0, false
-		}
-		i = d.ws(i + 1)
-		switch n, found := p.field(key, hint); {
-		case !found:
-			if p.folds(key) {
-				return 0, false
-			}
+		switch i = j; {
+		case n < 0:
 			i, ok = d.skip(i, nil, 0)
 		case p.fields[n].used:
 			if seen&(1<<n) != 0 {
@@ -288,6 +268,33 @@ func (d *projDecoder) object(i int, p *plan, dst unsafe.Pointer) (int, bool) {
 			return 0, false
 		}
 	}
+}
+
+// field reads the key at d.b[i] and its colon: the index of p's field it names (-1
+// for none) and the index of the value. Keys come in declaration order with no blanks
+// around the colon, so the usual key is found by comparing `"name":` at i with the
+// fields from hint on, without scanning it first.
+func (d *projDecoder) field(i int, p *plan, hint int) (int, int, bool) {
+	rest := d.b[i:]
+	for n := hint; n < len(p.fields); n++ {
+		if q := p.fields[n].quoted; len(rest) >= len(q) && string(rest[:len(q)]) == q {
+			return n, d.ws(i + len(q)), true
+		}
+	}
+	key, j, ok := d.key(i)
+	if !ok || j >= len(d.b) || d.b[j] != ':' {
+		return 0, 0, false
+	}
+	j = d.ws(j + 1)
+	for n := range p.fields {
+		if p.fields[n].name == string(key) {
+			return n, j, true
+		}
+	}
+	if p.folds(key) {
+		return 0, 0, false
+	}
+	return -1, j, true
 }
 
 // key reads a key and its trailing blanks; only plain ASCII keys, which match a field
@@ -724,31 +731,27 @@ func (d *projDecoder) skipObject(i int, p *plan, depth int) (int, bool) {
 	for {
 		var vp *plan
 		var ok bool
-		switch {
-		case p == nil || p.kind == kMap:
-			j, ok := d.skipString(i)
-			if !ok {
+		if p == nil || p.kind == kMap {
+			if i, ok = d.skipString(i); !ok {
 				return 0, false
 			}
+			if i = d.ws(i); i >= len(d.b) || d.b[i] != ':' {
+				return 0, false
+			}
+			i = d.ws(i + 1)
 			if p != nil {
 				vp = p.elem
 			}
-			i = d.ws(j)
-		default:
-			var key []byte
-			if key, i, ok = d.key(i); !ok {
+		} else {
+			var n int
+			if n, i, ok = d.field(i, p, hint); !ok {
 				return 0, false
 			}
-			if n, found := p.field(key, hint); found {
+			if n >= 0 {
 				vp, hint = p.fields[n].plan, n+1
-			} else if p.folds(key) {
-				return 0, false
 			}
 		}
-		if i >= len(d.b) || d.b[i] != ':' {
-			return 0, false
-		}
-		if i, ok = d.skip(d.ws(i+1), vp, depth+1); !ok {
+		if i, ok = d.skip(i, vp, depth+1); !ok {
 			return 0, false
 		}
 		if i = d.ws(i); i >= len(d.b) {

@@ -114,6 +114,7 @@ var projVerdicts = []struct {
 	{"minimal", `{"key":"A"}`, true},
 	{"blanks", " \t{ \"key\" : \"A\" ,\r\n \"goods\" : [ { \"line\" : 1 } ] }\t", true},
 	{"empty object", `{}`, true},
+	{"keys out of order", `{"goods":[{"hs6":"123456","hs":"1234567890","line":2}],"key":"A","schema":"s"}`, true},
 	{"unknown fields", `{"key":"A","unknown":{"x":[1,-2.5e3,{"y":null}],"z":true,"w":false},"bill":{"zz":"q"}}`, true},
 	{"nulls", `{"key":null,"bill":null,"goods":null,"parties":[null],"equipment":[{"number":null,"seals":null}],"filing":{"filed_at":null},"extra":null,"schema":null}`, true},
 	{"empty arrays", `{"key":"A","goods":[],"equipment":[],"parties":[{"address":[]}]}`, true},
