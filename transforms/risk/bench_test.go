@@ -100,8 +100,9 @@ func lineEnd(b []byte, m int) int {
 	return len(b)
 }
 
-// BenchmarkDecode compares decoding each line into a fresh record (what Score did) with
-// recordDecoder, which decodes into the previous record's arrays. One op is one line.
+// BenchmarkDecode compares decoding each line into a fresh record with recordDecoder,
+// which decodes into the previous record's arrays, and with the projected decoder
+// (what Score does with the default rules). One op is one line.
 func BenchmarkDecode(b *testing.B) {
 	in, _ := benchInput(b, 2000)
 	lines := bytes.Split(bytes.TrimSuffix(in, []byte("\n")), []byte("\n"))
@@ -125,6 +126,18 @@ func BenchmarkDecode(b *testing.B) {
 		for b.Loop() {
 			if _, err := dec.decode(lines[i%len(lines)]); err != nil {
 				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("projected", func(b *testing.B) {
+		b.SetBytes(int64(len(in) / len(lines)))
+		b.ReportAllocs()
+		var dec projDecoder
+		i := 0
+		for b.Loop() {
+			if _, ok := dec.decode(lines[i%len(lines)]); !ok {
+				b.Fatal("refused")
 			}
 			i++
 		}

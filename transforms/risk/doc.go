@@ -82,8 +82,9 @@
 // a worker per CPU decodes and assesses them with its own Scratch, and the writer puts
 // the batches back in input order. Batches go round a fixed free list, so memory is
 // bounded and their buffers are reused. Facts live in the scratch, and each worker
-// decodes into the party, goods and equipment arrays of its previous record
-// (recordDecoder), so a clean record allocates little more than its strings.
+// decodes only the fields scoring reads (projDecoder, unless a rule reads the record
+// fact), into the arrays of its previous record, with the strings copied into a shared
+// arena, so a clean record allocates little more than its pointers.
 // BenchmarkScore measures the whole path, BenchmarkDecode the decoding; `make
 // bench-binary` times the built `icss risk score` against Score in process and a
 // line-split loop over the harmonized records of a 100 MB 309.

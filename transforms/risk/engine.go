@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/icss/icss/transforms/harmonized"
@@ -30,6 +32,9 @@ type Engine struct {
 	referrals      *Referrals
 	versions       Versions
 	id             string
+	// wholeRecord says a rule reads the record itself (the record fact), so Score
+	// must decode every field, not only the projection.
+	wholeRecord bool
 	// vmOnly disables the closures (tests compare both paths).
 	vmOnly bool
 }
@@ -97,6 +102,10 @@ func Compile(rs *RuleSet) (*Engine, error) {
 		if cr.reason, err = compileTemplate(r.Reason, env); err != nil {
 			errs = append(errs, fmt.Errorf("rules[%d] (%s).reason: %w", i, r.ID, err))
 		}
+		e.wholeRecord = e.wholeRecord || readsRecord(r.When) || readsRecord(r.Value)
+		for _, p := range cr.reason {
+			e.wholeRecord = e.wholeRecord || (p.prog != nil && readsRecord(p.text))
+		}
 		for _, x := range r.Exams {
 			for j, t := range ExamTypes {
 				if t == x {
@@ -110,6 +119,29 @@ func Compile(rs *RuleSet) (*Engine, error) {
 		return nil, fmt.Errorf("rule set %q: %w", rs.Name, err)
 	}
 	return e, nil
+}
+
+// readsRecord reports whether the expression src may read the record fact, by name
+// or through $env. An expression that does not parse counts as reading it.
+func readsRecord(src string) bool {
+	if src == "" {
+		return false
+	}
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return true
+	}
+	v := &recordVisitor{}
+	ast.Walk(&tree.Node, v)
+	return v.found
+}
+
+type recordVisitor struct{ found bool }
+
+func (v *recordVisitor) Visit(n *ast.Node) {
+	if id, ok := (*n).(*ast.IdentifierNode); ok && (id.Value == "record" || id.Value == "$env") {
+		v.found = true
+	}
 }
 
 // compileTemplate splits "text {{expr}} text" into parts.

@@ -16,7 +16,8 @@ import (
 type Facts struct {
 	// Record is the record itself, for conditions over any of its fields, with the Go
 	// field names: record.Conveyance.VesselFlag == "KP",
-	// any(record.Parties, .Country == "IR"). It is read-only.
+	// any(record.Parties, .Country == "IR"). It is read-only. A rule set that reads it
+	// makes Score decode every field of every line, not only those the facts use.
 	Record *harmonized.Record `expr:"record"`
 	// Record fields.
 	Key            string            `expr:"key"`

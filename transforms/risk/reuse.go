@@ -14,7 +14,10 @@ import "github.com/icss/icss/transforms/harmonized"
 // array exactly as long as the slice; so when a slice comes back full the line is
 // decoded again into an empty record. Slices are made longer than the longest array
 // seen, so that this stays rare.
+//
+// With proj set, lines go to the projected decoder first (project.go).
 type recordDecoder struct {
+	proj      *projDecoder
 	rec       harmonized.Record
 	parties   []harmonized.Party
 	goods     []harmonized.GoodsItem
@@ -23,6 +26,11 @@ type recordDecoder struct {
 
 // decode decodes line into d.rec, valid until the next call.
 func (d *recordDecoder) decode(line []byte) (*harmonized.Record, error) {
+	if d.proj != nil {
+		if rec, ok := d.proj.decode(line); ok {
+			return rec, nil
+		}
+	}
 	clear(d.parties)
 	clear(d.goods)
 	clear(d.equipment)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -188,6 +189,9 @@ func (e *Engine) Score(ctx context.Context, r io.Reader, w io.Writer, opts Strea
 			sc := e.NewScratch()
 			var a Assessment
 			var dec recordDecoder
+			if !e.wholeRecord {
+				dec.proj = &projDecoder{}
+			}
 			for b := range work {
 				for i, line := range b.lines {
 					idx := b.first + int64(i)
@@ -204,6 +208,9 @@ func (e *Engine) Score(ctx context.Context, r io.Reader, w io.Writer, opts Strea
 					if opts.Capacity > 0 {
 						c := a
 						c.Reasons = append([]Reason(nil), a.Reasons...)
+						// The key and port may point into the decoder's string arena,
+						// which they would keep whole until the end of the input.
+						c.Key, c.Port = strings.Clone(a.Key), strings.Clone(a.Port)
 						b.as = append(b.as, c)
 						continue
 					}

@@ -104,8 +104,9 @@ func TestScoreErrors(t *testing.T) {
 }
 
 // TestGoJSONDecodesLikeEncodingJSON: decodeRecord (go-json, with its guards) reads
-// harmonized records exactly as encoding/json does, on generated records, the tabular
-// package's golden records and lines with invalid UTF-8 or lone surrogates.
+// harmonized records exactly as encoding/json does, and the projected decoder their
+// projected fields, on generated records, the tabular package's golden records and
+// lines with invalid UTF-8 or lone surrogates.
 func TestGoJSONDecodesLikeEncodingJSON(t *testing.T) {
 	t.Parallel()
 	in, _ := benchInput(t, 500)
@@ -120,6 +121,7 @@ func TestGoJSONDecodesLikeEncodingJSON(t *testing.T) {
 }
 
 func checkDecoders(t *testing.T, n int, line []byte) {
+	checkProjDecoder(t, n, &projDecoder{}, line)
 	var a, b harmonized.Record
 	errA := json.Unmarshal(line, &a)
 	if errA != nil {
@@ -166,12 +168,13 @@ func FuzzScoreLine(f *testing.F) {
 		checkDecoders(t, 1, line)
 		// The per-line path of Score, without its goroutines (whose scheduling would
 		// make coverage, and so the fuzzer, nondeterministic).
-		var rec harmonized.Record
-		if decodeRecord(line, &rec) != nil {
+		dec := recordDecoder{proj: &projDecoder{}}
+		rec, err := dec.decode(line)
+		if err != nil {
 			return
 		}
 		var a Assessment
-		if err := eng.assess(&rec, sc, &a); err != nil {
+		if err := eng.assess(rec, sc, &a); err != nil {
 			t.Fatal(err)
 		}
 		var back Assessment
@@ -321,7 +324,12 @@ func TestRecordDecoderReuse(t *testing.T) {
 		`{"key":"G","parties":[{"role":"shipper"}],"goods":[{"line":1}],"equipment":[{"number":"C2"}]}`,
 		`{"key":"H","parties":[{"role":"shipper"}],"goods":[{"line":1}],"equipment":[{"number":"C2"}]}`,
 	}
-	var dec recordDecoder
+	for _, dec := range []*recordDecoder{{}, {proj: &projDecoder{}}} {
+		testRecordDecoderReuse(t, dec, lines)
+	}
+}
+
+func testRecordDecoderReuse(t *testing.T, dec *recordDecoder, lines []string) {
 	for round := range 3 {
 		for _, line := range lines {
 			got, err := dec.decode([]byte(line))
@@ -334,6 +342,9 @@ func TestRecordDecoderReuse(t *testing.T) {
 			}
 			g, _ := json.Marshal(got)
 			w, _ := json.Marshal(&want)
+			if dec.proj != nil {
+				g, w = projectedJSON(got), projectedJSON(&want)
+			}
 			if !bytes.Equal(g, w) {
 				t.Errorf("round %d, %s:\n got %s\nwant %s", round, want.Key, g, w)
 			}
