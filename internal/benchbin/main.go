@@ -255,10 +255,13 @@ func warm(path string) {
 
 func measure(kind, icss, ediproc string, in input) (time.Duration, int64, error) {
 	switch kind {
-	case "binary":
-		return run(icss, "edi", "inspect", in.path)
-	case "ediproc":
-		return run(ediproc, in.path)
+	case "binary", "ediproc":
+		args := []string{ediproc, in.path}
+		if kind == "binary" {
+			args = []string{icss, "edi", "inspect", in.path}
+		}
+		d, rss, _, err := run(args[0], args[1:]...)
+		return d, rss, err
 	}
 	f, err := os.Open(in.path)
 	if err != nil {
@@ -283,21 +286,25 @@ func measure(kind, icss, ediproc string, in input) (time.Duration, int64, error)
 	return time.Since(start), 0, err
 }
 
-// run times a command writing to /dev/null; it returns the wall time and the peak RSS.
-func run(prog string, args ...string) (time.Duration, int64, error) {
+// run times a command writing to /dev/null; it returns the wall time, the peak RSS in
+// KiB and the user+system time. Exit status 1 (some input invalid, as the error-heavy
+// inputs are) counts as success.
+func run(prog string, args ...string) (wall time.Duration, rss int64, cpu time.Duration, err error) {
 	cmd := exec.Command(prog, args...)
 	cmd.Stdout = devNull
 	start := time.Now()
-	err := cmd.Run()
-	d := time.Since(start)
+	err = cmd.Run()
+	wall = time.Since(start)
 	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
-		err = nil // an invalid input, as the error-heavy ones are
+		err = nil
 	}
-	var rss int64
+	if err != nil {
+		return 0, 0, 0, err
+	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		rss = ru.Maxrss
 	}
-	return d, rss, err
+	return wall, rss, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
 }
 
 // devNull is where the binaries write, as `> /dev/null` does: an *os.File, so the

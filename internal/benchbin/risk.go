@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/icss/icss/transforms/risk"
@@ -53,7 +52,7 @@ func benchRisk(w io.Writer, icss, path string, runs int) (bool, error) {
 	for r := range runs {
 		for k := range kinds {
 			kind := kinds[(k+r)%len(kinds)]
-			d, cpu, rss, err := measureRisk(kind, icss, eng, path)
+			d, rss, cpu, err := measureRisk(kind, icss, eng, path)
 			if err != nil {
 				return false, fmt.Errorf("risk %s: %w", kind, err)
 			}
@@ -90,20 +89,9 @@ func benchRisk(w io.Writer, icss, path string, runs int) (bool, error) {
 	return pass, nil
 }
 
-func measureRisk(kind, icss string, eng *risk.Engine, path string) (d, cpu time.Duration, rss int64, err error) {
+func measureRisk(kind, icss string, eng *risk.Engine, path string) (d time.Duration, rss int64, cpu time.Duration, err error) {
 	if kind == "binary" {
-		cmd := exec.Command(icss, "risk", "score", path)
-		cmd.Stdout = devNull
-		start := time.Now()
-		err := cmd.Run()
-		d := time.Since(start)
-		if err != nil {
-			return 0, 0, 0, err
-		}
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rss = ru.Maxrss
-		}
-		return d, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), rss, nil
+		return run(icss, "risk", "score", path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
