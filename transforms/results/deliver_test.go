@@ -479,11 +479,15 @@ func TestDeliverSurvivesKill9(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 5))
 	kills, completed := 0, 0
+	// The kill moment is drawn from the length of the last run that finished on
+	// its own, so that it falls inside a run on a fast machine as on a slow one.
+	span := 800 * time.Millisecond
 	for i := 0; kills < 20 && i < 80; i++ {
 		// A new batch before every run, so that every run has work to be killed in.
 		rs = append(rs, resultstest.Generate(len(rs)+1000, 15, day)[len(rs):]...)
 		build(t, r.job.Dir, r.key, rs)
-		killed, _, err := run(time.Duration(rng.IntN(800)) * time.Millisecond)
+		start := time.Now()
+		killed, _, err := run(time.Duration(rng.Int64N(int64(span))))
 		switch {
 		case killed:
 			kills++
@@ -496,6 +500,7 @@ func TestDeliverSurvivesKill9(t *testing.T) {
 			t.Logf("a delivery failed on its own: %v", err)
 		default:
 			completed++
+			span = max(time.Since(start), 10*time.Millisecond)
 		}
 	}
 	if kills < 20 {

@@ -41,6 +41,7 @@ type Server struct {
 	tls    *tls.Config
 	log    testLogger
 	srv    *smtp.Server
+	ln     net.Listener
 	done   chan struct{}
 	mu     sync.Mutex
 	msgs   []Message
@@ -91,7 +92,7 @@ func (s *Server) serve(addr string) error {
 	srv.MaxMessageBytes = 64 << 20
 	done := make(chan struct{})
 	go func() { srv.Serve(l); close(done) }()
-	s.srv, s.done = srv, done
+	s.srv, s.ln, s.done = srv, l, done
 	return nil
 }
 
@@ -102,6 +103,9 @@ func (s *Server) Stop() {
 		return
 	}
 	s.srv.Close()
+	// Serve registers the listener only once its goroutine runs: a Stop
+	// before that would close nothing and wait forever, so close it here too.
+	s.ln.Close()
 	<-s.done
 	s.srv = nil
 }
