@@ -362,8 +362,16 @@ func report(w io.Writer, inputs []input, res map[string]map[string]*timing, star
 	for _, in := range inputs {
 		r := res[in.name]
 		b, ip := r["binary"].best.Seconds(), r["inprocess"].best.Seconds()
-		fmt.Fprintf(w, "%-14s binary/inprocess time %.2f (bar <= 1.10: %s); speed vs readbyte loop %.2f (bar >= 1: %s); vs split loop %.2f\n",
-			in.name, b/ip, bar(b/ip <= 1.10), r["readbyte"].best.Seconds()/b, bar(b <= r["readbyte"].best.Seconds()), r["split"].best.Seconds()/b)
+		rb := r["readbyte"].best.Seconds()
+		if in.clean == "" {
+			fmt.Fprintf(w, "%-14s binary/inprocess time %.2f (bar <= 1.10: %s); speed vs readbyte loop %.2f (bar >= 1: %s); vs split loop %.2f\n",
+				in.name, b/ip, bar(b/ip <= 1.10), rb/b, bar(b <= rb), r["split"].best.Seconds()/b)
+		} else {
+			// The issue holds error-heavy input to the clean file's speed and
+			// memory, below; these ratios are for the record.
+			fmt.Fprintf(w, "%-14s binary/inprocess time %.2f; speed vs readbyte loop %.2f; vs split loop %.2f (no bar)\n",
+				in.name, b/ip, rb/b, r["split"].best.Seconds()/b)
+		}
 		if in.clean != "" {
 			c := res[in.clean]
 			sz, _ := os.Stat(in.path)
