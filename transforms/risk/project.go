@@ -256,16 +256,9 @@ func (d *projDecoder) object(i int, p *plan, dst unsafe.Pointer) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		if i = d.ws(i); i >= len(d.b) {
-			return 0, false
-		}
-		switch d.b[i] {
-		case ',':
-			i = d.ws(i + 1)
-		case '}':
-			return i + 1, true
-		default:
-			return 0, false
+		var end bool
+		if i, end, ok = d.next(i, '}'); !ok || end {
+			return i, ok
 		}
 	}
 }
@@ -416,19 +409,9 @@ func (d *projDecoder) array(i int, p *plan, dst unsafe.Pointer) (int, bool) {
 		if i, ok = d.value(i, p.elem, elem); !ok {
 			return 0, false
 		}
-		if i = d.ws(i); i >= len(d.b) {
-			return 0, false
-		}
-		switch d.b[i] {
-		case ',':
-			i = d.ws(i + 1)
-			if i >= len(d.b) {
-				return 0, false
-			}
-		case ']':
-			return i + 1, true
-		default:
-			return 0, false
+		var end bool
+		if i, end, ok = d.next(i, ']'); !ok || end {
+			return i, ok
 		}
 	}
 }
@@ -754,18 +737,25 @@ func (d *projDecoder) skipObject(i int, p *plan, depth int) (int, bool) {
 		if i, ok = d.skip(i, vp, depth+1); !ok {
 			return 0, false
 		}
-		if i = d.ws(i); i >= len(d.b) {
-			return 0, false
-		}
-		switch d.b[i] {
-		case ',':
-			i = d.ws(i + 1)
-		case '}':
-			return i + 1, true
-		default:
-			return 0, false
+		var end bool
+		if i, end, ok = d.next(i, '}'); !ok || end {
+			return i, ok
 		}
 	}
+}
+
+// next steps over what follows a member or an element: a comma and the blanks
+// after it, or the closing byte close (end set). Anything else is not JSON.
+func (d *projDecoder) next(i int, close byte) (j int, end, ok bool) {
+	if i = d.ws(i); i < len(d.b) {
+		switch d.b[i] {
+		case ',':
+			return d.ws(i + 1), false, true
+		case close:
+			return i + 1, true, true
+		}
+	}
+	return 0, false, false
 }
 
 // skipArray checks an array whose elements are of type p (nil: anything).
@@ -782,16 +772,9 @@ func (d *projDecoder) skipArray(i int, p *plan, depth int) (int, bool) {
 		if i, ok = d.skip(i, p, depth+1); !ok {
 			return 0, false
 		}
-		if i = d.ws(i); i >= len(d.b) {
-			return 0, false
-		}
-		switch d.b[i] {
-		case ',':
-			i = d.ws(i + 1)
-		case ']':
-			return i + 1, true
-		default:
-			return 0, false
+		var end bool
+		if i, end, ok = d.next(i, ']'); !ok || end {
+			return i, ok
 		}
 	}
 }
