@@ -18,10 +18,11 @@
 //
 // and the ratios the issue sets bars for: on the clean files, binary time within 10 % of
 // in process and binary at least as fast as the byte loop; an error-heavy file at least
-// half as fast as the clean one, memory flat. It also times both binaries on a one-bill file, their fixed
-// cost of start-up and exit, and prints each ratio without it: the binary's fixed cost
-// is mostly the start-up of the packages edi inspect does not use (excelize, minio-go,
-// River, prometheus), which Go initializes in every run of a binary that links them.
+// half as fast as the clean one, memory flat. It also times both binaries on a one-bill
+// file, their fixed cost of start-up and exit, and prints each ratio without it: the
+// binary's fixed cost is mostly the start-up of the packages edi inspect does not use
+// (excelize, minio-go, River, prometheus), which Go initializes in every run of a
+// binary that links them.
 //
 // Then `icss risk score` on the harmonized records of the clean 309 (icss normalize,
 // about 3.5 KB of JSON a record, kept in -dir too), against:

@@ -368,11 +368,9 @@ func report(w io.Writer, inputs []input, res map[string]map[string]*timing, star
 				in.name, b/ip, bar(b/ip <= 1.10), rb/b, bar(b <= rb), r["split"].best.Seconds()/b)
 		} else {
 			// The issue holds error-heavy input to the clean file's speed and
-			// memory, below; these ratios are for the record.
+			// memory; the other ratios are for the record.
 			fmt.Fprintf(w, "%-14s binary/inprocess time %.2f; speed vs readbyte loop %.2f; vs split loop %.2f (no bar)\n",
 				in.name, b/ip, rb/b, r["split"].best.Seconds()/b)
-		}
-		if in.clean != "" {
 			c := res[in.clean]
 			sz, _ := os.Stat(in.path)
 			csz, _ := os.Stat(filepath.Clean(inputPath(inputs, in.clean)))

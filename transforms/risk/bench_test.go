@@ -36,17 +36,24 @@ func benchInput(tb testing.TB, n int) ([]byte, *History) {
 	return buf.Bytes(), h
 }
 
+// benchEngine returns benchInput's n records and the default rule set compiled with
+// their history.
+func benchEngine(tb testing.TB, n int) ([]byte, *Engine) {
+	tb.Helper()
+	in, h := benchInput(tb, n)
+	eng, err := Compile(DefaultRuleSet())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return in, eng.WithHistory(h)
+}
+
 // BenchmarkScore measures the whole `icss risk score` path: JSON lines in, parallel
 // decode and assessment with the default rule set, JSON lines out, in input order.
 // One op is one record; records/s = 1e9 / ns/op.
 func BenchmarkScore(b *testing.B) {
 	const n = 20000
-	in, h := benchInput(b, n)
-	eng, err := Compile(DefaultRuleSet())
-	if err != nil {
-		b.Fatal(err)
-	}
-	eng = eng.WithHistory(h)
+	in, eng := benchEngine(b, n)
 	b.SetBytes(int64(len(in) / n))
 	b.ReportAllocs()
 	b.ResetTimer()

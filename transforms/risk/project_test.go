@@ -174,50 +174,57 @@ func TestProjDecoderVerdicts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc := eng.NewScratch()
-	score := func(dec *recordDecoder, line string) string { return scoreLine(eng, sc, dec, []byte(line)) }
+	v := newVerdicts(eng)
 	var d projDecoder
-	full := &recordDecoder{}
-	fast := &recordDecoder{proj: &projDecoder{}}
 	for _, tt := range projVerdicts {
 		d.decode([]byte(richLine))
 		if _, ok := d.decode([]byte(tt.line)); ok != tt.fast {
 			t.Errorf("%s: projected decoder accepts %v, want %v", tt.name, ok, tt.fast)
 		}
 		checkProjDecoder(t, 1, &d, []byte(tt.line))
-		score(fast, richLine)
-		if got, want := score(fast, tt.line), score(full, tt.line); got != want {
+		v.score(&v.fast, []byte(richLine))
+		if got, want := v.both([]byte(tt.line)); got != want {
 			t.Errorf("%s: with the projected decoder\n%s\nwithout\n%s", tt.name, got, want)
 		}
 	}
 }
 
-// scoreLine is Score's verdict on one line: the assessment or the error.
-func scoreLine(eng *Engine, sc *Scratch, dec *recordDecoder, line []byte) string {
+// verdicts scores lines one after another through one engine, with the projected
+// decoder and without.
+type verdicts struct {
+	eng        *Engine
+	sc         *Scratch
+	fast, full recordDecoder
+}
+
+func newVerdicts(eng *Engine) *verdicts {
+	return &verdicts{eng: eng, sc: eng.NewScratch(), fast: recordDecoder{proj: &projDecoder{}}}
+}
+
+// score is Score's verdict on one line: the assessment or the error.
+func (v *verdicts) score(dec *recordDecoder, line []byte) string {
 	rec, err := dec.decode(line)
 	if err != nil {
 		return "error: " + err.Error()
 	}
 	var a Assessment
-	if err := eng.assess(rec, sc, &a); err != nil {
+	if err := v.eng.assess(rec, v.sc, &a); err != nil {
 		return "assess error: " + err.Error()
 	}
 	return string(appendAssessment(nil, &a))
+}
+
+// both returns the line's verdict with the projected decoder and without.
+func (v *verdicts) both(line []byte) (projected, whole string) {
+	return v.score(&v.fast, line), v.score(&v.full, line)
 }
 
 // TestProjectedMutations: generated lines with bytes replaced, dropped or doubled get
 // the same verdict, assessment or error, with the projected decoder as without.
 func TestProjectedMutations(t *testing.T) {
 	t.Parallel()
-	in, h := benchInput(t, 100)
-	eng, err := Compile(DefaultRuleSet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng = eng.WithHistory(h)
-	sc := eng.NewScratch()
-	full := &recordDecoder{}
-	fast := &recordDecoder{proj: &projDecoder{}}
+	in, eng := benchEngine(t, 100)
+	v := newVerdicts(eng)
 	rng := rand.New(rand.NewPCG(1, 2))
 	const alphabet = "{}[],:\\\" 0-.eE+nulLtrKEY\xff\xc3\x01"
 	for n, line := range harmonizedLines(t, in) {
@@ -235,7 +242,7 @@ func TestProjectedMutations(t *testing.T) {
 					m = slices.Insert(m, j, m[i:j]...)
 				}
 			}
-			if got, want := scoreLine(eng, sc, fast, m), scoreLine(eng, sc, full, m); got != want {
+			if got, want := v.both(m); got != want {
 				t.Fatalf("line %d mutated to %q:\nwith the projected decoder\n%s\nwithout\n%s", n+1, m, got, want)
 			}
 		}
@@ -247,23 +254,16 @@ func TestProjectedMutations(t *testing.T) {
 // through one decoder, and the decoder reads every generated record itself.
 func TestProjectedScoreMatches(t *testing.T) {
 	t.Parallel()
-	in, h := benchInput(t, 1000)
-	eng, err := Compile(DefaultRuleSet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng = eng.WithHistory(h)
-	sc := eng.NewScratch()
+	in, eng := benchEngine(t, 1000)
 	var d projDecoder
 	for i, line := range bytes.Split(bytes.TrimSpace(in), []byte("\n")) {
 		if _, ok := d.decode(line); !ok {
 			t.Fatalf("line %d: the projected decoder refuses a generated record", i+1)
 		}
 	}
-	full := &recordDecoder{}
-	fast := &recordDecoder{proj: &projDecoder{}}
+	v := newVerdicts(eng)
 	for i, line := range harmonizedLines(t, in) {
-		if got, want := scoreLine(eng, sc, fast, line), scoreLine(eng, sc, full, line); got != want {
+		if got, want := v.both(line); got != want {
 			t.Fatalf("line %d: with the projected decoder\n%s\nwithout\n%s", i+1, got, want)
 		}
 	}

@@ -22,12 +22,7 @@ import (
 // number of workers and the batch size.
 func TestScoreOrderAndDeterminism(t *testing.T) {
 	t.Parallel()
-	in, h := benchInput(t, 3000)
-	eng, err := Compile(DefaultRuleSet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng = eng.WithHistory(h)
+	in, eng := benchEngine(t, 3000)
 	var want []byte
 	for _, opt := range []StreamOptions{{Workers: 1, Batch: 1000}, {Workers: 2, Batch: 1}, {Workers: 7, Batch: 13}, {}} {
 		var out bytes.Buffer
